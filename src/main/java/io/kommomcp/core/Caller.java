@@ -1,0 +1,22 @@
+package io.kommomcp.core;
+
+import java.util.Set;
+
+/**
+ * The verified identity behind one tool call. Tenant and roles come from the signed token, never from arguments.
+ *
+ * @param tenantId      the tenant claim of the token
+ * @param subject       the token's subject
+ * @param roles         the token's groups
+ * @param clientName    the MCP client's name, as it introduced itself (may be null)
+ * @param clientVersion the MCP client's version (may be null)
+ * @param sessionId     the MCP session id (may be null)
+ * @param kommoCalls    collects every Kommo HTTP call made on behalf of this tool call, for the audit log
+ */
+public record Caller(String tenantId, String subject, Set<String> roles, String clientName, String clientVersion,
+        String sessionId, KommoCallLog kommoCalls) {
+
+    public Caller {
+        roles = Set.copyOf(roles);
+    }
+}

@@ -1,0 +1,168 @@
+package io.kommomcp.kommo;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import io.kommomcp.core.Json;
+import io.kommomcp.core.KommoCallLog;
+import io.kommomcp.kommo.KommoApiException.Kind;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.core.Response;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One tenant's Kommo account for the duration of one tool call. Every request waits for the account's rate limiter,
+ * is recorded in the call's {@link KommoCallLog}, and fails as a {@link KommoApiException}. Reads are retried on
+ * 429 (honouring {@code retry_after}), 5xx and network failures; writes never are, because Kommo may have applied
+ * them.
+ */
+public final class KommoClient {
+
+    private static final Logger LOG = Logger.getLogger(KommoClient.class.getName());
+
+    /** Retry settings for reads. */
+    public record RetryPolicy(int maxReadRetries, int maxRetryWaitSeconds, long baseBackoffMillis) {
+    }
+
+    private final KommoApi api;
+    private final String authorization;
+    private final RateLimiter limiter;
+    private final KommoCallLog log;
+    private final RetryPolicy retry;
+
+    KommoClient(KommoApi api, String bearerToken, RateLimiter limiter, KommoCallLog log, RetryPolicy retry) {
+        this.api = api;
+        this.authorization = "Bearer " + bearerToken;
+        this.limiter = limiter;
+        this.log = log;
+        this.retry = retry;
+    }
+
+    /** GET; empty when Kommo answers 204 (empty list, or an entity that does not exist). */
+    public Optional<JsonNode> get(String resource, Query query) {
+        int attempt = 0;
+        while (true) {
+            try {
+                return Optional.ofNullable(send("GET", resource, query, null));
+            } catch (KommoApiException e) {
+                if (!e.isTransient() || attempt >= retry.maxReadRetries()) {
+                    throw e;
+                }
+                long waitMillis = waitBeforeRetry(e, attempt);
+                if (waitMillis < 0) {
+                    throw e;
+                }
+                sleep(waitMillis);
+                attempt++;
+            }
+        }
+    }
+
+    public JsonNode post(String resource, Object body) {
+        return send("POST", resource, Query.of(), Json.mapper().writeValueAsString(body));
+    }
+
+    public JsonNode patch(String resource, Object body) {
+        return send("PATCH", resource, Query.of(), Json.mapper().writeValueAsString(body));
+    }
+
+    private long waitBeforeRetry(KommoApiException e, int attempt) {
+        if (e.kind() == Kind.RATE_LIMITED) {
+            int seconds = e.retryAfterSeconds() == null ? 1 : e.retryAfterSeconds();
+            return seconds > retry.maxRetryWaitSeconds() ? -1 : seconds * 1000L;
+        }
+        return retry.baseBackoffMillis() << attempt;
+    }
+
+    private JsonNode send(String method, String resource, Query query, String body) {
+        try {
+            limiter.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KommoApiException(Kind.UNREACHABLE, 0, null, "interrupted while waiting for the rate limit",
+                    java.util.List.of(), java.util.Map.of(), null, null);
+        }
+        String q = query.encoded();
+        String logged = "/api/v4/" + resource + (q.isEmpty() ? "" : "?" + q);
+        Instant startedAt = Instant.now();
+        long start = System.nanoTime();
+        int status = 0;
+        String requestId = null;
+        String error = null;
+        try (Response response = call(method, resource, q, body)) {
+            status = response.getStatus();
+            requestId = response.getHeaderString("X-Request-Id");
+            String text = response.hasEntity() ? response.readEntity(String.class) : null;
+            if (status == 204 || (status >= 200 && status < 300 && (text == null || text.isBlank()))) {
+                return null;
+            }
+            if (status >= 200 && status < 300) {
+                try {
+                    return Json.mapper().readTree(text);
+                } catch (JacksonException e) {
+                    error = "unparseable JSON";
+                    throw new KommoApiException(Kind.UNEXPECTED_RESPONSE, status, null, "unparseable JSON body",
+                            java.util.List.of(), java.util.Map.of(), null, requestId);
+                }
+            }
+            KommoApiException failure = KommoErrors.fromResponse(status, text, requestId);
+            error = failure.kind() + ": " + failure.detail();
+            throw failure;
+        } catch (ProcessingException e) {
+            error = "no response: " + rootMessage(e);
+            LOG.log(Level.FINE, "Kommo call failed without a response", e);
+            throw new KommoApiException(Kind.UNREACHABLE, 0, null, "no response from Kommo (" + shortReason(e) + ")",
+                    java.util.List.of(), java.util.Map.of(), null, null);
+        } finally {
+            long millis = (System.nanoTime() - start) / 1_000_000L;
+            log.add(new KommoCallLog.Entry(startedAt, method, logged, status, requestId, millis, error));
+        }
+    }
+
+    private Response call(String method, String resource, String query, String body) {
+        return switch (method) {
+            case "GET" -> api.get(resource, query, authorization);
+            case "POST" -> api.post(resource, query, authorization, body);
+            case "PATCH" -> api.patch(resource, query, authorization, body);
+            case "DELETE" -> api.delete(resource, query, authorization);
+            default -> throw new IllegalArgumentException(method);
+        };
+    }
+
+    private static String shortReason(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        String name = root.getClass().getSimpleName().toLowerCase();
+        if (name.contains("timeout")) {
+            return "timed out";
+        }
+        if (name.contains("connect")) {
+            return "connection refused or failed";
+        }
+        if (name.contains("unknownhost")) {
+            return "unknown host";
+        }
+        return "network error";
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return shortReason(e) + (root.getMessage() == null ? "" : " - " + root.getMessage());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.kommomcp.kommo;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.rest.client.RestClientBuilder;
+
+import io.kommomcp.core.Caller;
+import io.kommomcp.tenancy.KommoAccess;
+import io.kommomcp.tenancy.TenantService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * Hands out {@link KommoClient}s bound to the caller's tenant. REST clients and rate limiters are kept per Kommo
+ * account (base URL), so every session and every tool of a tenant shares one request budget.
+ */
+@ApplicationScoped
+public class KommoGateway {
+
+    @Inject
+    TenantService tenants;
+
+    @Inject
+    @ConfigProperty(name = "kommo.client.requests-per-second", defaultValue = "7")
+    int requestsPerSecond;
+
+    @Inject
+    @ConfigProperty(name = "kommo.client.rate-window-ms", defaultValue = "1100")
+    long rateWindowMillis;
+
+    @Inject
+    @ConfigProperty(name = "kommo.client.connect-timeout-ms", defaultValue = "5000")
+    long connectTimeoutMillis;
+
+    @Inject
+    @ConfigProperty(name = "kommo.client.read-timeout-ms", defaultValue = "30000")
+    long readTimeoutMillis;
+
+    @Inject
+    @ConfigProperty(name = "kommo.client.max-read-retries", defaultValue = "2")
+    int maxReadRetries;
+
+    @Inject
+    @ConfigProperty(name = "kommo.client.max-retry-wait-seconds", defaultValue = "10")
+    int maxRetryWaitSeconds;
+
+    private final Map<String, KommoApi> apis = new ConcurrentHashMap<>();
+    private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
+
+    public KommoClient client(Caller caller) {
+        KommoAccess access = tenants.kommoAccess(caller.tenantId());
+        String key = normalise(access.baseUrl());
+        KommoApi api = apis.computeIfAbsent(key, this::buildApi);
+        RateLimiter limiter = limiters.computeIfAbsent(key, k -> new RateLimiter(requestsPerSecond, rateWindowMillis));
+        return new KommoClient(api, access.bearerToken(), limiter, caller.kommoCalls(),
+                new KommoClient.RetryPolicy(maxReadRetries, maxRetryWaitSeconds, 250));
+    }
+
+    private KommoApi buildApi(String baseUrl) {
+        return RestClientBuilder.newBuilder()
+                .baseUri(URI.create(baseUrl))
+                .connectTimeout(connectTimeoutMillis, TimeUnit.MILLISECONDS)
+                .readTimeout(readTimeoutMillis, TimeUnit.MILLISECONDS)
+                .property("microprofile.rest.client.disable.default.mapper", true)
+                .register(new QueryFilter())
+                .build(KommoApi.class);
+    }
+
+    private static String normalise(String baseUrl) {
+        return baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    }
+}

@@ -1,0 +1,158 @@
+package io.kommomcp.mcp;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+import io.kommomcp.core.Json;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Holds back whatever the SDK transport writes for an HTTP error (it serializes the Java exception, stack trace
+ * included, or calls sendError, which renders the container's page) and replaces it with a JSON-RPC error object.
+ * Successful responses, including long-lived event streams, pass straight through.
+ */
+final class ErrorRewritingResponse extends HttpServletResponseWrapper {
+
+    /** A message from the SDK is passed on only if it reads like plain words, not like Java. */
+    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9 ,.;:'\"()/_-]{1,300}");
+    private static final Pattern JAVA = Pattern.compile(
+            "(?i)(exception|\\bat [a-z]|\\$|\\b[a-z]+\\.[a-z]+\\.[a-z]|java|jakarta|reactor|null)");
+
+    private int errorStatus;
+    private String errorMessage;
+    private ByteArrayOutputStream held;
+    private PrintWriter heldWriter;
+    private ServletOutputStream heldStream;
+
+    ErrorRewritingResponse(HttpServletResponse response) {
+        super(response);
+    }
+
+    @Override
+    public void sendError(int sc) {
+        errorStatus = sc;
+    }
+
+    @Override
+    public void sendError(int sc, String msg) {
+        errorStatus = sc;
+        errorMessage = msg;
+    }
+
+    @Override
+    public void setStatus(int sc) {
+        if (sc >= 400) {
+            errorStatus = sc;
+        } else {
+            super.setStatus(sc);
+        }
+    }
+
+    @Override
+    public PrintWriter getWriter() throws IOException {
+        if (errorStatus < 400) {
+            return super.getWriter();
+        }
+        if (heldWriter == null) {
+            heldWriter = new PrintWriter(new OutputStreamWriter(buffer(), StandardCharsets.UTF_8), true);
+        }
+        return heldWriter;
+    }
+
+    @Override
+    public ServletOutputStream getOutputStream() throws IOException {
+        if (errorStatus < 400) {
+            return super.getOutputStream();
+        }
+        if (heldStream == null) {
+            ByteArrayOutputStream out = buffer();
+            heldStream = new ServletOutputStream() {
+                @Override
+                public void write(int b) {
+                    out.write(b);
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setWriteListener(WriteListener listener) {
+                    throw new IllegalStateException("not supported for error bodies");
+                }
+            };
+        }
+        return heldStream;
+    }
+
+    private ByteArrayOutputStream buffer() {
+        if (held == null) {
+            held = new ByteArrayOutputStream();
+        }
+        return held;
+    }
+
+    /** Writes the JSON-RPC error if the transport produced an HTTP error; otherwise does nothing. */
+    void finish() throws IOException {
+        if (errorStatus < 400) {
+            return;
+        }
+        if (heldWriter != null) {
+            heldWriter.flush();
+        }
+        HttpServletResponse response = (HttpServletResponse) getResponse();
+        if (response.isCommitted()) {
+            return;
+        }
+        response.resetBuffer();
+        JsonRpcErrors.write(response, errorStatus, message());
+    }
+
+    private String message() {
+        String detail = sdkDetail();
+        return switch (errorStatus) {
+            case 400 -> "Bad request" + (detail == null ? ": the message is not a valid MCP request." : ": " + detail);
+            case 403 -> "Forbidden: this request's Origin is not allowed (kommo.mcp.allowed-origins).";
+            case 404 -> "Session not found: it has expired or the server restarted. Start a new session with"
+                    + " initialize (without an Mcp-Session-Id header).";
+            case 405 -> "Method not allowed on /mcp: use POST for messages, GET for the event stream, DELETE to end"
+                    + " a session.";
+            case 413 -> "The message is too large.";
+            case 421 -> "Misdirected request: the Host header is not accepted.";
+            case 503 -> "The server is shutting down; retry in a moment.";
+            default -> errorStatus >= 500 ? "Internal error while processing the message."
+                    : "The request was refused (HTTP " + errorStatus + ").";
+        };
+    }
+
+    /** The SDK's own explanation, if it is plain words (e.g. which header is missing). */
+    private String sdkDetail() {
+        String candidate = errorMessage;
+        if (held != null && held.size() > 0) {
+            try {
+                JsonNode json = Json.mapper().readTree(held.toByteArray());
+                JsonNode m = json.path("jsonRpcError").path("message");
+                if (m.isMissingNode()) {
+                    m = json.path("message");
+                }
+                candidate = m.isString() ? m.stringValue() : candidate;
+            } catch (JacksonException e) {
+                // not JSON: keep the sendError message, if any
+            }
+        }
+        if (candidate == null || !SAFE.matcher(candidate).matches() || JAVA.matcher(candidate).find()) {
+            return null;
+        }
+        return candidate;
+    }
+}

@@ -1,0 +1,142 @@
+package io.kommomcp.mcp;
+
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.kommomcp.core.Describe;
+
+/**
+ * JSON Schema (2020-12 subset) from Java types: records become objects whose properties are their components in
+ * snake_case, with {@link Describe} texts, required flags and bounds. The same names are used when arguments are
+ * bound and results are written ({@link io.kommomcp.core.Json}).
+ */
+public final class SchemaGenerator {
+
+    private SchemaGenerator() {
+    }
+
+    /** The input schema of an arguments record: unknown properties are not allowed. */
+    public static Map<String, Object> input(Class<?> argsType) {
+        Map<String, Object> schema = object(argsType, true);
+        schema.put("additionalProperties", false);
+        return schema;
+    }
+
+    /** An input schema for a tool without arguments. */
+    public static Map<String, Object> emptyInput() {
+        Map<String, Object> schema = new LinkedHashMap<>();
+        schema.put("type", "object");
+        schema.put("properties", new LinkedHashMap<>());
+        schema.put("additionalProperties", false);
+        return schema;
+    }
+
+    /** The output schema of a result record. */
+    public static Map<String, Object> output(Class<?> resultType) {
+        return object(resultType, false);
+    }
+
+    /** camelCase to snake_case as the project mapper writes it: an underscore before each run of capitals. */
+    public static String jsonName(String javaName) {
+        StringBuilder sb = new StringBuilder(javaName.length() + 4);
+        boolean previousUpper = false;
+        for (int i = 0; i < javaName.length(); i++) {
+            char c = javaName.charAt(i);
+            if (Character.isUpperCase(c)) {
+                if (!previousUpper && i > 0 && sb.charAt(sb.length() - 1) != '_') {
+                    sb.append('_');
+                }
+                sb.append(Character.toLowerCase(c));
+                previousUpper = true;
+            } else {
+                sb.append(c);
+                previousUpper = false;
+            }
+        }
+        return sb.toString();
+    }
+
+    private static Map<String, Object> object(Class<?> type, boolean forInput) {
+        if (!type.isRecord()) {
+            throw new IllegalArgumentException("tool arguments and results must be records: " + type.getName());
+        }
+        Map<String, Object> props = new LinkedHashMap<>();
+        List<String> required = new ArrayList<>();
+        for (RecordComponent c : type.getRecordComponents()) {
+            Map<String, Object> prop = schemaOf(c.getGenericType(), forInput);
+            Describe d = c.getAnnotation(Describe.class);
+            if (d != null) {
+                prop.put("description", d.value());
+                if (d.min() != Long.MIN_VALUE) {
+                    prop.put("minimum", d.min());
+                }
+                if (d.max() != Long.MAX_VALUE) {
+                    prop.put("maximum", d.max());
+                }
+                if (forInput && (d.required() || c.getType().isPrimitive())) {
+                    required.add(jsonName(c.getName()));
+                }
+            }
+            props.put(jsonName(c.getName()), prop);
+        }
+        Map<String, Object> schema = new LinkedHashMap<>();
+        schema.put("type", "object");
+        schema.put("properties", props);
+        if (!required.isEmpty()) {
+            schema.put("required", required);
+        }
+        return schema;
+    }
+
+    private static Map<String, Object> schemaOf(Type type, boolean forInput) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        if (type instanceof ParameterizedType pt && pt.getRawType() instanceof Class<?> raw) {
+            if (Collection.class.isAssignableFrom(raw)) {
+                s.put("type", "array");
+                s.put("items", schemaOf(pt.getActualTypeArguments()[0], forInput));
+                return s;
+            }
+            if (Map.class.isAssignableFrom(raw)) {
+                s.put("type", "object");
+                Type valueType = pt.getActualTypeArguments()[1];
+                if (valueType != Object.class) {
+                    s.put("additionalProperties", schemaOf(valueType, forInput));
+                }
+                return s;
+            }
+            return schemaOf(raw, forInput);
+        }
+        Class<?> c = (Class<?>) type;
+        if (c == String.class) {
+            s.put("type", "string");
+        } else if (c == long.class || c == Long.class || c == int.class || c == Integer.class) {
+            s.put("type", "integer");
+        } else if (c == double.class || c == Double.class || c == BigDecimal.class) {
+            s.put("type", "number");
+        } else if (c == boolean.class || c == Boolean.class) {
+            s.put("type", "boolean");
+        } else if (c == Instant.class) {
+            s.put("type", "string");
+            s.put("format", "date-time");
+        } else if (c.isEnum()) {
+            s.put("type", "string");
+            s.put("enum", Arrays.stream(c.getEnumConstants()).map(Object::toString).toList());
+        } else if (c.isRecord()) {
+            return object(c, forInput);
+        } else if (c == Object.class) {
+            return s; // any JSON value
+        } else {
+            throw new IllegalArgumentException("no JSON schema for " + c.getName());
+        }
+        return s;
+    }
+}

@@ -1,0 +1,25 @@
+package io.kommomcp.mcp;
+
+/** What the server tells a model at initialize about using its tools well. */
+final class ServerInstructions {
+
+    static final String TEXT = """
+            kommo-mcp gives you one company's Kommo CRM (leads, contacts, notes, pipelines and their stages).
+            Your tenant and your permissions come from your sign-in; you only see the tools you may call.
+
+            Working well:
+            - Start with pipelines_list when stages matter: stage ids are per pipeline, except 142 (won) and
+              143 (lost), which exist in every pipeline. leads_move and leads_create check a stage against its
+              pipeline and name the valid stages when it does not belong.
+            - Find leads with leads_search (free text, pipeline, stage, responsible user); it pages: pass the
+              next_page it returns to get more. Use leads_get for one lead's full picture (contacts, tags, custom
+              fields by name, stage name).
+            - Kommo cannot delete leads, contacts or companies; close a lead by moving it to 142 or 143 instead.
+            - Every call is audited. Write tools change the real CRM: confirm intent with the user when unsure.
+            - Errors are explained in plain words with what to do next; do not retry a refused write unchanged.
+              Kommo allows 7 requests per second per account; the server paces calls for you.
+            """;
+
+    private ServerInstructions() {
+    }
+}

@@ -1,0 +1,302 @@
+package io.kommomcp.mcp;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import io.kommomcp.audit.AuditLog;
+import io.kommomcp.audit.Outcome;
+import io.kommomcp.audit.ToolCallAudit;
+import io.kommomcp.core.Caller;
+import io.kommomcp.core.Describe;
+import io.kommomcp.core.Json;
+import io.kommomcp.core.JsonErrors;
+import io.kommomcp.core.KommoCallLog;
+import io.kommomcp.core.Rendered;
+import io.kommomcp.core.Tool;
+import io.kommomcp.core.ToolException;
+import io.kommomcp.core.ToolSet;
+import io.kommomcp.kommo.KommoApiException;
+import io.kommomcp.security.Roles;
+import io.kommomcp.tenancy.TenantException;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.ToolAnnotations;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.spi.Bean;
+import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.inject.Inject;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
+
+/**
+ * Finds every {@link Tool} method of every {@link ToolSet} bean and publishes it with generated schemas. Around
+ * each call, in this order and in this one place: build the {@link Caller} from the verified token, check the role
+ * and the tenant's read-only flag, bind and check the arguments, run the tool, write the audit record (committed
+ * before the answer leaves), and turn every failure into a clear tool error.
+ */
+@ApplicationScoped
+public class ToolRegistry {
+
+    private static final Logger LOG = Logger.getLogger(ToolRegistry.class.getName());
+
+    /** Keys of the MCP transport context, filled by {@link McpEndpoint} from the verified JWT. */
+    static final String CTX_TENANT = "kommo.tenant";
+    static final String CTX_SUBJECT = "kommo.subject";
+    static final String CTX_ROLES = "kommo.roles";
+    static final String CTX_TENANT_READ_ONLY = "kommo.tenantReadOnly";
+
+    /** One published tool. */
+    record RegisteredTool(Tool meta, Object bean, Method method, Class<?> argsType, McpSchema.Tool descriptor) {
+    }
+
+    @Inject
+    BeanManager beanManager;
+
+    @Inject
+    AuditLog audit;
+
+    private final Map<String, RegisteredTool> tools = new LinkedHashMap<>();
+
+    @PostConstruct
+    void discover() {
+        List<RegisteredTool> found = new ArrayList<>();
+        for (Bean<?> bean : beanManager.getBeans(Object.class, Any.Literal.INSTANCE)) {
+            Class<?> type = bean.getBeanClass();
+            if (!type.isAnnotationPresent(ToolSet.class)) {
+                continue;
+            }
+            Object instance = beanManager.getReference(bean, type, beanManager.createCreationalContext(bean));
+            for (Method m : type.getDeclaredMethods()) {
+                Tool meta = m.getAnnotation(Tool.class);
+                if (meta != null) {
+                    found.add(register(meta, instance, m));
+                }
+            }
+        }
+        found.sort(Comparator.comparing(t -> t.meta().name()));
+        for (RegisteredTool t : found) {
+            if (tools.putIfAbsent(t.meta().name(), t) != null) {
+                throw new IllegalStateException("two tools are named " + t.meta().name());
+            }
+        }
+        LOG.info(() -> "MCP tools registered: " + tools.keySet());
+    }
+
+    private static RegisteredTool register(Tool meta, Object bean, Method m) {
+        Class<?>[] params = m.getParameterTypes();
+        Class<?> argsType;
+        if (params.length == 1 && params[0] == Caller.class) {
+            argsType = null;
+        } else if (params.length == 2 && params[0].isRecord() && params[1] == Caller.class) {
+            argsType = params[0];
+        } else {
+            throw new IllegalStateException("tool " + meta.name() + " must take (ArgsRecord, Caller) or (Caller)");
+        }
+        if (!Roles.ALL.contains(meta.role())) {
+            throw new IllegalStateException("tool " + meta.name() + " names an unknown role " + meta.role());
+        }
+        McpSchema.Tool descriptor = McpSchema.Tool.builder()
+                .name(meta.name())
+                .title(meta.title())
+                .description(meta.description() + "\n\nRequires role " + meta.role() + ".")
+                .inputSchema(argsType == null ? SchemaGenerator.emptyInput() : SchemaGenerator.input(argsType))
+                .outputSchema(SchemaGenerator.output(m.getReturnType()))
+                .annotations(ToolAnnotations.builder()
+                        .title(meta.title())
+                        .readOnlyHint(meta.readOnly())
+                        .destructiveHint(!meta.readOnly() && meta.destructive())
+                        .idempotentHint(meta.readOnly() || meta.idempotent())
+                        .openWorldHint(meta.openWorld())
+                        .build())
+                .build();
+        return new RegisteredTool(meta, bean, m, argsType, descriptor);
+    }
+
+    /** The SDK specifications, one per tool, each calling back into {@link #call}. */
+    List<SyncToolSpecification> specifications() {
+        return tools.values().stream()
+                .map(t -> SyncToolSpecification.builder()
+                        .tool(t.descriptor())
+                        .callHandler((exchange, request) -> call(t, exchange, request))
+                        .build())
+                .toList();
+    }
+
+    /** {@code tools/list} shows a caller only what it may call (role, and no writes for read-only tenants). */
+    boolean visible(McpTransportContext ctx, McpSchema.Tool tool) {
+        RegisteredTool t = tools.get(tool.name());
+        if (t == null) {
+            return false;
+        }
+        Set<String> roles = roles(ctx);
+        boolean readOnlyTenant = Boolean.TRUE.equals(ctx.get(CTX_TENANT_READ_ONLY));
+        return Roles.grants(roles, t.meta().role()) && (t.meta().readOnly() || !readOnlyTenant);
+    }
+
+    Set<String> toolNames() {
+        return tools.keySet();
+    }
+
+    CallToolResult call(RegisteredTool tool, McpSyncServerExchange exchange, CallToolRequest request) {
+        Instant startedAt = Instant.now();
+        long start = System.nanoTime();
+        McpTransportContext ctx = exchange.transportContext();
+        McpSchema.Implementation client = exchange.getClientInfo();
+        Caller caller = new Caller((String) ctx.get(CTX_TENANT), (String) ctx.get(CTX_SUBJECT), roles(ctx),
+                client == null ? null : client.name(), client == null ? null : client.version(),
+                exchange.sessionId(), new KommoCallLog());
+        Map<String, Object> arguments = request.arguments() == null ? Map.of() : request.arguments();
+
+        Outcome outcome;
+        String error = null;
+        Object result = null;
+        String denial = denial(tool, caller, Boolean.TRUE.equals(ctx.get(CTX_TENANT_READ_ONLY)));
+        if (denial != null) {
+            outcome = Outcome.DENIED;
+            error = denial;
+        } else {
+            try {
+                result = invoke(tool, arguments, caller);
+                outcome = Outcome.SUCCEEDED;
+            } catch (ToolException e) {
+                outcome = Outcome.FAILED;
+                error = e.getMessage();
+            } catch (KommoApiException e) {
+                outcome = Outcome.FAILED;
+                error = e.toolMessage();
+            } catch (TenantException e) {
+                outcome = Outcome.FAILED;
+                error = e.getMessage();
+            } catch (RuntimeException e) {
+                String ref = UUID.randomUUID().toString();
+                LOG.log(Level.SEVERE, "Tool " + tool.meta().name() + " failed; reference " + ref, e);
+                outcome = Outcome.FAILED;
+                error = "Internal error in " + tool.meta().name() + "; nothing more is known to the client."
+                        + " Reference " + ref + " (for the server log).";
+            }
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000L;
+        try {
+            audit.record(new ToolCallAudit(startedAt, caller.tenantId(), caller.subject(), caller.roles(),
+                    caller.clientName(), caller.clientVersion(), caller.sessionId(), tool.meta().name(), arguments,
+                    outcome, millis, error, caller.kommoCalls().entries()));
+        } catch (RuntimeException e) {
+            String ref = UUID.randomUUID().toString();
+            LOG.log(Level.SEVERE, "Audit write failed for " + tool.meta().name() + "; reference " + ref, e);
+            String done = outcome == Outcome.SUCCEEDED && !tool.meta().readOnly()
+                    ? " The change WAS applied in Kommo; do not repeat it." : "";
+            return errorResult("The call could not be recorded in the audit log, so its result is withheld."
+                    + done + " Reference " + ref + ".");
+        }
+        return outcome == Outcome.SUCCEEDED ? success(result) : errorResult(error);
+    }
+
+    private static String denial(RegisteredTool tool, Caller caller, boolean tenantReadOnly) {
+        if (caller.tenantId() == null) {
+            return "No tenant in the token; this server serves tenants only.";
+        }
+        if (!Roles.grants(caller.roles(), tool.meta().role())) {
+            return "Permission denied: " + tool.meta().name() + " requires the role " + tool.meta().role()
+                    + ", and your token grants " + (caller.roles().isEmpty() ? "no roles"
+                            : String.join(", ", caller.roles().stream().sorted().toList()))
+                    + ". Ask your identity administrator for the role, or use a tool listed for you.";
+        }
+        if (!tool.meta().readOnly() && tenantReadOnly) {
+            return "Tenant '" + caller.tenantId() + "' is read-only: " + tool.meta().name()
+                    + " changes data and is disabled. A platform administrator can lift the read-only flag.";
+        }
+        return null;
+    }
+
+    private Object invoke(RegisteredTool tool, Map<String, Object> arguments, Caller caller) {
+        try {
+            if (tool.argsType() == null) {
+                if (!arguments.isEmpty()) {
+                    throw new ToolException(tool.meta().name() + " takes no arguments; remove "
+                            + String.join(", ", arguments.keySet()) + ".");
+                }
+                return tool.method().invoke(tool.bean(), caller);
+            }
+            Object args = bind(tool, arguments);
+            return tool.method().invoke(tool.bean(), args, caller);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Object bind(RegisteredTool tool, Map<String, Object> arguments) {
+        Object args;
+        try {
+            args = Json.mapper().convertValue(arguments, tool.argsType());
+        } catch (JacksonException e) {
+            throw new ToolException("Invalid arguments for " + tool.meta().name() + ": " + JsonErrors.describe(e));
+        }
+        for (RecordComponent c : tool.argsType().getRecordComponents()) {
+            Describe d = c.getAnnotation(Describe.class);
+            Object value;
+            try {
+                value = c.getAccessor().invoke(args);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+            String name = SchemaGenerator.jsonName(c.getName());
+            if (d != null && d.required() && (value == null || (value instanceof String s && s.isBlank()))) {
+                throw new ToolException("Missing required argument '" + name + "' for " + tool.meta().name() + ": "
+                        + d.value());
+            }
+            if (d != null && value instanceof Number n && (n.longValue() < d.min() || n.longValue() > d.max())) {
+                throw new ToolException("Argument '" + name + "' is " + n + " but must be between "
+                        + (d.min() == Long.MIN_VALUE ? "-inf" : d.min()) + " and "
+                        + (d.max() == Long.MAX_VALUE ? "+inf" : d.max()) + ".");
+            }
+        }
+        return args;
+    }
+
+    private static CallToolResult success(Object result) {
+        Map<String, Object> structured = Json.mapper().convertValue(result, new TypeReference<Map<String, Object>>() {
+        });
+        String text = result instanceof Rendered r ? r.toText() : Json.mapper().writeValueAsString(structured);
+        return CallToolResult.builder().structuredContent(structured).addTextContent(text).isError(false).build();
+    }
+
+    private static CallToolResult errorResult(String message) {
+        return CallToolResult.builder().addTextContent(message).isError(true).build();
+    }
+
+    @SuppressWarnings("unchecked")
+    static Set<String> roles(McpTransportContext ctx) {
+        Object roles = ctx.get(CTX_ROLES);
+        if (roles instanceof Set<?> s) {
+            return (Set<String>) s;
+        }
+        if (roles instanceof String s && !s.isBlank()) {
+            return new HashSet<>(Arrays.asList(s.split(",")));
+        }
+        return Set.of();
+    }
+}

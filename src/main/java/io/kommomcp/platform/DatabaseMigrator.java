@@ -1,0 +1,102 @@
+package io.kommomcp.platform;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.logging.Logger;
+
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * Brings the database to the schema in {@code db/}: creates the database first when configuration allows it (dev,
+ * demo, tests), then applies Flyway migrations. Readiness reports what happened here.
+ */
+@ApplicationScoped
+public class DatabaseMigrator {
+
+    private static final Logger LOG = Logger.getLogger(DatabaseMigrator.class.getName());
+
+    @Inject
+    @ConfigProperty(name = "kommo.db.create-if-missing", defaultValue = "false")
+    boolean createIfMissing;
+
+    @Inject
+    @ConfigProperty(name = "db.name", defaultValue = "kommo_mcp")
+    String databaseName;
+
+    private volatile boolean migrated;
+    private volatile String problem = "migrations have not run yet";
+
+    public void migrate() {
+        try {
+            DataSource ds = lookup("jdbc/kommo");
+            if (createIfMissing) {
+                createDatabaseIfMissing(ds);
+            }
+            MigrateResult result = Flyway.configure(getClass().getClassLoader())
+                    .dataSource(ds)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
+            LOG.info(() -> "Database schema at version " + result.targetSchemaVersion + " ("
+                    + result.migrationsExecuted + " migrations applied now)");
+            migrated = true;
+            problem = null;
+        } catch (RuntimeException | NamingException | SQLException e) {
+            problem = "database migration failed: " + e.getMessage();
+            throw new IllegalStateException(problem, e);
+        }
+    }
+
+    public boolean migrated() {
+        return migrated;
+    }
+
+    public String problem() {
+        return problem;
+    }
+
+    private void createDatabaseIfMissing(DataSource ds) throws NamingException, SQLException {
+        try (Connection c = ds.getConnection()) {
+            return; // it exists
+        } catch (SQLException e) {
+            if (!"3D000".equals(e.getSQLState())) { // invalid_catalog_name: the database does not exist
+                throw e;
+            }
+        }
+        if (!databaseName.matches("[a-z_][a-z0-9_]{0,62}")) {
+            throw new IllegalStateException("refusing to create a database named '" + databaseName + "'");
+        }
+        DataSource maintenance = lookup("jdbc/kommo-maintenance");
+        try (Connection c = maintenance.getConnection()) {
+            c.setAutoCommit(true);
+            try (PreparedStatement exists = c.prepareStatement("select 1 from pg_database where datname = ?")) {
+                exists.setString(1, databaseName);
+                try (ResultSet rs = exists.executeQuery()) {
+                    if (rs.next()) {
+                        return;
+                    }
+                }
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("create database " + databaseName);
+            }
+            LOG.info(() -> "Created database " + databaseName);
+        }
+    }
+
+    private static DataSource lookup(String name) throws NamingException {
+        return (DataSource) new InitialContext().lookup(name);
+    }
+}

@@ -1,0 +1,172 @@
+package io.kommomcp.sandbox;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * HTTP face of the sandbox. {@code /sandbox/{account}/api/v4/...} behaves like {@code https://{account}.kommo.com
+ * /api/v4/...}; {@code /sandbox/_control/accounts/{name}} creates a fresh seeded account and returns its token
+ * (for tests and the demo; there is no such thing in Kommo).
+ */
+@Path("/")
+@RequestScoped
+public class SandboxResource {
+
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,40}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @Inject
+    SandboxStore store;
+
+    @Context
+    HttpServletRequest http;
+
+    @POST
+    @Path("_control/accounts/{name}")
+    @Operation(hidden = true)
+    public Response createAccount(@PathParam("name") String name) {
+        if (!store.enabled()) {
+            return Response.status(404).build();
+        }
+        if (!NAME.matcher(name).matches()) {
+            return Response.status(400).type("application/json")
+                    .entity("{\"detail\":\"account names are a-z, 0-9 and '-'\"}").build();
+        }
+        String token = store.createAccount(name);
+        ObjectNode body = Problems.JSON.createObjectNode();
+        body.put("subdomain", name).put("token", token).put("base_url", origin() + "/sandbox/" + name);
+        return Response.ok(body.toString(), "application/json").build();
+    }
+
+    @GET
+    @Path("_control/accounts/{name}/stats")
+    @Operation(hidden = true)
+    public Response stats(@PathParam("name") String name) {
+        if (!store.enabled()) {
+            return Response.status(404).build();
+        }
+        return store.account(name).map(a -> Response.ok("{\"requests\":" + a.requestCount() + "}",
+                "application/json").build()).orElse(Response.status(404).build());
+    }
+
+    @GET
+    @Path("{account}/api/v4/{path: .*}")
+    @Operation(hidden = true)
+    public Response get(@PathParam("account") String account, @PathParam("path") String path,
+            @HeaderParam("Authorization") String auth) {
+        return dispatch("GET", account, path, null, auth);
+    }
+
+    @POST
+    @Path("{account}/api/v4/{path: .*}")
+    @Operation(hidden = true)
+    public Response post(@PathParam("account") String account, @PathParam("path") String path,
+            @HeaderParam("Authorization") String auth, String body) {
+        return dispatch("POST", account, path, body, auth);
+    }
+
+    @PATCH
+    @Path("{account}/api/v4/{path: .*}")
+    @Operation(hidden = true)
+    public Response patch(@PathParam("account") String account, @PathParam("path") String path,
+            @HeaderParam("Authorization") String auth, String body) {
+        return dispatch("PATCH", account, path, body, auth);
+    }
+
+    @DELETE
+    @Path("{account}/api/v4/{path: .*}")
+    @Operation(hidden = true)
+    public Response delete(@PathParam("account") String account, @PathParam("path") String path,
+            @HeaderParam("Authorization") String auth) {
+        return dispatch("DELETE", account, path, null, auth);
+    }
+
+    private Response dispatch(String method, String accountName, String path, String body, String auth) {
+        if (!store.enabled()) {
+            return Response.status(404).build();
+        }
+        String base = origin() + "/sandbox/" + accountName;
+        String requestId = HexFormat.of().formatHex(randomBytes());
+        SandboxAccount account = store.account(accountName).orElse(null);
+        if (account == null) {
+            return render(Problems.routeNotFound(method, base + "/api/v4/" + path), requestId);
+        }
+        JsonNode json = null;
+        boolean empty = body == null || body.isBlank();
+        if (!empty) {
+            try {
+                json = Problems.JSON.readTree(body);
+            } catch (JacksonException e) {
+                return render(Problems.emptyBody(), requestId);
+            }
+        }
+        String cleanPath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        SandboxAccount.Request request = new SandboxAccount.Request(method, cleanPath, query(), json, empty, auth,
+                base);
+        return render(account.handle(request), requestId);
+    }
+
+    private static Response render(SandboxResponse r, String requestId) {
+        Response.ResponseBuilder b = Response.status(r.status()).header("X-Request-Id", requestId)
+                .header("Cache-Control", "no-store, no-cache, must-revalidate").header("Pragma", "no-cache");
+        if (r.body() == null) {
+            return b.build();
+        }
+        String type = r.status() >= 400 ? "application/problem+json" : "application/hal+json";
+        return b.entity(r.body().toString()).type(type + ";charset=utf-8").build();
+    }
+
+    /** The raw query in order, bracket names kept as Kommo's PHP back end sees them. */
+    private List<Map.Entry<String, String>> query() {
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        String raw = http.getQueryString();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            out.add(new AbstractMap.SimpleImmutableEntry<>(k, v));
+        }
+        return out;
+    }
+
+    private String origin() {
+        return http.getScheme() + "://" + http.getServerName() + ":" + http.getServerPort();
+    }
+
+    private static byte[] randomBytes() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+}

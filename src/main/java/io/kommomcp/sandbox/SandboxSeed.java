@@ -1,0 +1,211 @@
+package io.kommomcp.sandbox;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A realistic small account: three users, two pipelines with their stages (unsorted, open stages, 142, 143), lead
+ * custom fields, loss reasons, companies, contacts with phones and e-mails, leads spread over the stages, notes.
+ * Deterministic per account name, so tests and demos see the same data each start.
+ */
+final class SandboxSeed {
+
+    private static final String[] FIRST = {"Anna", "Boris", "Clara", "Diego", "Elena", "Farid", "Greta", "Hugo",
+        "Ines", "Jonas", "Kira", "Luca", "Mira", "Nils"};
+    private static final String[] LAST = {"Novak", "Silva", "Jansen", "Moreau", "Rossi", "Kowalski", "Berg",
+        "Lindqvist", "Costa", "Weber", "Horvat", "Dubois", "Ortega", "Petrov"};
+    private static final String[] COMPANIES = {"Northwind Foods", "Blue Harbor Logistics", "Citrine Labs",
+        "Delta Solar", "Evergreen Clinics"};
+    private static final String[] NEEDS = {"fleet tracking", "annual support plan", "solar panels 40 kW",
+        "CRM rollout", "warehouse sensors", "staff training", "website redesign", "cloud backup"};
+
+    private SandboxSeed() {
+    }
+
+    static void seed(SandboxAccount a) {
+        Random rnd = new Random(a.subdomain.hashCode());
+        long admin = user(a, "Anna Admin", "anna.admin@" + a.subdomain + ".example", true);
+        long boris = user(a, "Boris Sales", "boris.sales@" + a.subdomain + ".example", false);
+        long clara = user(a, "Clara Sales", "clara.sales@" + a.subdomain + ".example", false);
+        a.currentUserId = admin;
+        long[] sellers = {admin, boris, clara};
+
+        long sales = pipeline(a, "Sales pipeline", 1, true, new String[] {"Initial contact", "Qualification",
+            "Proposal sent", "Negotiation"}, new String[] {"#99ccff", "#ffff99", "#ffdc7f", "#d6eaff"});
+        long partners = pipeline(a, "Partners", 2, false, new String[] {"New partner", "Due diligence", "Contract"},
+                new String[] {"#c1e0ff", "#deff81", "#87f2c0"});
+
+        field(a, "Lead source", "select", "LEAD_SOURCE", List.of("Website", "Referral", "Trade show", "Cold call"));
+        field(a, "Expected close date", "date", null, List.of());
+        field(a, "Budget confirmed", "checkbox", null, List.of());
+        field(a, "Seats", "numeric", null, List.of());
+        for (String reason : new String[] {"Too expensive", "Chose a competitor", "No budget this year"}) {
+            ObjectNode r = Problems.JSON.createObjectNode();
+            long id = a.newId();
+            r.put("id", id).put("name", reason).put("sort", a.lossReasons.size() * 10 + 10)
+                    .put("created_at", 1_700_000_000L).put("updated_at", 1_700_000_000L);
+            a.lossReasons.put(id, r);
+        }
+
+        List<Long> companyIds = new ArrayList<>();
+        for (String name : COMPANIES) {
+            ObjectNode c = entity(a, name, sellers[companyIds.size() % 3]);
+            a.companies.put(c.get("id").asLong(), c);
+            companyIds.add(c.get("id").asLong());
+        }
+        List<Long> contactIds = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String first = FIRST[i % FIRST.length];
+            String last = LAST[(i * 5 + 3) % LAST.length];
+            ObjectNode c = entity(a, first + " " + last, sellers[i % 3]);
+            c.put("first_name", first).put("last_name", last).put("is_unsorted", false);
+            ArrayNode cfs = c.putArray("custom_fields_values");
+            multitext(cfs, 1, "Phone", "PHONE", "+31 20 555 " + String.format("%04d", 1000 + i * 37), "WORK");
+            multitext(cfs, 2, "Email", "EMAIL", first.toLowerCase() + "." + last.toLowerCase() + "@example.com",
+                    "WORK");
+            long company = companyIds.get(i % companyIds.size());
+            ((ArrayNode) c.get("_embedded").get("companies")).addObject().put("id", company);
+            a.contacts.put(c.get("id").asLong(), c);
+            contactIds.add(c.get("id").asLong());
+        }
+
+        List<Long> salesStages = openStages(a, sales);
+        List<Long> partnerStages = openStages(a, partners);
+        for (int i = 0; i < 30; i++) {
+            boolean partner = i % 6 == 5;
+            long pipeline = partner ? partners : sales;
+            List<Long> stages = partner ? partnerStages : salesStages;
+            long status = i % 10 == 8 ? SandboxAccount.WON : i % 10 == 9 ? SandboxAccount.LOST
+                    : stages.get(i % stages.size());
+            String company = COMPANIES[i % COMPANIES.length];
+            ObjectNode item = Problems.JSON.createObjectNode();
+            item.put("name", company + " - " + NEEDS[i % NEEDS.length]).put("price", 500 + rnd.nextInt(40) * 250)
+                    .put("pipeline_id", pipeline).put("status_id", status)
+                    .put("responsible_user_id", sellers[i % 3])
+                    .put("created_at", 1_730_000_000L + i * 86_400L);
+            ArrayNode cfs = item.putArray("custom_fields_values");
+            List<Long> fieldIds = new ArrayList<>(a.leadFields.keySet());
+            ObjectNode source = cfs.addObject().put("field_id", fieldIds.get(0));
+            source.putArray("values").addObject().put("value",
+                    List.of("Website", "Referral", "Trade show", "Cold call").get(i % 4));
+            if (i % 3 == 0) {
+                cfs.addObject().put("field_id", fieldIds.get(3)).putArray("values").addObject().put("value", 5 + i);
+            }
+            ObjectNode emb = item.putObject("_embedded");
+            ArrayNode contacts = emb.putArray("contacts");
+            contacts.addObject().put("id", contactIds.get(i % contactIds.size())).put("is_main", true);
+            if (i % 4 == 0) {
+                contacts.addObject().put("id", contactIds.get((i + 5) % contactIds.size())).put("is_main", false);
+            }
+            emb.putArray("companies").addObject().put("id", companyIds.get(i % companyIds.size()));
+            if (i % 5 == 0) {
+                emb.putArray("tags").addObject().put("name", i % 10 == 0 ? "priority" : "renewal");
+            }
+            long leadId = a.createLead(item);
+            if (status == SandboxAccount.LOST) {
+                a.leads.get(leadId).put("loss_reason_id", a.lossReasons.keySet().iterator().next());
+            }
+            if (i % 3 == 1) {
+                ObjectNode params = Problems.JSON.createObjectNode();
+                params.put("text", "Called " + FIRST[i % FIRST.length] + ": interested, wants a quote by Friday.");
+                a.createNote("leads", leadId, "common", params);
+            }
+        }
+    }
+
+    private static long user(SandboxAccount a, String name, String email, boolean admin) {
+        long id = a.newId();
+        ObjectNode u = Problems.JSON.createObjectNode();
+        u.put("id", id).put("name", name).put("email", email).put("lang", "en");
+        ObjectNode rights = u.putObject("rights");
+        for (String e : new String[] {"leads", "contacts", "companies"}) {
+            rights.putObject(e).put("view", "A").put("edit", "A").put("add", "A").put("delete", admin ? "A" : "M")
+                    .put("export", admin ? "A" : "D");
+        }
+        rights.putObject("tasks").put("edit", "A").put("delete", admin ? "A" : "M");
+        rights.put("mail_access", true).put("catalog_access", true).put("files_access", true)
+                .put("is_admin", admin).put("is_free", false).put("is_active", true).putNull("group_id")
+                .putNull("role_id");
+        rights.putArray("status_rights");
+        a.users.put(id, u);
+        return id;
+    }
+
+    private static long pipeline(SandboxAccount a, String name, int sort, boolean main, String[] stages,
+            String[] colors) {
+        long id = a.newId();
+        ObjectNode p = Problems.JSON.createObjectNode();
+        p.put("id", id).put("name", name).put("sort", sort).put("is_main", main).put("is_unsorted_on", true)
+                .put("is_archive", false).put("account_id", a.accountId);
+        a.pipelines.put(id, p);
+        List<ObjectNode> st = new ArrayList<>();
+        st.add(status(a, a.newId(), id, "Incoming leads", 10, false, "#c1c1c1", 1));
+        for (int i = 0; i < stages.length; i++) {
+            st.add(status(a, a.newId(), id, stages[i], 20 + i * 10, true, colors[i], 0));
+        }
+        st.add(status(a, SandboxAccount.WON, id, "Closed - won", 10000, false, "#CCFF66", 0));
+        st.add(status(a, SandboxAccount.LOST, id, "Closed - lost", 11000, false, "#D5D8DB", 0));
+        a.statuses.put(id, st);
+        return id;
+    }
+
+    private static ObjectNode status(SandboxAccount a, long id, long pipelineId, String name, int sort,
+            boolean editable, String color, int type) {
+        ObjectNode s = Problems.JSON.createObjectNode();
+        s.put("id", id).put("name", name).put("sort", sort).put("is_editable", editable).put("pipeline_id", pipelineId)
+                .put("color", color).put("type", type).put("account_id", a.accountId);
+        return s;
+    }
+
+    private static List<Long> openStages(SandboxAccount a, long pipelineId) {
+        return a.statuses.get(pipelineId).stream().filter(s -> s.get("type").asInt() == 0
+                && s.get("id").asLong() != SandboxAccount.WON && s.get("id").asLong() != SandboxAccount.LOST)
+                .map(s -> s.get("id").asLong()).toList();
+    }
+
+    private static void field(SandboxAccount a, String name, String type, String code, List<String> options) {
+        long id = a.newId();
+        ObjectNode f = Problems.JSON.createObjectNode();
+        f.put("id", id).put("name", name).put("type", type).put("account_id", a.accountId);
+        if (code == null) {
+            f.putNull("code");
+        } else {
+            f.put("code", code);
+        }
+        f.put("sort", 500 + a.leadFields.size()).put("is_api_only", false).putNull("group_id");
+        if (options.isEmpty()) {
+            f.putNull("enums");
+        } else {
+            ArrayNode enums = f.putArray("enums");
+            for (int i = 0; i < options.size(); i++) {
+                enums.addObject().put("id", a.newId()).put("value", options.get(i)).put("sort", (i + 1) * 10);
+            }
+        }
+        f.putArray("required_statuses");
+        f.put("is_deletable", true).put("is_predefined", false).put("entity_type", "leads");
+        a.leadFields.put(id, f);
+    }
+
+    private static ObjectNode entity(SandboxAccount a, String name, long responsible) {
+        long id = a.newId();
+        ObjectNode c = Problems.JSON.createObjectNode();
+        c.put("id", id).put("name", name).put("responsible_user_id", responsible).put("group_id", 0)
+                .put("created_by", a.currentUserId).put("updated_by", a.currentUserId)
+                .put("created_at", 1_725_000_000L).put("updated_at", 1_725_000_000L).putNull("closest_task_at")
+                .put("is_deleted", false).putNull("custom_fields_values").put("account_id", a.accountId);
+        ObjectNode emb = c.putObject("_embedded");
+        emb.putArray("tags");
+        emb.putArray("companies");
+        return c;
+    }
+
+    private static void multitext(ArrayNode cfs, long fieldId, String name, String code, String value, String enumCode) {
+        ObjectNode f = cfs.addObject().put("field_id", fieldId).put("field_name", name).put("field_code", code)
+                .put("field_type", "multitext");
+        f.putArray("values").addObject().put("value", value).put("enum_id", fieldId * 10).put("enum_code", enumCode);
+    }
+}

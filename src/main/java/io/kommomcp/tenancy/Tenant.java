@@ -1,0 +1,107 @@
+package io.kommomcp.tenancy;
+
+import java.time.Instant;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+/** A tenant row. The {@code *Enc} columns hold ciphertexts from {@link SecretCipher}, never plain secrets. */
+@Entity
+@Table(name = "tenant")
+public class Tenant {
+
+    @Id
+    @Column(name = "id")
+    private String id;
+
+    @Column(name = "display_name", nullable = false)
+    private String displayName;
+
+    @Column(name = "kommo_base_url", nullable = false)
+    private String kommoBaseUrl;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "auth_kind", nullable = false)
+    private AuthKind authKind;
+
+    @Column(name = "oauth_client_id")
+    private String oauthClientId;
+
+    @Column(name = "oauth_redirect_uri")
+    private String oauthRedirectUri;
+
+    @Column(name = "access_token_enc")
+    private String accessTokenEnc;
+
+    @Column(name = "access_token_expires_at")
+    private Instant accessTokenExpiresAt;
+
+    @Column(name = "client_secret_enc")
+    private String clientSecretEnc;
+
+    @Column(name = "refresh_token_enc")
+    private String refreshTokenEnc;
+
+    @Column(name = "enabled", nullable = false)
+    private boolean enabled = true;
+
+    @Column(name = "read_only", nullable = false)
+    private boolean readOnly;
+
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    private Instant updatedAt;
+
+    @Version
+    @Column(name = "version", nullable = false)
+    private long version;
+
+    protected Tenant() {
+    }
+
+    public Tenant(String id, String displayName, String kommoBaseUrl, AuthKind authKind) {
+        this.id = id;
+        this.displayName = displayName;
+        this.kommoBaseUrl = kommoBaseUrl;
+        this.authKind = authKind;
+        this.createdAt = Instant.now();
+        this.updatedAt = this.createdAt;
+    }
+
+    public String getId() { return id; }
+    public String getDisplayName() { return displayName; }
+    public void setDisplayName(String displayName) { this.displayName = displayName; touch(); }
+    public String getKommoBaseUrl() { return kommoBaseUrl; }
+    public void setKommoBaseUrl(String kommoBaseUrl) { this.kommoBaseUrl = kommoBaseUrl; touch(); }
+    public AuthKind getAuthKind() { return authKind; }
+    public void setAuthKind(AuthKind authKind) { this.authKind = authKind; touch(); }
+    public String getOauthClientId() { return oauthClientId; }
+    public void setOauthClientId(String oauthClientId) { this.oauthClientId = oauthClientId; touch(); }
+    public String getOauthRedirectUri() { return oauthRedirectUri; }
+    public void setOauthRedirectUri(String uri) { this.oauthRedirectUri = uri; touch(); }
+    public String getAccessTokenEnc() { return accessTokenEnc; }
+    public void setAccessTokenEnc(String v) { this.accessTokenEnc = v; touch(); }
+    public Instant getAccessTokenExpiresAt() { return accessTokenExpiresAt; }
+    public void setAccessTokenExpiresAt(Instant v) { this.accessTokenExpiresAt = v; touch(); }
+    public String getClientSecretEnc() { return clientSecretEnc; }
+    public void setClientSecretEnc(String v) { this.clientSecretEnc = v; touch(); }
+    public String getRefreshTokenEnc() { return refreshTokenEnc; }
+    public void setRefreshTokenEnc(String v) { this.refreshTokenEnc = v; touch(); }
+    public boolean isEnabled() { return enabled; }
+    public void setEnabled(boolean enabled) { this.enabled = enabled; touch(); }
+    public boolean isReadOnly() { return readOnly; }
+    public void setReadOnly(boolean readOnly) { this.readOnly = readOnly; touch(); }
+    public Instant getCreatedAt() { return createdAt; }
+    public Instant getUpdatedAt() { return updatedAt; }
+
+    private void touch() {
+        this.updatedAt = Instant.now();
+    }
+}

@@ -1,0 +1,90 @@
+package io.kommomcp.tenancy;
+
+import java.util.List;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.kommomcp.tenancy.TenantRecords.Credentials;
+import io.kommomcp.tenancy.TenantRecords.NewTenant;
+import io.kommomcp.tenancy.TenantRecords.TenantChanges;
+import io.kommomcp.tenancy.TenantRecords.TenantView;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** Tenant administration. Secrets go in through {@code PUT .../credentials} and never come out. */
+@Path("/admin/tenants")
+@RequestScoped
+@RolesAllowed("platform.admin")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "tenants", description = "Tenants and their Kommo accounts")
+public class TenantAdminResource {
+
+    @Inject
+    TenantService tenants;
+
+    @POST
+    @Operation(summary = "Create a tenant", description = "The id is the value of the JWT tenant claim. The Kommo"
+            + " base URL must be https (http only on loopback when the server allows it). Set credentials next.")
+    @APIResponse(responseCode = "201", description = "Created")
+    @APIResponse(responseCode = "400", description = "Invalid field")
+    @APIResponse(responseCode = "409", description = "The id is taken")
+    public Response create(NewTenant tenant) {
+        TenantView created = tenants.create(tenant);
+        return Response.status(201).header("Location", "/api/admin/tenants/" + created.id()).entity(created).build();
+    }
+
+    @GET
+    @Operation(summary = "List tenants", description = "Secrets are never returned; has_* flags say which are set.")
+    public List<TenantView> list() {
+        return tenants.list();
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "Get a tenant")
+    @APIResponse(responseCode = "404", description = "No such tenant")
+    public TenantView get(@Parameter(description = "tenant id") @PathParam("id") String id) {
+        return tenants.get(id);
+    }
+
+    @PATCH
+    @Path("/{id}")
+    @Operation(summary = "Change a tenant", description = "Only the fields sent change: display_name,"
+            + " kommo_base_url, enabled, read_only.")
+    public TenantView update(@PathParam("id") String id, TenantChanges changes) {
+        return tenants.update(id, changes);
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Operation(summary = "Disable a tenant", description = "Tenants are disabled, not deleted, so that their audit"
+            + " trail keeps its meaning. A disabled tenant's tokens are refused at once.")
+    public TenantView disable(@PathParam("id") String id) {
+        return tenants.disable(id);
+    }
+
+    @PUT
+    @Path("/{id}/credentials")
+    @Operation(summary = "Set the tenant's Kommo credentials", description = "Write-only. long_lived_token for"
+            + " LONG_LIVED_TOKEN tenants; oauth_client_id, client_secret and refresh_token (optionally access_token"
+            + " and access_token_expires_at) for OAUTH tenants. Encrypted at rest with AES-256-GCM.")
+    public TenantView setCredentials(@PathParam("id") String id, Credentials credentials) {
+        return tenants.setCredentials(id, credentials);
+    }
+}

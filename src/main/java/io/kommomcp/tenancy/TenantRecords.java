@@ -1,0 +1,41 @@
+package io.kommomcp.tenancy;
+
+import java.time.Instant;
+
+/** The tenant administration API's payloads (snake_case on the wire). */
+public final class TenantRecords {
+
+    private TenantRecords() {
+    }
+
+    /** A tenant as administrators see it: which secrets are set, never their values. */
+    public record TenantView(String id, String displayName, String kommoBaseUrl, AuthKind authKind,
+            String oauthClientId, boolean enabled, boolean readOnly, boolean hasAccessToken, boolean hasClientSecret,
+            boolean hasRefreshToken, Instant accessTokenExpiresAt, Instant createdAt, Instant updatedAt) {
+    }
+
+    /** Creates a tenant; credentials are set separately. */
+    public record NewTenant(String id, String displayName, String kommoBaseUrl, AuthKind authKind, Boolean readOnly) {
+    }
+
+    /** Changes a tenant; null fields stay as they are. */
+    public record TenantChanges(String displayName, String kommoBaseUrl, Boolean enabled, Boolean readOnly) {
+    }
+
+    /**
+     * Sets credentials (write-only). A long-lived token for {@code LONG_LIVED_TOKEN}; client id, client secret and
+     * refresh token (plus, optionally, a current access token and its expiry) for {@code OAUTH}.
+     */
+    public record Credentials(String longLivedToken, String oauthClientId, String clientSecret, String refreshToken,
+            String accessToken, Instant accessTokenExpiresAt, String redirectUri) {
+
+        @Override
+        public String toString() {
+            return "Credentials[***]";
+        }
+    }
+
+    /** What the MCP gate needs to know about a tenant on every request. */
+    public record TenantStatus(String id, boolean enabled, boolean readOnly) {
+    }
+}

@@ -1,0 +1,258 @@
+package io.kommomcp.tenancy;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.kommomcp.tenancy.TenantRecords.Credentials;
+import io.kommomcp.tenancy.TenantRecords.NewTenant;
+import io.kommomcp.tenancy.TenantRecords.TenantChanges;
+import io.kommomcp.tenancy.TenantRecords.TenantStatus;
+import io.kommomcp.tenancy.TenantRecords.TenantView;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+
+/** Creates, changes and reads tenants; the only code that encrypts or decrypts their secrets. */
+@ApplicationScoped
+public class TenantService {
+
+    private static final Pattern ID = Pattern.compile("^[a-z0-9][a-z0-9_-]{0,63}$");
+
+    @PersistenceContext(unitName = "kommo")
+    EntityManager em;
+
+    @Inject
+    @ConfigProperty(name = "kommo.tenancy.allow-http-loopback", defaultValue = "false")
+    boolean allowHttpLoopback;
+
+    @Inject
+    @ConfigProperty(name = "kommo.secrets.key-id", defaultValue = "")
+    String keyId;
+
+    @Inject
+    @ConfigProperty(name = "kommo.secrets.key", defaultValue = "")
+    String key;
+
+    @Inject
+    @ConfigProperty(name = "kommo.secrets.previous-keys", defaultValue = "")
+    String previousKeys;
+
+    private SecretCipher cipher;
+    private String cipherProblem;
+
+    @PostConstruct
+    void init() {
+        try {
+            cipher = new SecretCipher(keyId, key, previousKeys);
+        } catch (IllegalStateException e) {
+            cipherProblem = e.getMessage();
+        }
+    }
+
+    @Transactional
+    public TenantView create(NewTenant t) {
+        if (t == null) {
+            throw new TenantException(400, "The request body is missing: send id, display_name, kommo_base_url"
+                    + " and auth_kind.");
+        }
+        if (t.id() == null || !ID.matcher(t.id()).matches()) {
+            throw new TenantException(400, "id must be 1-64 characters of a-z, 0-9, '_' or '-', starting with a"
+                    + " letter or digit (it is the value of the token's tenant claim).");
+        }
+        require(t.displayName(), "display_name");
+        if (t.authKind() == null) {
+            throw new TenantException(400, "auth_kind is required: LONG_LIVED_TOKEN or OAUTH.");
+        }
+        if (em.find(Tenant.class, t.id()) != null) {
+            throw new TenantException(409, "A tenant with id '" + t.id() + "' already exists.");
+        }
+        Tenant tenant = new Tenant(t.id(), t.displayName().trim(), checkedBaseUrl(t.kommoBaseUrl()), t.authKind());
+        tenant.setReadOnly(Boolean.TRUE.equals(t.readOnly()));
+        em.persist(tenant);
+        return view(tenant);
+    }
+
+    public List<TenantView> list() {
+        return em.createQuery("select t from Tenant t order by t.id", Tenant.class).getResultList().stream()
+                .map(TenantService::view).toList();
+    }
+
+    public TenantView get(String id) {
+        return view(existing(id));
+    }
+
+    @Transactional
+    public TenantView update(String id, TenantChanges c) {
+        if (c == null) {
+            throw new TenantException(400, "The request body is missing: send the fields to change.");
+        }
+        Tenant t = existing(id);
+        if (c.displayName() != null) {
+            require(c.displayName(), "display_name");
+            t.setDisplayName(c.displayName().trim());
+        }
+        if (c.kommoBaseUrl() != null) {
+            t.setKommoBaseUrl(checkedBaseUrl(c.kommoBaseUrl()));
+        }
+        if (c.enabled() != null) {
+            t.setEnabled(c.enabled());
+        }
+        if (c.readOnly() != null) {
+            t.setReadOnly(c.readOnly());
+        }
+        return view(t);
+    }
+
+    @Transactional
+    public TenantView disable(String id) {
+        Tenant t = existing(id);
+        t.setEnabled(false);
+        return view(t);
+    }
+
+    @Transactional
+    public TenantView setCredentials(String id, Credentials c) {
+        if (c == null) {
+            throw new TenantException(400, "The request body is missing: send the credentials to set.");
+        }
+        Tenant t = existing(id);
+        SecretCipher sc = cipher();
+        if (t.getAuthKind() == AuthKind.LONG_LIVED_TOKEN) {
+            require(c.longLivedToken(), "long_lived_token");
+            if (c.clientSecret() != null || c.refreshToken() != null) {
+                throw new TenantException(400, "This tenant uses a long-lived token: send only long_lived_token"
+                        + " (change auth_kind to OAUTH first to store OAuth credentials).");
+            }
+            t.setAccessTokenEnc(sc.encrypt(c.longLivedToken().trim(), t.getId()));
+            t.setAccessTokenExpiresAt(null);
+        } else {
+            require(c.oauthClientId(), "oauth_client_id");
+            require(c.clientSecret(), "client_secret");
+            require(c.refreshToken(), "refresh_token");
+            if (c.longLivedToken() != null) {
+                throw new TenantException(400, "This tenant uses OAuth: long_lived_token does not apply.");
+            }
+            t.setOauthClientId(c.oauthClientId().trim());
+            t.setClientSecretEnc(sc.encrypt(c.clientSecret(), t.getId()));
+            t.setRefreshTokenEnc(sc.encrypt(c.refreshToken(), t.getId()));
+            t.setOauthRedirectUri(c.redirectUri());
+            if (c.accessToken() != null) {
+                t.setAccessTokenEnc(sc.encrypt(c.accessToken(), t.getId()));
+                t.setAccessTokenExpiresAt(c.accessTokenExpiresAt());
+            } else {
+                t.setAccessTokenEnc(null);
+                t.setAccessTokenExpiresAt(null);
+            }
+        }
+        return view(t);
+    }
+
+    /** For the MCP gate: whether the tenant exists, is enabled, is read-only. */
+    public Optional<TenantStatus> status(String id) {
+        if (id == null) {
+            return Optional.empty();
+        }
+        Tenant t = em.find(Tenant.class, id);
+        return t == null ? Optional.empty() : Optional.of(new TenantStatus(t.getId(), t.isEnabled(), t.isReadOnly()));
+    }
+
+    /** The tenant's Kommo URL and current bearer token, decrypted for one call. */
+    public KommoAccess kommoAccess(String tenantId) {
+        Tenant t = existing(tenantId);
+        if (t.getAccessTokenEnc() == null) {
+            throw new TenantException(409, "Tenant '" + tenantId + "' has no Kommo credentials yet; a platform"
+                    + " administrator must set them (PUT /api/admin/tenants/" + tenantId + "/credentials).");
+        }
+        if (t.getAccessTokenExpiresAt() != null && t.getAccessTokenExpiresAt().isBefore(Instant.now())) {
+            throw new TenantException(409, "Tenant '" + tenantId + "' has an expired Kommo access token; a platform"
+                    + " administrator must set a fresh one.");
+        }
+        return new KommoAccess(t.getKommoBaseUrl(), cipher().decrypt(t.getAccessTokenEnc(), t.getId()));
+    }
+
+    /** Checks a Kommo base URL: https with a host, or http on loopback when configuration allows it. */
+    public String checkedBaseUrl(String raw) {
+        require(raw, "kommo_base_url");
+        URI uri;
+        try {
+            uri = new URI(raw.trim());
+        } catch (URISyntaxException e) {
+            throw new TenantException(400, "kommo_base_url is not a valid URL: " + raw);
+        }
+        if (uri.getHost() == null || uri.getUserInfo() != null || uri.getQuery() != null
+                || uri.getFragment() != null) {
+            throw new TenantException(400, "kommo_base_url must be the account's address, like"
+                    + " https://yourcompany.kommo.com, without user info, query or fragment.");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
+        if (scheme.equals("http")) {
+            if (!allowHttpLoopback) {
+                throw new TenantException(400, "kommo_base_url must use https (plain http is allowed only for"
+                        + " loopback addresses, and only when kommo.tenancy.allow-http-loopback=true).");
+            }
+            if (!isLoopback(uri.getHost())) {
+                throw new TenantException(400, "kommo_base_url may use plain http only on a loopback address"
+                        + " (localhost, 127.0.0.0/8, ::1); use https for " + uri.getHost() + ".");
+            }
+        } else if (!scheme.equals("https")) {
+            throw new TenantException(400, "kommo_base_url must use https.");
+        }
+        String s = uri.toString();
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    private static boolean isLoopback(String host) {
+        String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        if (h.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (!h.matches("[0-9.]+") && !h.contains(":")) {
+            return false; // a name other than localhost: never resolve it to decide
+        }
+        try {
+            return InetAddress.getByName(h).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private Tenant existing(String id) {
+        Tenant t = id == null ? null : em.find(Tenant.class, id);
+        if (t == null) {
+            throw new TenantException(404, "No tenant with id '" + id + "'.");
+        }
+        return t;
+    }
+
+    private SecretCipher cipher() {
+        if (cipher == null) {
+            throw new TenantException(503, "The server has no usable secrets key (" + cipherProblem + "); set"
+                    + " KOMMO_SECRETS_KEY and KOMMO_SECRETS_KEY_ID.");
+        }
+        return cipher;
+    }
+
+    private static void require(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw new TenantException(400, field + " is required.");
+        }
+    }
+
+    static TenantView view(Tenant t) {
+        return new TenantView(t.getId(), t.getDisplayName(), t.getKommoBaseUrl(), t.getAuthKind(),
+                t.getOauthClientId(), t.isEnabled(), t.isReadOnly(), t.getAccessTokenEnc() != null,
+                t.getClientSecretEnc() != null, t.getRefreshTokenEnc() != null, t.getAccessTokenExpiresAt(),
+                t.getCreatedAt(), t.getUpdatedAt());
+    }
+}

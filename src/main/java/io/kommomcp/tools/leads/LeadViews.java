@@ -1,0 +1,96 @@
+package io.kommomcp.tools.leads;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import io.kommomcp.core.Rendered;
+
+/** What the lead tools return. */
+public final class LeadViews {
+
+    private LeadViews() {
+    }
+
+    public record Stage(long pipelineId, String pipelineName, long stageId, String stageName) {
+    }
+
+    public record LeadSummary(long id, String name, Long price, Long responsibleUserId, Stage stage,
+            Instant updatedAt) {
+    }
+
+    public record LeadPage(List<LeadSummary> leads, int page, boolean hasMore, Integer nextPage)
+            implements Rendered {
+
+        @Override
+        public String toText() {
+            if (leads.isEmpty()) {
+                return "No leads match.";
+            }
+            StringBuilder sb = new StringBuilder("Leads (page " + page + "):\n");
+            leads.forEach(l -> sb.append("- ").append(l.id()).append(" \"").append(l.name()).append("\" ")
+                    .append(l.price() == null ? "" : "price " + l.price() + ", ")
+                    .append(l.stage() == null ? "" : "stage " + l.stage().stageName() + " in "
+                            + l.stage().pipelineName())
+                    .append('\n'));
+            if (hasMore) {
+                sb.append("More on page ").append(nextPage).append('.');
+            }
+            return sb.toString().stripTrailing();
+        }
+    }
+
+    public record FieldValue(long fieldId, String fieldName, String fieldCode, String fieldType,
+            List<String> values) {
+    }
+
+    public record ContactView(long id, String name, boolean mainContact, List<FieldValue> customFields) {
+    }
+
+    public record LeadDetail(long id, String name, Long price, Long responsibleUserId, Stage stage,
+            String lossReason, List<String> tags, List<ContactView> contacts, List<Long> companyIds,
+            List<FieldValue> customFields, Instant createdAt, Instant updatedAt, Instant closedAt)
+            implements Rendered {
+
+        @Override
+        public String toText() {
+            StringBuilder sb = new StringBuilder("Lead " + id + " \"" + name + "\"");
+            if (price != null) {
+                sb.append(", price ").append(price);
+            }
+            if (stage != null) {
+                sb.append(", stage \"").append(stage.stageName()).append("\" in \"").append(stage.pipelineName())
+                        .append('"');
+            }
+            if (lossReason != null) {
+                sb.append(", lost: ").append(lossReason);
+            }
+            sb.append(", responsible user ").append(responsibleUserId).append('.');
+            if (!tags.isEmpty()) {
+                sb.append("\nTags: ").append(String.join(", ", tags));
+            }
+            contacts.forEach(c -> sb.append("\nContact ").append(c.id()).append(' ').append(c.name())
+                    .append(c.mainContact() ? " (main)" : "")
+                    .append(c.customFields().isEmpty() ? "" : ": " + render(c.customFields())));
+            if (!customFields.isEmpty()) {
+                sb.append("\nFields: ").append(render(customFields));
+            }
+            return sb.toString();
+        }
+
+        private static String render(List<FieldValue> fields) {
+            return String.join("; ", fields.stream()
+                    .map(f -> f.fieldName() + " = " + String.join(", ", f.values())).toList());
+        }
+    }
+
+    public record LeadChanged(long leadId, String action, Stage stage, Map<String, Object> changed)
+            implements Rendered {
+
+        @Override
+        public String toText() {
+            return "Lead " + leadId + " " + action + (stage == null ? "" : "; now in stage \"" + stage.stageName()
+                    + "\" of \"" + stage.pipelineName() + "\"") + (changed.isEmpty() ? "." : "; set " + changed + ".");
+        }
+    }
+}
