@@ -1,5 +1,6 @@
 package io.kommomcp.platform;
 
+import java.util.Optional;
 import java.util.logging.Logger;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -24,8 +25,8 @@ public class DemoTenant {
     private static final Logger LOG = Logger.getLogger(DemoTenant.class.getName());
 
     @Inject
-    @ConfigProperty(name = "kommo.demo.tenant", defaultValue = "")
-    String tenantId;
+    @ConfigProperty(name = "kommo.demo.tenant")
+    Optional<String> configuredTenant;
 
     @Inject
     @ConfigProperty(name = "http.port", defaultValue = "9080")
@@ -38,9 +39,10 @@ public class DemoTenant {
     TenantService tenants;
 
     public void ensure() {
-        if (tenantId.isBlank() || !sandbox.enabled()) {
+        if (configuredTenant.isEmpty() || !sandbox.enabled()) {
             return;
         }
+        String tenantId = configuredTenant.get().trim();
         String baseUrl = "http://127.0.0.1:" + httpPort + "/sandbox/" + tenantId;
         String token = sandbox.ensureAccount(tenantId);
         try {

@@ -37,16 +37,16 @@ public class TenantService {
     boolean allowHttpLoopback;
 
     @Inject
-    @ConfigProperty(name = "kommo.secrets.key-id", defaultValue = "")
-    String keyId;
+    @ConfigProperty(name = "kommo.secrets.key-id")
+    Optional<String> keyId;
 
     @Inject
-    @ConfigProperty(name = "kommo.secrets.key", defaultValue = "")
-    String key;
+    @ConfigProperty(name = "kommo.secrets.key")
+    Optional<String> key;
 
     @Inject
-    @ConfigProperty(name = "kommo.secrets.previous-keys", defaultValue = "")
-    String previousKeys;
+    @ConfigProperty(name = "kommo.secrets.previous-keys")
+    Optional<String> previousKeys;
 
     private SecretCipher cipher;
     private String cipherProblem;
@@ -54,7 +54,7 @@ public class TenantService {
     @PostConstruct
     void init() {
         try {
-            cipher = new SecretCipher(keyId, key, previousKeys);
+            cipher = new SecretCipher(keyId.orElse(null), key.orElse(null), previousKeys.orElse(null));
         } catch (IllegalStateException e) {
             cipherProblem = e.getMessage();
         }
