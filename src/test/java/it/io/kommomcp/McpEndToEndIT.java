@@ -1,0 +1,453 @@
+package it.io.kommomcp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Black-box tests of the deployed WAR on a real Liberty, over real HTTP, with real RS256 tokens, against the Kommo
+ * sandbox and the real PostgreSQL database. Each test makes its own tenants and sandbox accounts.
+ */
+@ExtendWith(ArquillianExtension.class)
+class McpEndToEndIT {
+
+    private static final Set<String> READ_TOOLS = Set.of("leads_search", "leads_get", "pipelines_list");
+    private static final Set<String> ALL_TOOLS = Set.of("leads_search", "leads_get", "pipelines_list",
+            "leads_create", "leads_update", "leads_move", "notes_add");
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return ShrinkWrap.createFromZipFile(WebArchive.class, new File("target/kommo-mcp.war"));
+    }
+
+    @ArquillianResource
+    URL base;
+
+    // ------------------------------------------------------------------ authentication
+
+    @Test
+    void noTokenIs401WithAChallengePointingAtTheMetadata() throws Exception {
+        HttpResponse<String> r = new McpHttp(base.toString(), null).post("{}");
+        assertEquals(401, r.statusCode());
+        String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
+        assertTrue(challenge.startsWith("Bearer"), challenge);
+        assertTrue(challenge.contains("resource_metadata=\"") && challenge.contains("/.well-known/oauth-protected-resource"),
+                challenge);
+        assertNoInternals(r.body());
+    }
+
+    @Test
+    void badSignatureExpiredWrongIssuerAndWrongAudienceAreAll401() throws Exception {
+        String tenant = newTenant().id;
+        List<String> bad = List.of(
+                TestTokens.build(tenant, List.of("kommo.reader"), "u", TestTokens.ISSUER, TestTokens.AUDIENCE, 600,
+                        TestTokens.strangerKey()),
+                TestTokens.build(tenant, List.of("kommo.reader"), "u", TestTokens.ISSUER, TestTokens.AUDIENCE, -600,
+                        TestTokens.devKey()),
+                TestTokens.build(tenant, List.of("kommo.reader"), "u", "urn:someone-else", TestTokens.AUDIENCE, 600,
+                        TestTokens.devKey()),
+                TestTokens.build(tenant, List.of("kommo.reader"), "u", TestTokens.ISSUER, "another-api", 600,
+                        TestTokens.devKey()));
+        for (String token : bad) {
+            HttpResponse<String> r = new McpHttp(base.toString(), token).post(initializeBody());
+            assertEquals(401, r.statusCode(), r.body());
+            assertTrue(r.headers().firstValue("WWW-Authenticate").orElse("").contains("invalid_token"));
+            assertNoInternals(r.body());
+        }
+        // and the same tenant with a good token gets in
+        assertEquals(200, new McpHttp(base.toString(), TestTokens.token(tenant, "kommo.reader")).post(initializeBody())
+                .statusCode());
+    }
+
+    @Test
+    void unknownAndDisabledTenantsAreRefusedBeforeAnythingRunsAndAudited() throws Exception {
+        String unknown = "nobody-" + shortId();
+        HttpResponse<String> r = new McpHttp(base.toString(), TestTokens.token(unknown, "kommo.reader"))
+                .post(initializeBody());
+        assertEquals(403, r.statusCode());
+        assertTrue(McpHttp.message(r.body()).path("error").path("message").asString().contains("not known"));
+        assertEquals(1, count("select count(*) from audit_tool_call where tenant_id = ? and outcome = 'DENIED'",
+                unknown));
+
+        Tenant t = newTenant();
+        admin("DELETE", "/api/admin/tenants/" + t.id, null);
+        r = new McpHttp(base.toString(), TestTokens.token(t.id, "kommo.reader")).post(initializeBody());
+        assertEquals(403, r.statusCode());
+        assertTrue(McpHttp.message(r.body()).path("error").path("message").asString().contains("disabled"));
+    }
+
+    @Test
+    void tokenWithoutAnyProductRoleIs403() throws Exception {
+        Tenant t = newTenant();
+        HttpResponse<String> r = new McpHttp(base.toString(), TestTokens.token(t.id, "someone.else"))
+                .post(initializeBody());
+        assertEquals(403, r.statusCode());
+        assertNoInternals(r.body());
+    }
+
+    // ------------------------------------------------------------------ roles
+
+    @Test
+    void readerSeesOnlyReadToolsAndIsDeniedWritesWithAnAuditedRefusal() throws Exception {
+        Tenant t = newTenant();
+        McpHttp reader = new McpHttp(base.toString(), TestTokens.token(t.id, "kommo.reader")).initialize();
+        assertEquals(READ_TOOLS, toolNames(reader));
+
+        JsonNode denied = reader.call("leads_create", Map.of("name", "Should not exist"));
+        assertTrue(denied.path("isError").asBoolean());
+        assertTrue(McpHttp.text(denied).contains("requires the role kommo.writer"), McpHttp.text(denied));
+        assertEquals(1, count("select count(*) from audit_tool_call where tenant_id = ? and tool = 'leads_create'"
+                + " and outcome = 'DENIED'", t.id));
+        assertEquals(0, count("select count(*) from audit_kommo_call k join audit_tool_call c on c.id = k.tool_call_id"
+                + " where c.tenant_id = ? and c.tool = 'leads_create'", t.id), "a denied call makes no Kommo call");
+
+        McpHttp writer = new McpHttp(base.toString(), TestTokens.token(t.id, "kommo.writer")).initialize();
+        assertEquals(ALL_TOOLS, toolNames(writer), "writer implies reader");
+        McpHttp auditor = new McpHttp(base.toString(), TestTokens.token(t.id, "audit.reader")).initialize();
+        assertTrue(toolNames(auditor).isEmpty(), "no CRM tools for an auditor yet");
+    }
+
+    @Test
+    void readOnlyTenantHidesAndRefusesWriteTools() throws Exception {
+        Tenant t = newTenant();
+        admin("PATCH", "/api/admin/tenants/" + t.id, "{\"read_only\":true}");
+        McpHttp writer = new McpHttp(base.toString(), TestTokens.token(t.id, "kommo.writer")).initialize();
+        assertEquals(READ_TOOLS, toolNames(writer));
+        JsonNode r = writer.call("notes_add", Map.of("entity_type", "lead", "entity_id", 1, "text", "x"));
+        assertTrue(McpHttp.text(r).contains("read-only"), McpHttp.text(r));
+    }
+
+    // ------------------------------------------------------------------ isolation
+
+    @Test
+    void twoTenantsOnTwoAccountsNeverSeeEachOthersLeads() throws Exception {
+        Tenant a = newTenant();
+        Tenant b = newTenant();
+        McpHttp ca = new McpHttp(base.toString(), TestTokens.token(a.id, "kommo.writer")).initialize();
+        McpHttp cb = new McpHttp(base.toString(), TestTokens.token(b.id, "kommo.writer")).initialize();
+        long created = ca.call("leads_create", Map.of("name", "Only for A " + a.id)).path("structuredContent")
+                .path("lead_id").asLong();
+
+        Set<Long> idsA = leadIds(ca);
+        Set<Long> idsB = leadIds(cb);
+        assertTrue(idsA.contains(created));
+        assertFalse(idsA.isEmpty());
+        assertFalse(idsB.isEmpty());
+        Set<Long> overlap = new HashSet<>(idsA);
+        overlap.retainAll(idsB);
+        assertTrue(overlap.isEmpty(), "shared lead ids: " + overlap);
+
+        JsonNode searchB = cb.call("leads_search", Map.of("text", "Only for A " + a.id));
+        assertEquals(0, searchB.path("structuredContent").path("leads").size());
+        JsonNode getB = cb.call("leads_get", Map.of("lead_id", created));
+        assertTrue(getB.path("isError").asBoolean(), "B must not read A's lead");
+    }
+
+    // ------------------------------------------------------------------ every tool, happy path and bad input
+
+    @Test
+    void everyToolWorksOnTheSandboxAndRefusesBadInputChangingNothing() throws Exception {
+        Tenant t = newTenant();
+        McpHttp c = new McpHttp(base.toString(), TestTokens.token(t.id, "kommo.writer")).initialize();
+
+        // pipelines_list
+        JsonNode pipelines = ok(c.call("pipelines_list", Map.of())).path("pipelines");
+        JsonNode sales = pipelines.get(0);
+        long salesId = sales.path("id").asLong();
+        long qualification = stageId(sales, "Qualification");
+        long partnersFirst = pipelines.get(1).path("stages").get(1).path("id").asLong();
+        assertTrue(McpHttp.text(err(c.call("pipelines_list", Map.of("unexpected", 1)))).contains("takes no arguments"));
+
+        // leads_create
+        long leadId = ok(c.call("leads_create", Map.of("name", "Acme rollout", "price", 1200, "tags", List.of("it"))))
+                .path("lead_id").asLong();
+        String bad = McpHttp.text(err(c.call("leads_create", Map.of("name", "x", "pipeline_id", salesId,
+                "stage_id", partnersFirst))));
+        assertTrue(bad.contains("is not in pipeline") && bad.contains("Qualification"), bad);
+        assertTrue(McpHttp.text(err(c.call("leads_create", Map.of("price", 5)))).contains("Missing required argument 'name'"));
+
+        // leads_get
+        JsonNode lead = ok(c.call("leads_get", Map.of("lead_id", leadId)));
+        assertEquals("Acme rollout", lead.path("name").asString());
+        assertEquals(1200, lead.path("price").asLong());
+        assertEquals("Initial contact", lead.path("stage").path("stage_name").asString());
+        assertEquals(List.of("it"), List.of(lead.path("tags").get(0).asString()));
+        assertTrue(McpHttp.text(err(c.call("leads_get", Map.of("lead_id", 999_999_999L)))).contains("no lead with id"));
+        assertTrue(McpHttp.text(err(c.call("leads_get", Map.of("lead_id", "abc")))).contains("lead_id"));
+
+        // a seeded lead shows contacts and custom fields by name
+        JsonNode seeded = ok(c.call("leads_search", Map.of("text", "Northwind", "limit", 1))).path("leads").get(0);
+        JsonNode full = ok(c.call("leads_get", Map.of("lead_id", seeded.path("id").asLong())));
+        assertEquals("Lead source", full.path("custom_fields").get(0).path("field_name").asString());
+        assertTrue(full.path("contacts").get(0).path("custom_fields").toString().contains("Phone"));
+
+        // leads_search
+        JsonNode page = ok(c.call("leads_search", Map.of("pipeline_id", salesId, "limit", 5)));
+        assertEquals(5, page.path("leads").size());
+        assertTrue(page.path("has_more").asBoolean());
+        assertEquals(2, page.path("next_page").asInt());
+        JsonNode byStage = ok(c.call("leads_search", Map.of("stage_id", qualification, "limit", 250)));
+        for (JsonNode l : byStage.path("leads")) {
+            assertEquals(qualification, l.path("stage").path("stage_id").asLong());
+        }
+        assertTrue(McpHttp.text(err(c.call("leads_search", Map.of("limit", 500)))).contains("between 1 and 250"));
+        assertTrue(McpHttp.text(err(c.call("leads_search", Map.of("stage_id", 142)))).contains("pass pipeline_id"));
+
+        // leads_update
+        ok(c.call("leads_update", Map.of("lead_id", leadId, "price", 1500, "tags_to_add", List.of("vip"))));
+        assertEquals(1500, ok(c.call("leads_get", Map.of("lead_id", leadId))).path("price").asLong());
+        assertTrue(McpHttp.text(err(c.call("leads_update", Map.of("lead_id", leadId)))).contains("Nothing to change"));
+        assertTrue(McpHttp.text(err(c.call("leads_update", Map.of("lead_id", leadId, "price", -1)))).contains("between 0"));
+
+        // leads_move: a stage of another pipeline is refused, naming the valid ones, and nothing changes
+        String refused = McpHttp.text(err(c.call("leads_move", Map.of("lead_id", leadId, "stage_id", partnersFirst))));
+        assertTrue(refused.contains("Its stages are") && refused.contains("Negotiation"), refused);
+        assertEquals("Initial contact",
+                ok(c.call("leads_get", Map.of("lead_id", leadId))).path("stage").path("stage_name").asString());
+        JsonNode moved = ok(c.call("leads_move", Map.of("lead_id", leadId, "stage_id", qualification)));
+        assertEquals("Qualification", moved.path("stage").path("stage_name").asString());
+        assertEquals("Qualification",
+                ok(c.call("leads_get", Map.of("lead_id", leadId))).path("stage").path("stage_name").asString());
+        assertTrue(McpHttp.text(err(c.call("leads_move", Map.of("lead_id", leadId, "stage_id", qualification,
+                "loss_reason_id", 5)))).contains("only when moving to stage 143"));
+
+        // notes_add
+        JsonNode note = ok(c.call("notes_add", Map.of("entity_type", "lead", "entity_id", leadId, "text", "Call went well")));
+        assertTrue(note.path("note_id").asLong() > 0);
+        assertTrue(McpHttp.text(err(c.call("notes_add", Map.of("entity_type", "deal", "entity_id", leadId,
+                "text", "x")))).contains("entity_type"));
+        String kommoRefusal = McpHttp.text(err(c.call("notes_add", Map.of("entity_type", "lead", "entity_id", 999_999_999L,
+                "text", "x"))));
+        assertTrue(kommoRefusal.contains("Kommo rejected the data") && kommoRefusal.contains("entity_id"), kommoRefusal);
+    }
+
+    // ------------------------------------------------------------------ audit
+
+    @Test
+    void auditRecordsSucceededFailedAndDeniedCallsWithTheirKommoCalls() throws Exception {
+        Tenant t = newTenant();
+        McpHttp c = new McpHttp(base.toString(), TestTokens.token(t.id, "kommo.writer")).initialize();
+        long leadId = ok(c.call("leads_create", Map.of("name", "Audited lead"))).path("lead_id").asLong();
+        err(c.call("leads_move", Map.of("lead_id", leadId, "stage_id", 1)));
+        McpHttp reader = new McpHttp(base.toString(), TestTokens.token(t.id, "kommo.reader")).initialize();
+        err(reader.call("notes_add", Map.of("entity_type", "lead", "entity_id", leadId, "text", "no")));
+
+        try (Connection db = db(); PreparedStatement ps = db.prepareStatement("select tool, outcome, subject, roles,"
+                + " client_name, client_version, arguments::text, error_text, duration_ms, id from audit_tool_call"
+                + " where tenant_id = ? order by id")) {
+            ps.setString(1, t.id);
+            List<String[]> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
+                        rs.getString(10)});
+                }
+            }
+            assertEquals(3, rows.size());
+            String[] created = rows.get(0);
+            assertEquals("leads_create", created[0]);
+            assertEquals("SUCCEEDED", created[1]);
+            assertEquals("it-user", created[2]);
+            assertEquals("kommo.writer", created[3]);
+            assertEquals("it-client", created[4]);
+            assertEquals("9.9", created[5]);
+            assertTrue(created[6].contains("Audited lead"));
+            assertEquals("FAILED", rows.get(1)[1]);
+            assertTrue(rows.get(1)[7].contains("No pipeline has a stage 1") || rows.get(1)[7].contains("not in pipeline"),
+                    rows.get(1)[7]);
+            assertEquals("DENIED", rows.get(2)[1]);
+
+            try (PreparedStatement k = db.prepareStatement("select method, path, status, kommo_request_id from"
+                    + " audit_kommo_call where tool_call_id = ? order by seq")) {
+                k.setLong(1, Long.parseLong(created[9]));
+                try (ResultSet rs = k.executeQuery()) {
+                    assertTrue(rs.next());
+                    assertEquals("POST", rs.getString(1));
+                    assertEquals("/api/v4/leads", rs.getString(2));
+                    assertEquals(200, rs.getInt(3));
+                    assertEquals(32, rs.getString(4).length(), "Kommo's X-Request-Id is kept");
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ admin API, metadata, health, transport
+
+    @Test
+    void adminApiNeedsPlatformAdminAndNeverReturnsSecrets() throws Exception {
+        Tenant t = newTenant();
+        HttpResponse<String> asReader = http("GET", "/api/admin/tenants", null, TestTokens.token(t.id, "kommo.admin"));
+        assertEquals(403, asReader.statusCode());
+        HttpResponse<String> list = admin("GET", "/api/admin/tenants/" + t.id, null);
+        assertEquals(200, list.statusCode());
+        assertTrue(list.body().contains("\"has_access_token\":true"));
+        assertFalse(list.body().contains(t.kommoToken), "the Kommo token never comes back");
+        try (Connection db = db(); PreparedStatement ps = db.prepareStatement(
+                "select access_token_enc from tenant where id = ?")) {
+            ps.setString(1, t.id);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next());
+                assertFalse(rs.getString(1).contains(t.kommoToken), "encrypted at rest");
+            }
+        }
+        HttpResponse<String> badUrl = admin("POST", "/api/admin/tenants", "{\"id\":\"x-" + shortId()
+                + "\",\"display_name\":\"X\",\"kommo_base_url\":\"http://crm.example.com\",\"auth_kind\":\"LONG_LIVED_TOKEN\"}");
+        assertEquals(400, badUrl.statusCode());
+        assertTrue(badUrl.body().contains("https"), badUrl.body());
+        HttpResponse<String> unknownField = admin("POST", "/api/admin/tenants", "{\"idd\":\"x\"}");
+        assertEquals(400, unknownField.statusCode());
+        assertTrue(unknownField.body().contains("Unknown field 'idd'"), unknownField.body());
+        assertNoInternals(unknownField.body());
+    }
+
+    @Test
+    void metadataHealthAndTransportErrorsAreCleanJson() throws Exception {
+        HttpResponse<String> meta = http("GET", "/.well-known/oauth-protected-resource", null, null);
+        assertEquals(200, meta.statusCode());
+        JsonNode doc = McpHttp.JSON.readTree(meta.body());
+        assertTrue(doc.path("resource").asString().endsWith("/mcp"));
+        assertEquals(TestTokens.ISSUER, doc.path("authorization_servers").get(0).asString());
+
+        HttpResponse<String> ready = http("GET", "/health/ready", null, null);
+        assertEquals(200, ready.statusCode(), ready.body());
+
+        Tenant t = newTenant();
+        McpHttp c = new McpHttp(base.toString(), TestTokens.token(t.id, "kommo.reader"));
+        c.sessionId = "no-such-session";
+        HttpResponse<String> lost = c.post("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/list\"}");
+        assertEquals(404, lost.statusCode());
+        assertTrue(McpHttp.message(lost.body()).path("error").path("message").asString().contains("Session not found"));
+        assertNoInternals(lost.body());
+
+        HttpResponse<String> noAccept = http("POST", "/mcp", "{}", TestTokens.token(t.id, "kommo.reader"));
+        assertEquals(400, McpHttp.message(noAccept.body()).path("error").path("data").path("http_status").asInt());
+        assertNoInternals(noAccept.body());
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    record Tenant(String id, String kommoToken) {
+    }
+
+    private Tenant newTenant() throws Exception {
+        String id = "t-" + shortId();
+        HttpResponse<String> account = http("POST", "/sandbox/_control/accounts/" + id, null, null);
+        assertEquals(200, account.statusCode(), account.body());
+        JsonNode acc = McpHttp.JSON.readTree(account.body());
+        HttpResponse<String> created = admin("POST", "/api/admin/tenants", "{\"id\":\"" + id
+                + "\",\"display_name\":\"IT " + id + "\",\"kommo_base_url\":\"" + acc.path("base_url").asString()
+                + "\",\"auth_kind\":\"LONG_LIVED_TOKEN\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        HttpResponse<String> creds = admin("PUT", "/api/admin/tenants/" + id + "/credentials",
+                "{\"long_lived_token\":\"" + acc.path("token").asString() + "\"}");
+        assertEquals(200, creds.statusCode(), creds.body());
+        return new Tenant(id, acc.path("token").asString());
+    }
+
+    private HttpResponse<String> admin(String method, String path, String body) throws Exception {
+        return http(method, path, body, TestTokens.token("platform", "platform.admin"));
+    }
+
+    private HttpResponse<String> http(String method, String path, String body, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "") + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return McpHttp.HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static Set<String> toolNames(McpHttp c) throws Exception {
+        Set<String> names = new HashSet<>();
+        for (JsonNode t : c.request("tools/list", Map.of()).path("result").path("tools")) {
+            names.add(t.path("name").asString());
+        }
+        return names;
+    }
+
+    private static Set<Long> leadIds(McpHttp c) throws Exception {
+        Set<Long> ids = new HashSet<>();
+        for (JsonNode l : ok(c.call("leads_search", Map.of("limit", 250))).path("leads")) {
+            ids.add(l.path("id").asLong());
+        }
+        return ids;
+    }
+
+    private static long stageId(JsonNode pipeline, String name) {
+        for (JsonNode s : pipeline.path("stages")) {
+            if (s.path("name").asString().equals(name)) {
+                return s.path("id").asLong();
+            }
+        }
+        throw new AssertionError("no stage " + name + " in " + pipeline);
+    }
+
+    private static JsonNode ok(JsonNode result) {
+        assertFalse(result.path("isError").asBoolean(), () -> "tool error: " + McpHttp.text(result));
+        return result.path("structuredContent");
+    }
+
+    private static JsonNode err(JsonNode result) {
+        assertTrue(result.path("isError").asBoolean(), () -> "expected a tool error, got " + result);
+        assertNoInternals(McpHttp.text(result));
+        return result;
+    }
+
+    private static void assertNoInternals(String text) {
+        assertFalse(text.matches("(?s).*(Exception|io\\.kommomcp|java\\.lang|\\bat [a-z]+\\.[a-z]+).*"),
+                "internals leaked: " + text);
+    }
+
+    private static String initializeBody() {
+        return "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
+                + "\"capabilities\":{},\"clientInfo\":{\"name\":\"it\",\"version\":\"1\"}}}";
+    }
+
+    private static String shortId() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static Connection db() throws Exception {
+        return DriverManager.getConnection(System.getProperty("db.url"), System.getProperty("db.user"),
+                System.getProperty("db.password"));
+    }
+
+    private static long count(String sql, String param) throws Exception {
+        try (Connection db = db(); PreparedStatement ps = db.prepareStatement(sql)) {
+            ps.setString(1, param);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+}
