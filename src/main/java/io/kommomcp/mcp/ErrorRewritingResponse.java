@@ -18,7 +18,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * Holds back whatever the SDK transport writes for an HTTP error (it serializes the Java exception, stack trace
  * included, or calls sendError, which renders the container's page) and replaces it with a JSON-RPC error object.
- * Successful responses, including long-lived event streams, pass straight through.
+ * Successful responses, including long-lived event streams, pass straight through. The replacement is written when
+ * the SDK reports the error (sendError, or flushing its error body), because Liberty commits the response as soon
+ * as the servlet returns, before the filter regains control; {@link #finish()} covers an error body never flushed.
  */
 final class ErrorRewritingResponse extends HttpServletResponseWrapper {
 
@@ -29,6 +31,8 @@ final class ErrorRewritingResponse extends HttpServletResponseWrapper {
 
     private int errorStatus;
     private String errorMessage;
+    private boolean emitted;
+    private boolean draining;
     private ByteArrayOutputStream held;
     private PrintWriter heldWriter;
     private ServletOutputStream heldStream;
@@ -38,14 +42,16 @@ final class ErrorRewritingResponse extends HttpServletResponseWrapper {
     }
 
     @Override
-    public void sendError(int sc) {
+    public void sendError(int sc) throws IOException {
         errorStatus = sc;
+        emit();
     }
 
     @Override
-    public void sendError(int sc, String msg) {
+    public void sendError(int sc, String msg) throws IOException {
         errorStatus = sc;
         errorMessage = msg;
+        emit();
     }
 
     @Override
@@ -97,18 +103,34 @@ final class ErrorRewritingResponse extends HttpServletResponseWrapper {
 
     private ByteArrayOutputStream buffer() {
         if (held == null) {
-            held = new ByteArrayOutputStream();
+            held = new ByteArrayOutputStream() {
+                @Override
+                public void flush() throws IOException {
+                    if (!draining) {
+                        emit(); // the SDK flushes its error body right after writing it
+                    }
+                }
+            };
         }
         return held;
     }
 
-    /** Writes the JSON-RPC error if the transport produced an HTTP error; otherwise does nothing. */
+    /** After the chain: writes the JSON-RPC error if the transport reported one that was not written yet. */
     void finish() throws IOException {
-        if (errorStatus < 400) {
+        if (errorStatus >= 400) {
+            emit();
+        }
+    }
+
+    private void emit() throws IOException {
+        if (emitted) {
             return;
         }
+        emitted = true;
         if (heldWriter != null) {
-            heldWriter.flush();
+            draining = true;
+            heldWriter.flush(); // chars still in the encoder
+            draining = false;
         }
         HttpServletResponse response = (HttpServletResponse) getResponse();
         if (response.isCommitted()) {

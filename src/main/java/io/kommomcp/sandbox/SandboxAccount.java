@@ -424,8 +424,12 @@ final class SandboxAccount {
             v.add(new Violation(requestId, "NotSupportedChoice", "responsible_user_id",
                     "The value you selected is not a valid choice."));
         }
-        Long pipelineId = item.hasNonNull("pipeline_id") ? item.get("pipeline_id").asLong()
-                : existing != null ? existing.get("pipeline_id").asLong() : null;
+        Long pipelineId = null;
+        if (item.hasNonNull("pipeline_id")) {
+            pipelineId = item.get("pipeline_id").asLong();
+        } else if (existing != null) {
+            pipelineId = existing.get("pipeline_id").asLong();
+        }
         if (item.hasNonNull("pipeline_id") && !pipelines.containsKey(pipelineId)) {
             v.add(new Violation(requestId, "NotSupportedChoice", "pipeline_id",
                     "The value you selected is not a valid choice."));
