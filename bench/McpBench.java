@@ -1,0 +1,216 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Benchmark (not a test): latency of leads_get through MCP against the same sandbox requests made directly, and
+ * tool calls per second with 16 concurrent MCP sessions. Run by bench/run-bench.sh against a server it starts.
+ * Usage: java bench/McpBench.java BASE_URL [samples] [seconds]
+ */
+public class McpBench {
+
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+
+    public static void main(String[] args) throws Exception {
+        String base = args.length > 0 ? args[0] : "http://localhost:9180";
+        int samples = args.length > 1 ? Integer.parseInt(args[1]) : 300;
+        int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+
+        // a fresh sandbox account and tenant for the run
+        String id = "bench-" + UUID.randomUUID().toString().substring(0, 6);
+        String account = send("POST", base + "/sandbox/_control/accounts/" + id, null, null).body();
+        String kommoToken = field(account, "token");
+        String kommoBase = field(account, "base_url");
+        String admin = token("platform", "platform.admin");
+        send("POST", base + "/api/admin/tenants", admin, "{\"id\":\"" + id + "\",\"display_name\":\"bench\","
+                + "\"kommo_base_url\":\"" + kommoBase + "\",\"auth_kind\":\"LONG_LIVED_TOKEN\"}");
+        send("PUT", base + "/api/admin/tenants/" + id + "/credentials", admin, "{\"long_lived_token\":\""
+                + kommoToken + "\"}");
+        String userToken = token(id, "kommo.reader");
+
+        String leads = get(kommoBase + "/api/v4/leads?limit=1", kommoToken);
+        long leadId = Long.parseLong(first(leads, "\"id\":(\\d+)"));
+        String leadUrl = kommoBase + "/api/v4/leads/" + leadId + "?with=contacts%2Closs_reason";
+        String lead = get(leadUrl, kommoToken);
+        String contactId = first(lead.substring(lead.indexOf("\"contacts\"")), "\"id\":(\\d+)");
+        String contactsUrl = kommoBase + "/api/v4/contacts?filter%5Bid%5D%5B%5D=" + contactId + "&limit=1";
+        String pipelinesUrl = kommoBase + "/api/v4/leads/pipelines";
+
+        Session mcp = new Session(base, userToken);
+        String callBody = "{\"name\":\"leads_get\",\"arguments\":{\"lead_id\":" + leadId + "}}";
+        for (int i = 0; i < 50; i++) { // warm-up: JIT, pools, caches
+            get(leadUrl, kommoToken);
+            mcp.call(callBody);
+        }
+
+        List<Long> direct1 = new ArrayList<>();
+        List<Long> direct3 = new ArrayList<>();
+        List<Long> viaMcp = new ArrayList<>();
+        for (int i = 0; i < samples; i++) { // interleaved, so that machine noise hits all three alike
+            long t0 = System.nanoTime();
+            get(leadUrl, kommoToken);
+            long t1 = System.nanoTime();
+            get(leadUrl, kommoToken);
+            get(contactsUrl, kommoToken);
+            get(pipelinesUrl, kommoToken);
+            long t2 = System.nanoTime();
+            String r = mcp.call(callBody);
+            long t3 = System.nanoTime();
+            if (!r.contains("\"isError\":false")) {
+                throw new IllegalStateException("leads_get failed: " + r);
+            }
+            direct1.add(t1 - t0);
+            direct3.add(t2 - t1);
+            viaMcp.add(t3 - t2);
+        }
+        System.out.printf("leads_get latency, %d samples (ms)         median    p99%n", samples);
+        System.out.printf("  direct sandbox GET lead                  %7.2f %7.2f%n", ms(pct(direct1, 50)), ms(pct(direct1, 99)));
+        System.out.printf("  direct: the 3 requests leads_get makes   %7.2f %7.2f%n", ms(pct(direct3, 50)), ms(pct(direct3, 99)));
+        System.out.printf("  through MCP (tool call, audited)         %7.2f %7.2f%n", ms(pct(viaMcp, 50)), ms(pct(viaMcp, 99)));
+        System.out.printf("  ratio MCP / single GET (median)          %7.2f%n", (double) pct(viaMcp, 50) / pct(direct1, 50));
+        System.out.printf("  ratio MCP / same 3 requests (median)     %7.2f%n", (double) pct(viaMcp, 50) / pct(direct3, 50));
+
+        int sessions = 16;
+        List<Double> rounds = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            rounds.add(throughput(base, userToken, callBody, sessions, seconds));
+        }
+        Collections.sort(rounds);
+        System.out.printf("throughput, %d concurrent sessions, %d s x 3 rounds: median %.1f tool calls/s (rounds %s)%n",
+                sessions, seconds, rounds.get(1), rounds);
+    }
+
+    static double throughput(String base, String token, String callBody, int sessions, int seconds) throws Exception {
+        List<Session> list = new ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+            list.add(new Session(base, token));
+        }
+        AtomicLong done = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        CountDownLatch start = new CountDownLatch(1);
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        List<Thread> threads = new ArrayList<>();
+        for (Session s : list) {
+            Thread t = new Thread(() -> {
+                try {
+                    start.await();
+                    while (System.nanoTime() < end) {
+                        if (s.call(callBody).contains("\"isError\":false")) {
+                            done.incrementAndGet();
+                        } else {
+                            failed.incrementAndGet();
+                        }
+                    }
+                } catch (Exception e) {
+                    failed.incrementAndGet();
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        long t0 = System.nanoTime();
+        start.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        if (failed.get() > 0) {
+            System.out.println("  (failed calls in this round: " + failed.get() + ")");
+        }
+        return Math.round(done.get() / secs * 10) / 10.0;
+    }
+
+    /** One MCP session over Streamable HTTP. */
+    static final class Session {
+        final String base;
+        final String token;
+        final String id;
+
+        Session(String base, String token) throws Exception {
+            this.base = base;
+            this.token = token;
+            HttpResponse<String> r = post(null, "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":"
+                    + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"bench\","
+                    + "\"version\":\"1\"}}}");
+            this.id = r.headers().firstValue("Mcp-Session-Id").orElseThrow();
+            post(id, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        }
+
+        String call(String params) throws Exception {
+            return post(id, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":" + params + "}").body();
+        }
+
+        HttpResponse<String> post(String session, String body) throws Exception {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/mcp"))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                    .header("Accept", "application/json, text/event-stream")
+                    .POST(HttpRequest.BodyPublishers.ofString(body));
+            if (session != null) {
+                b.header("Mcp-Session-Id", session);
+            }
+            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    static String get(String url, String bearer) throws Exception {
+        HttpResponse<String> r = send("GET", url, bearer, null);
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(url + " -> " + r.statusCode() + " " + r.body());
+        }
+        return r.body();
+    }
+
+    static HttpResponse<String> send(String method, String url, String bearer, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String token(String tenant, String roles) throws Exception {
+        Process p = new ProcessBuilder(Path.of("scripts", "dev-token").toString(), "--tenant", tenant, "--roles", roles,
+                "--sub", "bench", "--ttl", "7200").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(out);
+        }
+        return out;
+    }
+
+    static String field(String json, String name) {
+        return first(json, "\"" + name + "\":\"([^\"]+)\"");
+    }
+
+    static String first(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + regex + " in " + text);
+        }
+        return m.group(1);
+    }
+
+    static long pct(List<Long> values, int p) {
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+
+    static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Benchmark of the MCP path (see docs/performance.md). Starts its own server on port 9180 with Kommo's rate limit
+# raised in both the client and the sandbox, so that the figures measure this server rather than the 7 requests/s
+# budget; then runs bench/McpBench.java and stops the server. Needs PostgreSQL like the quick start.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+port="${BENCH_PORT:-9180}"
+mvn -q -DskipTests package liberty:create liberty:install-feature liberty:deploy -Dhttp.port="$port" -Dhttps.port=9543 \
+  -Dliberty.var.kommo.client.requests-per-second=100000 -Dliberty.var.kommo.sandbox.requests-per-second=100000
+mvn -q liberty:start -Dhttp.port="$port" -Dhttps.port=9543
+trap 'mvn -q liberty:stop >/dev/null 2>&1 || true' EXIT
+for _ in $(seq 1 60); do curl -sf "http://localhost:$port/health/ready" >/dev/null && break; sleep 2; done
+java bench/McpBench.java "http://localhost:$port" "${BENCH_SAMPLES:-300}" "${BENCH_SECONDS:-10}"
