@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port="${BENCH_PORT:-9180}"
-mvn -q -DskipTests package liberty:create liberty:install-feature liberty:deploy -Dhttp.port="$port" -Dhttps.port=9543 \
-  -Dliberty.var.kommo.client.requests-per-second=100000 -Dliberty.var.kommo.sandbox.requests-per-second=100000
+# MicroProfile Config reads the environment of the server process (above microprofile-config.properties).
+export KOMMO_CLIENT_REQUESTS_PER_SECOND=100000 KOMMO_SANDBOX_REQUESTS_PER_SECOND=100000
+mvn -q -DskipTests package liberty:create liberty:install-feature liberty:deploy -Dhttp.port="$port" -Dhttps.port=9543
 mvn -q liberty:start -Dhttp.port="$port" -Dhttps.port=9543
 trap 'mvn -q liberty:stop >/dev/null 2>&1 || true' EXIT
 for _ in $(seq 1 60); do curl -sf "http://localhost:$port/health/ready" >/dev/null && break; sleep 2; done
