@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -16,6 +17,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import io.kommomcp.audit.AuditLog;
 import io.kommomcp.audit.Outcome;
 import io.kommomcp.audit.ToolCallAudit;
+import io.kommomcp.security.Roles;
 import io.kommomcp.tenancy.TenantRecords.TenantStatus;
 import io.kommomcp.tenancy.TenantService;
 import jakarta.enterprise.inject.spi.CDI;
@@ -65,8 +67,12 @@ public class McpGateFilter implements Filter {
         }
         String tenantId = claim(jwt, tenantClaim);
         Optional<TenantStatus> tenant = tenantId == null ? Optional.empty() : tenants.status(tenantId);
+        Set<String> groups = jwt.getGroups() == null ? Set.of() : jwt.getGroups();
         String refusal = null;
-        if (tenantId == null) {
+        if (Roles.ALL.stream().noneMatch(groups::contains)) {
+            refusal = "The token carries none of this server's roles (" + String.join(", ", Roles.ALL)
+                    + ") in its 'groups' claim. Ask your identity administrator to grant one.";
+        } else if (tenantId == null) {
             refusal = "The token has no '" + tenantClaim + "' claim, so no tenant can be chosen. Ask your identity"
                     + " administrator to add it.";
         } else if (tenant.isEmpty()) {

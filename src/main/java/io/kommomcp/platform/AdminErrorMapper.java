@@ -36,7 +36,7 @@ public class AdminErrorMapper implements ExceptionMapper<Throwable> {
             int status = w.getResponse().getStatus();
             return problem(status, switch (status) {
                 case 401 -> "Authentication required: send a bearer JWT.";
-                case 403 -> "This operation requires the platform.admin role.";
+                case 403 -> "You do not have the role this operation requires.";
                 case 404 -> "No such resource.";
                 case 405 -> "That HTTP method is not allowed here.";
                 case 415 -> "Send the body as application/json.";

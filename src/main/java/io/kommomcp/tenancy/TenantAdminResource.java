@@ -7,11 +7,12 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.kommomcp.security.RequiresRole;
+import io.kommomcp.security.Roles;
 import io.kommomcp.tenancy.TenantRecords.Credentials;
 import io.kommomcp.tenancy.TenantRecords.NewTenant;
 import io.kommomcp.tenancy.TenantRecords.TenantChanges;
 import io.kommomcp.tenancy.TenantRecords.TenantView;
-import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -29,7 +30,7 @@ import jakarta.ws.rs.core.Response;
 /** Tenant administration. Secrets go in through {@code PUT .../credentials} and never come out. */
 @Path("/admin/tenants")
 @RequestScoped
-@RolesAllowed("platform.admin")
+@RequiresRole(Roles.PLATFORM_ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "tenants", description = "Tenants and their Kommo accounts")

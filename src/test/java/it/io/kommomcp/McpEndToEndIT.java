@@ -108,7 +108,11 @@ class McpEndToEndIT {
         HttpResponse<String> r = new McpHttp(base.toString(), TestTokens.token(t.id, "someone.else"))
                 .post(initializeBody());
         assertEquals(403, r.statusCode());
+        assertTrue(McpHttp.message(r.body()).path("error").path("message").asString().contains("none of this"
+                + " server's roles"), r.body());
         assertNoInternals(r.body());
+        assertEquals(1, count("select count(*) from audit_tool_call where tenant_id = ? and outcome = 'DENIED'",
+                t.id));
     }
 
     // ------------------------------------------------------------------ roles

@@ -20,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** Mints real RS256 JWTs with the development key (dev/keys), or with a stranger's key to test rejection. */
 final class TestTokens {
 
-    static final String ISSUER = "urn:kommo-mcp:dev-issuer";
+    static final String ISSUER = "https://dev-only-idp.kommo-mcp.invalid/realms/dev";
     static final String AUDIENCE = "kommo-mcp";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
