@@ -69,6 +69,11 @@ final class McpHttp {
         if (msg.has("error")) {
             throw new IllegalStateException("JSON-RPC error: " + msg);
         }
+        String text = text(msg.get("result"));
+        // every text rendering is for a model: no Java record or class output may leak into it
+        if (text.matches("(?s).*(\\b[A-Z]\\w*\\[\\w+=|Exception|io\\.kommomcp|java\\.lang).*")) {
+            throw new AssertionError("internals leaked into the text of " + tool + ": " + text);
+        }
         return msg.get("result");
     }
 

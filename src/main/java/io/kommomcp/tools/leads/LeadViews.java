@@ -89,8 +89,19 @@ public final class LeadViews {
 
         @Override
         public String toText() {
-            return "Lead " + leadId + " " + action + (stage == null ? "" : "; now in stage \"" + stage.stageName()
-                    + "\" of \"" + stage.pipelineName() + "\"") + (changed.isEmpty() ? "." : "; set " + changed + ".");
+            return "Lead " + leadId + " " + action + (stage == null ? "" : "; now in " + text(stage))
+                    + (changed.isEmpty() ? "." : "; " + String.join(", ", changed.entrySet().stream()
+                            .map(e -> e.getKey() + " " + text(e.getValue())).toList()) + ".");
+        }
+
+        private static String text(Object value) {
+            if (value instanceof Stage s) {
+                return "stage \"" + s.stageName() + "\" of \"" + s.pipelineName() + "\"";
+            }
+            if (value instanceof List<?> l) {
+                return String.join(", ", l.stream().map(LeadChanged::text).toList());
+            }
+            return value instanceof String str ? "\"" + str + "\"" : String.valueOf(value);
         }
     }
 }
