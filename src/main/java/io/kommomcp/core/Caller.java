@@ -12,9 +12,10 @@ import java.util.Set;
  * @param clientVersion the MCP client's version (may be null)
  * @param sessionId     the MCP session id (may be null)
  * @param kommoCalls    collects every Kommo HTTP call made on behalf of this tool call, for the audit log
+ * @param changes       collects what the tool changed, before and after, for the audit log
  */
 public record Caller(String tenantId, String subject, Set<String> roles, String clientName, String clientVersion,
-        String sessionId, KommoCallLog kommoCalls) {
+        String sessionId, KommoCallLog kommoCalls, ChangeLog changes) {
 
     public Caller {
         roles = Set.copyOf(roles);

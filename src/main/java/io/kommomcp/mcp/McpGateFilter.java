@@ -101,8 +101,8 @@ public class McpGateFilter implements Filter {
         try {
             audit.record(new ToolCallAudit(Instant.now(), tenantId, jwt.getSubject(),
                     jwt.getGroups() == null ? java.util.Set.of() : new HashSet<>(jwt.getGroups()), null, null,
-                    request.getHeader("Mcp-Session-Id"), "(mcp request)", Map.of(), Outcome.DENIED, 0, refusal,
-                    List.of()));
+                    request.getHeader("Mcp-Session-Id"), "(mcp request)", Map.of(), Outcome.DENIED, 0L, refusal,
+                    List.of(), List.of()));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not audit a refused MCP request", e);
         }

@@ -20,6 +20,7 @@ import io.kommomcp.audit.AuditLog;
 import io.kommomcp.audit.Outcome;
 import io.kommomcp.audit.ToolCallAudit;
 import io.kommomcp.core.Caller;
+import io.kommomcp.core.ChangeLog;
 import io.kommomcp.core.Describe;
 import io.kommomcp.core.Json;
 import io.kommomcp.core.JsonErrors;
@@ -163,51 +164,80 @@ public class ToolRegistry {
         McpSchema.Implementation client = exchange.getClientInfo();
         Caller caller = new Caller((String) ctx.get(CTX_TENANT), (String) ctx.get(CTX_SUBJECT), roles(ctx),
                 client == null ? null : client.name(), client == null ? null : client.version(),
-                exchange.sessionId(), new KommoCallLog());
+                exchange.sessionId(), new KommoCallLog(), new ChangeLog());
         Map<String, Object> arguments = request.arguments() == null ? Map.of() : request.arguments();
+        String name = tool.meta().name();
+
+        String denial = denial(tool, caller, Boolean.TRUE.equals(ctx.get(CTX_TENANT_READ_ONLY)));
+        if (denial != null) {
+            try {
+                audit.record(auditOf(caller, name, arguments, Outcome.DENIED, startedAt, start, denial));
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "Audit write failed for a denied call of " + name, e);
+            }
+            return errorResult(denial);
+        }
+        // A state-changing call is recorded as an intent, committed, before anything reaches Kommo; if that
+        // fails, nothing is attempted.
+        boolean writes = !tool.meta().readOnly();
+        UUID correlation = writes ? UUID.randomUUID() : null;
+        if (writes) {
+            try {
+                audit.intent(auditOf(caller, name, arguments, Outcome.PENDING, startedAt, null, null), correlation);
+            } catch (RuntimeException e) {
+                String ref = UUID.randomUUID().toString();
+                LOG.log(Level.SEVERE, "Audit intent failed for " + name + "; reference " + ref, e);
+                return errorResult("The change could not be recorded in the audit log, so it was not attempted."
+                        + " Nothing was changed. Try again later; reference " + ref + ".");
+            }
+        }
 
         Outcome outcome;
         String error = null;
         Object result = null;
-        String denial = denial(tool, caller, Boolean.TRUE.equals(ctx.get(CTX_TENANT_READ_ONLY)));
-        if (denial != null) {
-            outcome = Outcome.DENIED;
-            error = denial;
-        } else {
-            try {
-                result = invoke(tool, arguments, caller);
-                outcome = Outcome.SUCCEEDED;
-            } catch (ToolException e) {
-                outcome = Outcome.FAILED;
-                error = e.getMessage();
-            } catch (KommoApiException e) {
-                outcome = Outcome.FAILED;
-                error = e.toolMessage();
-            } catch (TenantException e) {
-                outcome = Outcome.FAILED;
-                error = e.getMessage();
-            } catch (RuntimeException e) {
-                String ref = UUID.randomUUID().toString();
-                LOG.log(Level.SEVERE, "Tool " + tool.meta().name() + " failed; reference " + ref, e);
-                outcome = Outcome.FAILED;
-                error = "Internal error in " + tool.meta().name() + "; nothing more is known to the client."
-                        + " Reference " + ref + " (for the server log).";
-            }
-        }
-        long millis = (System.nanoTime() - start) / 1_000_000L;
         try {
-            audit.record(new ToolCallAudit(startedAt, caller.tenantId(), caller.subject(), caller.roles(),
-                    caller.clientName(), caller.clientVersion(), caller.sessionId(), tool.meta().name(), arguments,
-                    outcome, millis, error, caller.kommoCalls().entries()));
+            result = invoke(tool, arguments, caller);
+            outcome = Outcome.SUCCEEDED;
+        } catch (ToolException e) {
+            outcome = Outcome.FAILED;
+            error = e.getMessage();
+        } catch (KommoApiException e) {
+            outcome = Outcome.FAILED;
+            error = e.toolMessage();
+        } catch (TenantException e) {
+            outcome = Outcome.FAILED;
+            error = e.getMessage();
         } catch (RuntimeException e) {
             String ref = UUID.randomUUID().toString();
-            LOG.log(Level.SEVERE, "Audit write failed for " + tool.meta().name() + "; reference " + ref, e);
-            String done = outcome == Outcome.SUCCEEDED && !tool.meta().readOnly()
+            LOG.log(Level.SEVERE, "Tool " + name + " failed; reference " + ref, e);
+            outcome = Outcome.FAILED;
+            error = "Internal error in " + name + "; nothing more is known to the client."
+                    + " Reference " + ref + " (for the server log).";
+        }
+        ToolCallAudit done = auditOf(caller, name, arguments, outcome, startedAt, start, error);
+        try {
+            if (writes) {
+                audit.outcome(done, correlation);
+            } else {
+                audit.record(done);
+            }
+        } catch (RuntimeException e) {
+            String ref = UUID.randomUUID().toString();
+            LOG.log(Level.SEVERE, "Audit write failed for " + name + "; reference " + ref, e);
+            String applied = outcome == Outcome.SUCCEEDED && writes
                     ? " The change WAS applied in Kommo; do not repeat it." : "";
             return errorResult("The call could not be recorded in the audit log, so its result is withheld."
-                    + done + " Reference " + ref + ".");
+                    + applied + " Reference " + ref + ".");
         }
         return outcome == Outcome.SUCCEEDED ? success(result) : errorResult(error);
+    }
+
+    private static ToolCallAudit auditOf(Caller caller, String tool, Map<String, Object> arguments, Outcome outcome,
+            Instant startedAt, Long startNanos, String error) {
+        Long millis = startNanos == null ? null : (System.nanoTime() - startNanos) / 1_000_000L;
+        return new ToolCallAudit(startedAt, caller.tenantId(), caller.subject(), caller.roles(), caller.clientName(),
+                caller.clientVersion(), caller.sessionId(), tool, arguments, outcome, millis, error,
+                caller.kommoCalls().entries(), caller.changes().changes());
     }
 
     private static String denial(RegisteredTool tool, Caller caller, boolean tenantReadOnly) {

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.logging.Logger;
 
 import javax.naming.InitialContext;
@@ -35,22 +36,50 @@ public class DatabaseMigrator {
     @ConfigProperty(name = "db.name", defaultValue = "kommo_mcp")
     String databaseName;
 
+    @Inject
+    @ConfigProperty(name = "db.user", defaultValue = "kommo_mcp")
+    String appRole;
+
+    @Inject
+    @ConfigProperty(name = "kommo.audit.retention-role", defaultValue = "kommo_mcp_retention")
+    String retentionRole;
+
+    @Inject
+    @ConfigProperty(name = "kommo.audit.partitions-ahead-months", defaultValue = "12")
+    int partitionsAhead;
+
     private volatile boolean migrated;
     private volatile String problem = "migrations have not run yet";
 
     public void migrate() {
         try {
-            DataSource ds = lookup("jdbc/kommo");
+            DataSource owner = lookup("jdbc/kommo-owner");
             if (createIfMissing) {
-                createDatabaseIfMissing(ds);
+                createDatabaseIfMissing(owner);
+            }
+            for (String role : new String[] {appRole, retentionRole}) {
+                if (!role.matches("[a-z_][a-z0-9_]{0,62}")) {
+                    throw new IllegalStateException("database role names must match [a-z_][a-z0-9_]*: '" + role + "'");
+                }
             }
             MigrateResult result = Flyway.configure(getClass().getClassLoader())
-                    .dataSource(ds)
+                    .dataSource(owner)
                     .locations("classpath:db/migration")
+                    .placeholders(Map.of("app_role", appRole, "retention_role", retentionRole))
                     .load()
                     .migrate();
             LOG.info(() -> "Database schema at version " + result.targetSchemaVersion + " ("
                     + result.migrationsExecuted + " migrations applied now)");
+            // monthly audit partitions ahead, created with the owner's rights through a function the app may call
+            try (Connection c = lookup("jdbc/kommo").getConnection();
+                    PreparedStatement ps = c.prepareStatement("select audit_ensure_partitions(?)")) {
+                ps.setInt(1, partitionsAhead);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    int created = rs.getInt(1);
+                    LOG.info(() -> "Audit partitions: " + created + " created, " + partitionsAhead + " months ahead");
+                }
+            }
             migrated = true;
             problem = null;
         } catch (RuntimeException | NamingException | SQLException e) {

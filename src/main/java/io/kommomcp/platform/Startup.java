@@ -3,12 +3,15 @@ package io.kommomcp.platform;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.kommomcp.audit.AuditReconciler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-/** Start-up in order: schema first, then the demo tenant (which needs the schema). */
+/** Start-up in order: schema, audit reconciliation, then the demo tenant (which needs the schema). */
 @ApplicationScoped
 public class Startup {
 
@@ -20,9 +23,19 @@ public class Startup {
     @Inject
     DemoTenant demo;
 
+    @Inject
+    AuditReconciler reconciler;
+
+    @Inject
+    @ConfigProperty(name = "kommo.audit.reconcile-min-age-seconds", defaultValue = "120")
+    long reconcileMinAge;
+
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
         try {
             migrator.migrate();
+            // intents without an outcome, older than any call that may still run on another instance
+            int closed = reconciler.reconcile(null, reconcileMinAge).size();
+            LOG.info(() -> "Audit reconciliation at start-up: " + closed + " intent(s) without an outcome");
             demo.ensure();
         } catch (RuntimeException e) {
             // Readiness stays DOWN with the reason; the server keeps running so operators can see it.

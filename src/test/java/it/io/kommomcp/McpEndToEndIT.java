@@ -92,7 +92,7 @@ class McpEndToEndIT {
                 .post(initializeBody());
         assertEquals(403, r.statusCode());
         assertTrue(McpHttp.message(r.body()).path("error").path("message").asString().contains("not known"));
-        assertEquals(1, count("select count(*) from audit_tool_call where tenant_id = ? and outcome = 'DENIED'",
+        assertEquals(1, count("select count(*) from audit_entry where tenant_id = ? and outcome = 'DENIED'",
                 unknown));
 
         Tenant t = newTenant();
@@ -111,7 +111,7 @@ class McpEndToEndIT {
         assertTrue(McpHttp.message(r.body()).path("error").path("message").asString().contains("none of this"
                 + " server's roles"), r.body());
         assertNoInternals(r.body());
-        assertEquals(1, count("select count(*) from audit_tool_call where tenant_id = ? and outcome = 'DENIED'",
+        assertEquals(1, count("select count(*) from audit_entry where tenant_id = ? and outcome = 'DENIED'",
                 t.id));
     }
 
@@ -126,10 +126,10 @@ class McpEndToEndIT {
         JsonNode denied = reader.call("leads_create", Map.of("name", "Should not exist"));
         assertTrue(denied.path("isError").asBoolean());
         assertTrue(McpHttp.text(denied).contains("requires the role kommo.writer"), McpHttp.text(denied));
-        assertEquals(1, count("select count(*) from audit_tool_call where tenant_id = ? and tool = 'leads_create'"
+        assertEquals(1, count("select count(*) from audit_entry where tenant_id = ? and tool = 'leads_create'"
                 + " and outcome = 'DENIED'", t.id));
-        assertEquals(0, count("select count(*) from audit_kommo_call k join audit_tool_call c on c.id = k.tool_call_id"
-                + " where c.tenant_id = ? and c.tool = 'leads_create'", t.id), "a denied call makes no Kommo call");
+        assertEquals(0, count("select coalesce(sum(kommo_call_count), 0) from audit_entry"
+                + " where tenant_id = ? and tool = 'leads_create'", t.id), "a denied call makes no Kommo call");
 
         McpHttp writer = new McpHttp(base.toString(), TestTokens.token(t.id, "kommo.writer")).initialize();
         assertEquals(ALL_TOOLS, toolNames(writer), "writer implies reader");
@@ -263,19 +263,28 @@ class McpEndToEndIT {
         err(reader.call("notes_add", Map.of("entity_type", "lead", "entity_id", leadId, "text", "no")));
 
         try (Connection db = db(); PreparedStatement ps = db.prepareStatement("select tool, outcome, subject, roles,"
-                + " client_name, client_version, arguments::text, error_text, duration_ms, id from audit_tool_call"
-                + " where tenant_id = ? order by id")) {
+                + " client_name, client_version, arguments, error_text, duration_ms, kind, correlation_id,"
+                + " kommo_calls, kommo_call_count, before_state, after_state from audit_entry"
+                + " where tenant_id = ? order by seq")) {
             ps.setString(1, t.id);
             List<String[]> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
-                        rs.getString(10)});
+                    String[] row = new String[15];
+                    for (int i = 0; i < row.length; i++) {
+                        row[i] = rs.getString(i + 1);
+                    }
+                    rows.add(row);
                 }
             }
-            assertEquals(3, rows.size());
-            String[] created = rows.get(0);
+            // leads_create: intent, outcome; leads_move: intent, outcome; notes_add as a reader: one refusal
+            assertEquals(List.of("INTENT", "OUTCOME", "INTENT", "OUTCOME", "CALL"),
+                    rows.stream().map(r -> r[9]).toList());
+            String[] intent = rows.get(0);
+            assertEquals("PENDING", intent[1]);
+            assertEquals("0", intent[12], "the intent is written before any Kommo call");
+            String[] created = rows.get(1);
+            assertEquals(intent[10], created[10], "outcome and intent share the correlation id");
             assertEquals("leads_create", created[0]);
             assertEquals("SUCCEEDED", created[1]);
             assertEquals("it-user", created[2]);
@@ -283,22 +292,20 @@ class McpEndToEndIT {
             assertEquals("it-client", created[4]);
             assertEquals("9.9", created[5]);
             assertTrue(created[6].contains("Audited lead"));
-            assertEquals("FAILED", rows.get(1)[1]);
-            assertTrue(rows.get(1)[7].contains("No pipeline has a stage 1") || rows.get(1)[7].contains("not in pipeline"),
-                    rows.get(1)[7]);
-            assertEquals("DENIED", rows.get(2)[1]);
+            assertTrue(created[14].contains("Audited lead"), "the outcome holds the state after: " + created[14]);
+            assertEquals("FAILED", rows.get(3)[1]);
+            assertTrue(rows.get(3)[7].contains("No pipeline has a stage 1") || rows.get(3)[7].contains("not in pipeline"),
+                    rows.get(3)[7]);
+            assertEquals("DENIED", rows.get(4)[1]);
+            assertEquals("0", rows.get(4)[12]);
 
-            try (PreparedStatement k = db.prepareStatement("select method, path, status, kommo_request_id from"
-                    + " audit_kommo_call where tool_call_id = ? order by seq")) {
-                k.setLong(1, Long.parseLong(created[9]));
-                try (ResultSet rs = k.executeQuery()) {
-                    assertTrue(rs.next());
-                    assertEquals("POST", rs.getString(1));
-                    assertEquals("/api/v4/leads", rs.getString(2));
-                    assertEquals(200, rs.getInt(3));
-                    assertEquals(32, rs.getString(4).length(), "Kommo's X-Request-Id is kept");
-                }
-            }
+            JsonNode calls = McpHttp.JSON.readTree(created[11]);
+            assertEquals(Integer.parseInt(created[12]), calls.size());
+            JsonNode post = calls.get(calls.size() - 1);
+            assertEquals("POST", post.path("method").asString());
+            assertEquals("/api/v4/leads", post.path("path").asString());
+            assertEquals(200, post.path("status").asInt());
+            assertEquals(32, post.path("request_id").asString().length(), "Kommo's X-Request-Id is kept");
         }
     }
 

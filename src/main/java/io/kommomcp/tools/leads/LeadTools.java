@@ -158,6 +158,12 @@ public class LeadTools {
         putIf(set, "price", a.price());
         putIf(set, "responsible_user_id", a.responsibleUserId());
         putIf(set, "tags", a.tags());
+        Map<String, Object> after = new LinkedHashMap<>(set);
+        if (stage != null) {
+            after.put("pipeline_id", stage.pipelineId());
+            after.put("stage_id", stage.stageId());
+        }
+        caller.changes().record("lead", id, null, after);
         return new LeadChanged(id, "created", stage, set);
     }
 
@@ -180,9 +186,17 @@ public class LeadTools {
             throw new ToolException("Nothing to change: pass at least one of name, price, responsible_user_id,"
                     + " tags_to_add, tags_to_remove.");
         }
-        existing(caller, a.leadId());
+        Lead lead = existing(caller, a.leadId());
         crm.updateLead(caller, a.leadId(), new LeadFields((String) set.get("name"), a.price(), null, null,
                 a.responsibleUserId(), null, tags(a.tagsToAdd()), tags(a.tagsToRemove())));
+        Map<String, Object> before = new LinkedHashMap<>();
+        putIf(before, "name", set.containsKey("name") ? lead.name() : null);
+        putIf(before, "price", a.price() != null ? lead.price() : null);
+        putIf(before, "responsible_user_id", a.responsibleUserId() != null ? lead.responsibleUserId() : null);
+        if (a.tagsToAdd() != null || a.tagsToRemove() != null) {
+            before.put("tags", lead.tags() == null ? List.of() : lead.tags().stream().map(t -> t.name()).toList());
+        }
+        caller.changes().record("lead", a.leadId(), before, set);
         return new LeadChanged(a.leadId(), "updated", null, set);
     }
 
@@ -203,6 +217,14 @@ public class LeadTools {
         Pipeline.Stage target = checkStage(pipelines, pipelineId, a.stageId());
         crm.updateLead(caller, a.leadId(), new LeadFields(null, null, pipelineId, target.id(), null,
                 a.lossReasonId(), null, null));
+        Map<String, Object> before = new LinkedHashMap<>();
+        before.put("pipeline_id", lead.pipelineId());
+        before.put("stage_id", lead.statusId());
+        Map<String, Object> after = new LinkedHashMap<>();
+        after.put("pipeline_id", pipelineId);
+        after.put("stage_id", target.id());
+        putIf(after, "loss_reason_id", a.lossReasonId());
+        caller.changes().record("lead", a.leadId(), before, after);
         Map<String, Object> set = new LinkedHashMap<>();
         set.put("from", stage(pipelines, lead));
         putIf(set, "loss_reason_id", a.lossReasonId());

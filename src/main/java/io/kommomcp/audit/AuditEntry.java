@@ -1,0 +1,30 @@
+package io.kommomcp.audit;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One entry of the audit trail, exactly as stored and hashed. JSON-valued fields ({@code arguments},
+ * {@code kommoCalls}, {@code beforeState}, {@code afterState}) hold canonical JSON text.
+ */
+public record AuditEntry(String chainKey, long seq, Instant recordedAt, EntryKind kind, UUID correlationId,
+        String tenantId, String subject, String roles, String clientName, String clientVersion, String sessionId,
+        String tool, String arguments, Outcome outcome, Integer durationMs, String errorText, String targetType,
+        String targetId, String beforeState, String afterState, String kommoCalls, int kommoCallCount,
+        int kommoErrorCount, int kommo429Count, String prevHash, String hash) {
+
+    /** This entry placed in its chain: sequence number, time, previous hash, and its own hash computed. */
+    AuditEntry chained(long newSeq, Instant at, String prev) {
+        AuditEntry e = new AuditEntry(chainKey, newSeq, at, kind, correlationId, tenantId, subject, roles,
+                clientName, clientVersion, sessionId, tool, arguments, outcome, durationMs, errorText, targetType,
+                targetId, beforeState, afterState, kommoCalls, kommoCallCount, kommoErrorCount, kommo429Count, prev,
+                null);
+        return e.withHash(ChainHash.hash(e));
+    }
+
+    private AuditEntry withHash(String h) {
+        return new AuditEntry(chainKey, seq, recordedAt, kind, correlationId, tenantId, subject, roles, clientName,
+                clientVersion, sessionId, tool, arguments, outcome, durationMs, errorText, targetType, targetId,
+                beforeState, afterState, kommoCalls, kommoCallCount, kommoErrorCount, kommo429Count, prevHash, h);
+    }
+}
