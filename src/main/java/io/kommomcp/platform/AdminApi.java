@@ -8,6 +8,7 @@ import org.eclipse.microprofile.openapi.annotations.info.Info;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 
+import io.kommomcp.reporting.AuditReportResource;
 import io.kommomcp.security.RoleFilter;
 import io.kommomcp.tenancy.TenantAdminResource;
 import jakarta.ws.rs.ApplicationPath;
@@ -23,6 +24,6 @@ public class AdminApi extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(RoleFilter.class, TenantAdminResource.class, JacksonProvider.class, AdminErrorMapper.class);
+        return Set.of(RoleFilter.class, TenantAdminResource.class, AuditReportResource.class, JacksonProvider.class, AdminErrorMapper.class);
     }
 }

@@ -7,6 +7,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import io.kommomcp.core.JsonErrors;
+import io.kommomcp.reporting.ReportException;
 import io.kommomcp.tenancy.TenantException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -28,6 +29,9 @@ public class AdminErrorMapper implements ExceptionMapper<Throwable> {
         Throwable cause = unwrap(e);
         if (cause instanceof TenantException t) {
             return problem(t.status(), t.getMessage());
+        }
+        if (cause instanceof ReportException r) {
+            return problem(400, r.getMessage());
         }
         if (cause instanceof JacksonException j) {
             return problem(400, JsonErrors.describe(j));
@@ -51,7 +55,7 @@ public class AdminErrorMapper implements ExceptionMapper<Throwable> {
     private static Throwable unwrap(Throwable e) {
         Throwable c = e;
         for (int i = 0; i < 10 && c != null; i++) {
-            if (c instanceof TenantException || c instanceof JacksonException) {
+            if (c instanceof TenantException || c instanceof ReportException || c instanceof JacksonException) {
                 return c;
             }
             c = c.getCause();

@@ -134,7 +134,8 @@ class McpEndToEndIT {
         McpHttp writer = new McpHttp(base.toString(), TestTokens.token(t.id, "kommo.writer")).initialize();
         assertEquals(ALL_TOOLS, toolNames(writer), "writer implies reader");
         McpHttp auditor = new McpHttp(base.toString(), TestTokens.token(t.id, "audit.reader")).initialize();
-        assertTrue(toolNames(auditor).isEmpty(), "no CRM tools for an auditor yet");
+        assertEquals(Set.of("audit_activity", "audit_changes", "audit_refusals", "audit_approvals",
+                "audit_kommo_usage", "audit_verify_chain"), toolNames(auditor), "an auditor sees audit tools only");
     }
 
     @Test
