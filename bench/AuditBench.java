@@ -47,7 +47,7 @@ public class AuditBench {
                     shape[0], shape[1], median, fmt(rates), median / base);
         }
         List<Double> verify = new ArrayList<>();
-        String chain = run + "-1x1-0";
+        String chain = run + "-1x1-0-0"; // the single-writer round: n entries on one chain
         for (int round = 0; round < 3; round++) {
             try (Connection c = DriverManager.getConnection(url, user, "")) {
                 c.setAutoCommit(false);
