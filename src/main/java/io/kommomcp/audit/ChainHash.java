@@ -6,7 +6,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -58,7 +57,7 @@ public final class ChainHash {
         m.put("target_type", e.targetType());
         m.put("tenant_id", e.tenantId());
         m.put("tool", e.tool());
-        return CANONICAL.writeValueAsString(new LinkedHashMap<>(m));
+        return CANONICAL.writeValueAsString(m);
     }
 
     public static String hash(AuditEntry e) {

@@ -18,6 +18,7 @@ import io.kommomcp.audit.AuditLog;
 import io.kommomcp.audit.Outcome;
 import io.kommomcp.audit.ToolCallAudit;
 import io.kommomcp.security.Roles;
+import io.kommomcp.security.TokenClaims;
 import io.kommomcp.tenancy.TenantRecords.TenantStatus;
 import io.kommomcp.tenancy.TenantService;
 import jakarta.enterprise.inject.spi.CDI;
@@ -65,7 +66,7 @@ public class McpGateFilter implements Filter {
                     + " provider.");
             return;
         }
-        String tenantId = claim(jwt, tenantClaim);
+        String tenantId = TokenClaims.string(jwt, tenantClaim);
         Optional<TenantStatus> tenant = tenantId == null ? Optional.empty() : tenants.status(tenantId);
         Set<String> groups = jwt.getGroups() == null ? Set.of() : jwt.getGroups();
         String refusal = null;
@@ -106,14 +107,5 @@ public class McpGateFilter implements Filter {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not audit a refused MCP request", e);
         }
-    }
-
-    private static String claim(JsonWebToken jwt, String name) {
-        Object v = jwt.getClaim(name);
-        if (v == null) {
-            return null;
-        }
-        String s = v instanceof jakarta.json.JsonString js ? js.getString() : v.toString();
-        return s.isBlank() ? null : s;
     }
 }

@@ -22,6 +22,7 @@ import io.kommomcp.reporting.ReportRecords.Range;
 import io.kommomcp.reporting.ReportRecords.Unresolved;
 import io.kommomcp.security.RequiresRole;
 import io.kommomcp.security.Roles;
+import io.kommomcp.security.TokenClaims;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -185,9 +186,8 @@ public class AuditReportResource {
     }
 
     private String tenant() {
-        Object v = jwt.getClaim(tenantClaim);
-        String s = v == null ? null : v instanceof jakarta.json.JsonString js ? js.getString() : v.toString();
-        if (s == null || s.isBlank()) {
+        String s = TokenClaims.string(jwt, tenantClaim);
+        if (s == null) {
             throw new ReportException("The token has no '" + tenantClaim + "' claim; reports are per tenant.");
         }
         return s;
