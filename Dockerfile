@@ -7,7 +7,7 @@ COPY --chown=1001:0 liberty/server.xml liberty/jvm.options /config/
 RUN features.sh
 
 COPY --chown=1001:0 target/liberty/wlp/usr/servers/kommo-mcp/lib/jdbc/ /config/lib/jdbc/
-COPY --chown=1001:0 target/kommo-mcp.war /config/dropins/
+COPY --chown=1001:0 target/kommo-mcp.war /config/apps/
 
 ENV KOMMO_SANDBOX_ENABLED=false \
     KOMMO_TENANCY_ALLOW_HTTP_LOOPBACK=false \

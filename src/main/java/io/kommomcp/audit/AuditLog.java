@@ -99,7 +99,6 @@ public class AuditLog {
 
     AuditEntry draft(ToolCallAudit a, EntryKind kind, UUID correlationId) {
         List<KommoCallLog.Entry> calls = a.kommoCalls();
-        List<Map<String, Object>> callList = calls.stream().map(AuditLog::callMap).toList();
         int errors = (int) calls.stream().filter(k -> k.status() == 0 || k.status() >= 400).count();
         int throttled = (int) calls.stream().filter(k -> k.status() == 429).count();
         List<ChangeLog.Change> changes = a.changes();
@@ -122,8 +121,13 @@ public class AuditLog {
                 String.join(",", new TreeSet<>(a.roles() == null ? Set.of() : a.roles())), a.clientName(),
                 a.clientVersion(), a.sessionId(), a.tool(), ChainHash.canonicalJson(privacy.arguments(a.arguments())),
                 a.outcome(), a.durationMillis() == null ? null : (int) Math.min(Integer.MAX_VALUE, a.durationMillis()),
-                error, targetType, targetId, before, after, ChainHash.canonicalJson(callList), calls.size(), errors,
+                error, targetType, targetId, before, after, callsJson(calls), calls.size(), errors,
                 throttled, null, null);
+    }
+
+    /** The Kommo calls of an entry, in the stored (canonical JSON) form. */
+    static String callsJson(List<KommoCallLog.Entry> calls) {
+        return ChainHash.canonicalJson(calls.stream().map(AuditLog::callMap).toList());
     }
 
     private static Map<String, Object> callMap(KommoCallLog.Entry k) {

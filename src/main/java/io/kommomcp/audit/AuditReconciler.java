@@ -7,18 +7,25 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Logger;
 
 import javax.sql.DataSource;
 
+import io.kommomcp.core.Caller;
+import io.kommomcp.core.ChangeLog;
+import io.kommomcp.core.Json;
+import io.kommomcp.core.KommoCallLog;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 /**
  * Finds intents that never got an outcome (the server stopped between the two) and closes each with an outcome
- * entry {@code UNKNOWN} that says so, so the trail shows the gap instead of hiding it. Runs at start-up for intents
+ * entry, so the trail shows the gap instead of hiding it: SUCCEEDED when Kommo shows the intended change,
+ * otherwise UNKNOWN with what is known. Runs at start-up for intents
  * older than any call still in flight on another instance, and on demand.
  */
 @ApplicationScoped
@@ -36,6 +43,12 @@ public class AuditReconciler {
 
     @Inject
     AuditLog audit;
+
+    @Inject
+    Instance<OutcomeProbe> probes;
+
+    /** Who closes intents, as the outcome entries name it. */
+    static final String RECONCILER = "kommo-mcp reconciliation";
 
     /** Intents older than {@code minAgeSeconds} without an outcome; {@code tenantId} null for all tenants. */
     public List<Unresolved> unresolved(String tenantId, long minAgeSeconds) {
@@ -63,21 +76,86 @@ public class AuditReconciler {
         return out;
     }
 
-    /** Closes every unresolved intent with an UNKNOWN outcome entry; returns what it closed. */
-    public List<Unresolved> reconcile(String tenantId, long minAgeSeconds) {
-        List<Unresolved> open = unresolved(tenantId, minAgeSeconds);
-        for (Unresolved u : open) {
-            String message = "Outcome unknown: no outcome was recorded for this " + u.tool() + " call (intent #"
-                    + u.seq() + " at " + u.recordedAt() + "); the server most likely stopped while the call was"
-                    + " running. Kommo may or may not have applied it: check there before repeating it.";
-            // subject and arguments are copied as stored (already pseudonymised or redacted), not transformed again
-            audit.append(new AuditEntry(u.tenantId() == null ? AuditLog.NO_TENANT_CHAIN : u.tenantId(), 0,
-                    Instant.now(), EntryKind.OUTCOME, UUID.fromString(u.correlationId()), u.tenantId(), u.subject(),
-                    "", "kommo-mcp reconciliation", null, null, u.tool(), u.arguments(), Outcome.UNKNOWN, null,
-                    message, null, null, null, null, "[]", 0, 0, 0, null, null));
-            LOG.warning(() -> "Audit reconciliation: tenant " + u.tenantId() + ", intent #" + u.seq() + " ("
-                    + u.tool() + ") had no outcome; recorded as UNKNOWN");
+    /** How one intent was closed. */
+    public record Resolution(Unresolved intent, Outcome outcome, String detail) {
+    }
+
+    /**
+     * Closes every unresolved intent with an outcome entry. Where a probe knows the tool (and the tenant's Kommo
+     * account can be reached), Kommo is asked whether the change landed: if it shows the intended state, the
+     * outcome is SUCCEEDED, with what was observed; otherwise it is UNKNOWN, with what Kommo shows. Returns what it
+     * closed.
+     */
+    public List<Resolution> reconcile(String tenantId, long minAgeSeconds) {
+        List<Resolution> closed = new ArrayList<>();
+        for (Unresolved u : unresolved(tenantId, minAgeSeconds)) {
+            closed.add(close(u));
         }
-        return open;
+        return closed;
+    }
+
+    private Resolution close(Unresolved u) {
+        String unknown = "Outcome unknown: no outcome was recorded for this " + u.tool() + " call (intent #" + u.seq()
+                + " at " + u.recordedAt() + "); the server most likely stopped while the call was running.";
+        KommoCallLog calls = new KommoCallLog();
+        OutcomeProbe.Observation seen = null;
+        String probeProblem = null;
+        OutcomeProbe probe = probeFor(u.tool());
+        if (probe != null && u.tenantId() != null) {
+            Caller caller = new Caller(u.tenantId(), RECONCILER, Set.of(), RECONCILER, null, null, calls,
+                    new ChangeLog());
+            try {
+                seen = probe.probe(u.tool(), Json.mapper().readTree(u.arguments() == null ? "{}" : u.arguments()),
+                        caller);
+                if (seen == null) {
+                    probeProblem = "its stored arguments do not say enough to check Kommo";
+                }
+            } catch (RuntimeException e) {
+                probeProblem = "Kommo could not be checked (" + e.getMessage() + ")";
+            }
+        } else {
+            probeProblem = "there is no way to check this kind of call in Kommo";
+        }
+        Outcome outcome;
+        String detail;
+        String afterState = null;
+        if (seen != null && seen.applied()) {
+            outcome = Outcome.SUCCEEDED;
+            detail = "Reconciled against Kommo: " + seen.detail();
+        } else if (seen != null) {
+            outcome = Outcome.UNKNOWN;
+            detail = unknown + " Reconciled against Kommo: " + seen.detail() + " The change most likely did not"
+                    + " land, or was changed again since: check before repeating it.";
+        } else {
+            outcome = Outcome.UNKNOWN;
+            detail = unknown + " Kommo may or may not have applied it, and " + probeProblem
+                    + ": check there before repeating it.";
+        }
+        if (seen != null && seen.observed() != null) {
+            afterState = ChainHash.canonicalJson(seen.observed());
+        }
+        List<KommoCallLog.Entry> made = calls.entries();
+        int errors = (int) made.stream().filter(k -> k.status() == 0 || k.status() >= 400).count();
+        int throttled = (int) made.stream().filter(k -> k.status() == 429).count();
+        // subject and arguments are copied as stored (already pseudonymised or redacted), not transformed again
+        audit.append(new AuditEntry(u.tenantId() == null ? AuditLog.NO_TENANT_CHAIN : u.tenantId(), 0,
+                Instant.now(), EntryKind.OUTCOME, UUID.fromString(u.correlationId()), u.tenantId(), u.subject(), "",
+                RECONCILER, null, null, u.tool(), u.arguments(), outcome, null,
+                outcome == Outcome.SUCCEEDED ? null : detail, seen == null ? null : seen.targetType(),
+                seen == null ? null : seen.targetId(), null, afterState, AuditLog.callsJson(made), made.size(),
+                errors, throttled, null, null));
+        String logged = detail;
+        LOG.warning(() -> "Audit reconciliation: tenant " + u.tenantId() + ", intent #" + u.seq() + " (" + u.tool()
+                + "): " + outcome + ". " + logged);
+        return new Resolution(u, outcome, detail);
+    }
+
+    private OutcomeProbe probeFor(String tool) {
+        for (OutcomeProbe p : probes) {
+            if (p.tools().contains(tool)) {
+                return p;
+            }
+        }
+        return null;
     }
 }

@@ -6,12 +6,16 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.kommomcp.audit.AuditReconciler;
+import io.kommomcp.audit.ChainHeadMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-/** Start-up in order: schema, audit reconciliation, then the demo tenant (which needs the schema). */
+/**
+ * Start-up in order: schema, audit reconciliation, the demo tenant (which needs the schema), then the chain-head
+ * metrics.
+ */
 @ApplicationScoped
 public class Startup {
 
@@ -27,6 +31,9 @@ public class Startup {
     AuditReconciler reconciler;
 
     @Inject
+    ChainHeadMetrics chainHeads;
+
+    @Inject
     @ConfigProperty(name = "kommo.audit.reconcile-min-age-seconds", defaultValue = "120")
     long reconcileMinAge;
 
@@ -37,6 +44,7 @@ public class Startup {
             int closed = reconciler.reconcile(null, reconcileMinAge).size();
             LOG.info(() -> "Audit reconciliation at start-up: " + closed + " intent(s) without an outcome");
             demo.ensure();
+            chainHeads.start();
         } catch (RuntimeException e) {
             // Readiness stays DOWN with the reason; the server keeps running so operators can see it.
             LOG.log(Level.SEVERE, "Start-up did not complete: " + e.getMessage(), e);

@@ -131,14 +131,14 @@ public class AuditReportResource {
     @Path("/reconcile")
     @RequiresRole(Roles.PLATFORM_ADMIN)
     @Operation(summary = "Reconcile now (platform.admin)", description = "Closes every intent older than"
-            + " min_age_seconds that has no outcome with an UNKNOWN outcome entry, for all tenants. Start-up does"
-            + " the same.")
+            + " min_age_seconds that has no outcome, for all tenants: SUCCEEDED where Kommo shows the intended"
+            + " change (leads_move, leads_update), UNKNOWN otherwise, with what Kommo shows. Start-up does the same.")
     public Map<String, Object> reconcile(@QueryParam("min_age_seconds") @DefaultValue("120") long minAge) {
         if (minAge < 0) {
             throw new ReportException("min_age_seconds must be 0 or more.");
         }
-        List<AuditReconciler.Unresolved> closed = reconciler.reconcile(null, minAge);
-        return Map.of("closed", closed.size(), "intents", closed);
+        List<AuditReconciler.Resolution> closed = reconciler.reconcile(null, minAge);
+        return Map.of("closed", closed.size(), "resolutions", closed);
     }
 
     @GET

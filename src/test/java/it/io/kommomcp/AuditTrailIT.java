@@ -1,5 +1,10 @@
 package it.io.kommomcp;
 
+import static it.io.kommomcp.ItServer.appDb;
+import static it.io.kommomcp.ItServer.count;
+import static it.io.kommomcp.ItServer.ownerDb;
+import static it.io.kommomcp.ItServer.shortId;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.File;
 import java.io.OutputStream;
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -33,11 +37,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -59,13 +59,9 @@ import tools.jackson.databind.JsonNode;
 @ExtendWith(ArquillianExtension.class)
 class AuditTrailIT {
 
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return ShrinkWrap.createFromZipFile(WebArchive.class, new File("target/kommo-mcp.war"));
-    }
-
-    @ArquillianResource
-    URL base;
+    /** The server Arquillian started, with the application that server.xml declares. */
+    final ItServer server = ItServer.local();
+    final String base = server.base + "/";
 
     // ------------------------------------------------------------------ append-only
 
@@ -96,6 +92,47 @@ class AuditTrailIT {
         JsonNode chain = auditGet(tenant, "/api/audit/chain");
         assertTrue(chain.path("valid").asBoolean(), chain.toString());
         assertTrue(chain.path("append_only_enforced").asBoolean(), "the server's role cannot update or delete");
+    }
+
+    // ------------------------------------------------------------------ chain head as a metric
+
+    @Test
+    void theChainHeadIsExportedOverOtlpAndFollowsNewEntries() throws Exception {
+        OtlpReceiver otlp = OtlpReceiver.shared();
+        String tenant = newTenant();
+        deniedCalls(tenant, 3);
+        assertHeadExported(otlp, tenant, 3);
+        deniedCalls(tenant, 2);
+        assertHeadExported(otlp, tenant, 5);
+    }
+
+    /** Waits until the receiver has the chain's head (sequence and hash fingerprint) as it is in the database. */
+    private static void assertHeadExported(OtlpReceiver otlp, String tenant, long expectedSeq) throws Exception {
+        String hash;
+        try (Connection db = appDb(); PreparedStatement ps = db.prepareStatement(
+                "select seq, hash from audit_chain_head where chain_key = ?")) {
+            ps.setString(1, tenant);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next());
+                assertEquals(expectedSeq, rs.getLong(1));
+                hash = rs.getString(2);
+            }
+        }
+        long fingerprint = Long.parseLong(hash.substring(0, 12), 16);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Double seq = null;
+        Double fp = null;
+        while (System.nanoTime() < deadline) {
+            seq = otlp.latest("kommo.audit.chain.head.seq", "kommo.audit.chain", tenant);
+            fp = otlp.latest("kommo.audit.chain.head.fingerprint", "kommo.audit.chain", tenant);
+            if (seq != null && seq == expectedSeq && fp != null && fp == fingerprint) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("chain head of " + tenant + " not exported: wanted seq " + expectedSeq
+                + " fingerprint " + fingerprint + ", last seen seq " + seq + " fingerprint " + fp + " ("
+                + otlp.points().size() + " points received)");
     }
 
     // ------------------------------------------------------------------ tamper detection
@@ -139,7 +176,7 @@ class AuditTrailIT {
         assertBrokenAt(rewritten, 2, "rewritten");
         assertBrokenAt(deleted, 4, "missing");
         // the MCP tool says the same
-        McpHttp officer = new McpHttp(base.toString(), TestTokens.token(deleted, "audit.reader")).initialize();
+        McpHttp officer = new McpHttp(base, TestTokens.token(deleted, "audit.reader")).initialize();
         JsonNode viaTool = officer.call("audit_verify_chain", Map.of()).path("structuredContent");
         assertFalse(viaTool.path("valid").asBoolean());
         assertEquals(4, viaTool.path("first_bad_seq").asLong());
@@ -164,7 +201,7 @@ class AuditTrailIT {
         List<Future<Integer>> results = new ArrayList<>();
         for (int s = 0; s < sessions; s++) {
             results.add(pool.submit(() -> {
-                McpHttp reader = new McpHttp(base.toString(), TestTokens.token(tenant, "kommo.reader")).initialize();
+                McpHttp reader = new McpHttp(base, TestTokens.token(tenant, "kommo.reader")).initialize();
                 int denied = 0;
                 for (int i = 0; i < perSession; i++) {
                     if (reader.call("leads_create", Map.of("name", "x")).path("isError").asBoolean()) {
@@ -230,12 +267,92 @@ class AuditTrailIT {
                 .statusCode(), "reconciliation writes: platform.admin only");
     }
 
+    @Test
+    void reconciliationAsksKommoWhetherAnUnfinishedChangeLanded() throws Exception {
+        String tenant = newTenant();
+        McpHttp writer = new McpHttp(base, TestTokens.token(tenant, "kommo.writer")).initialize();
+        JsonNode sales = ItServer.ok(writer.call("pipelines_list", Map.of())).path("pipelines").get(0);
+        long qualification = stage(sales, "Qualification");
+        long negotiation = stage(sales, "Negotiation");
+        long leadId = ItServer.ok(writer.call("leads_create", Map.of("name", "Reconcile me", "price", 1200)))
+                .path("lead_id").asLong();
+        ItServer.ok(writer.call("leads_move", Map.of("lead_id", leadId, "stage_id", qualification)));
+
+        // four calls a dying server left half-recorded: the first landed, the next two did not, the last is a create
+        UUID landed = UUID.randomUUID();
+        UUID otherStage = UUID.randomUUID();
+        UUID otherPrice = UUID.randomUUID();
+        UUID created = UUID.randomUUID();
+        Instant then = Instant.now().minusSeconds(600);
+        try (Connection c = appDb()) {
+            ChainWriter.append(c, intent(tenant, landed, "leads_move",
+                    "{\"lead_id\":" + leadId + ",\"stage_id\":" + qualification + "}", then));
+            ChainWriter.append(c, intent(tenant, otherStage, "leads_move",
+                    "{\"lead_id\":" + leadId + ",\"stage_id\":" + negotiation + "}", then));
+            ChainWriter.append(c, intent(tenant, otherPrice, "leads_update",
+                    "{\"lead_id\":" + leadId + ",\"price\":999}", then));
+            ChainWriter.append(c, intent(tenant, created, "leads_create", "{\"name\":\"Never seen\"}", then));
+        }
+        // the chain keeps time monotonic, so these entries are recorded as of now: reconcile without a minimum age
+        HttpResponse<String> r = http("POST", "/api/audit/reconcile?min_age_seconds=0", null,
+                TestTokens.token("platform", "platform.admin"));
+        assertEquals(200, r.statusCode(), r.body());
+
+        String[] ok = outcomeOf(landed);
+        assertEquals("SUCCEEDED", ok[0]);
+        assertTrue(ok[2].contains("\"stage_id\":" + qualification), "the observed state is kept: " + ok[2]);
+        assertEquals("1", ok[3], "one Kommo call (the lead), recorded with the outcome");
+        String[] stage = outcomeOf(otherStage);
+        assertEquals("UNKNOWN", stage[0]);
+        assertTrue(stage[1].contains("stage_id is " + qualification + ", not " + negotiation), stage[1]);
+        String[] price = outcomeOf(otherPrice);
+        assertEquals("UNKNOWN", price[0]);
+        assertTrue(price[1].contains("price is 1200, not 999"), price[1]);
+        String[] create = outcomeOf(created);
+        assertEquals("UNKNOWN", create[0]);
+        assertTrue(create[1].contains("no way to check"), create[1]);
+        assertEquals("0", create[3]);
+        assertEquals(0, auditGetArray(tenant, "/api/audit/unresolved").size());
+        assertTrue(auditGet(tenant, "/api/audit/chain").path("valid").asBoolean());
+    }
+
+    private static AuditEntry intent(String tenant, UUID correlation, String tool, String args, Instant at) {
+        AuditEntry d = draft(tenant, EntryKind.INTENT, correlation, tool, Outcome.PENDING, at, null, null, null);
+        return new AuditEntry(d.chainKey(), 0, d.recordedAt(), d.kind(), d.correlationId(), d.tenantId(), d.subject(),
+                d.roles(), d.clientName(), d.clientVersion(), d.sessionId(), d.tool(), args, d.outcome(),
+                d.durationMs(), d.errorText(), null, null, null, null, "[]", 0, 0, 0, null, null);
+    }
+
+    /** outcome, error text, after state and Kommo call count of the outcome entry of {@code correlation}. */
+    private static String[] outcomeOf(UUID correlation) throws SQLException {
+        try (Connection db = appDb(); PreparedStatement ps = db.prepareStatement("select outcome, error_text,"
+                + " after_state, kommo_call_count from audit_entry where kind = 'OUTCOME' and correlation_id = ?")) {
+            ps.setObject(1, correlation);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next(), "no outcome for " + correlation);
+                String[] row = {rs.getString(1), String.valueOf(rs.getString(2)), String.valueOf(rs.getString(3)),
+                        rs.getString(4)};
+                assertFalse(rs.next(), "one outcome only");
+                return row;
+            }
+        }
+    }
+
+    private static long stage(JsonNode pipeline, String name) {
+        for (JsonNode s : pipeline.path("stages")) {
+            if (s.path("name").asString().equals(name)) {
+                return s.path("id").asLong();
+            }
+        }
+        throw new AssertionError("no stage " + name + " in " + pipeline);
+    }
+
     // ------------------------------------------------------------------ reports
 
     @Test
     void reportsAgreeWithWhatWasDone() throws Exception {
         String tenant = newTenant();
-        McpHttp writer = new McpHttp(base.toString(), TestTokens.token(tenant, "kommo.writer")).initialize();
+        McpHttp writer = new McpHttp(base, TestTokens.token(tenant, "kommo.writer")).initialize();
         assertFalse(writer.call("leads_search", Map.of("text", "a")).path("isError").asBoolean());
         assertFalse(writer.call("pipelines_list", Map.of()).path("isError").asBoolean());
         JsonNode created = writer.call("leads_create", Map.of("name", "Report lead"));
@@ -280,7 +397,7 @@ class AuditTrailIT {
         assertEquals(1, auditGet(tenant, "/api/audit/approvals").path("count").asInt());
 
         // the same through MCP, for a compliance officer's assistant; other roles do not see audit tools
-        McpHttp officer = new McpHttp(base.toString(), TestTokens.token(tenant, "audit.reader")).initialize();
+        McpHttp officer = new McpHttp(base, TestTokens.token(tenant, "audit.reader")).initialize();
         JsonNode viaTool = officer.call("audit_activity", Map.of("from", today, "to", today));
         assertEquals(7, viaTool.path("structuredContent").path("total_calls").asLong());
         JsonNode bad = officer.call("audit_activity", Map.of("from", "last tuesday"));
@@ -490,24 +607,14 @@ class AuditTrailIT {
     }
 
     private void deniedCalls(String tenant, int n) throws Exception {
-        McpHttp reader = new McpHttp(base.toString(), TestTokens.token(tenant, "kommo.reader")).initialize();
+        McpHttp reader = new McpHttp(base, TestTokens.token(tenant, "kommo.reader")).initialize();
         for (int i = 0; i < n; i++) {
             assertTrue(reader.call("leads_create", Map.of("name", "n" + i)).path("isError").asBoolean());
         }
     }
 
     private String newTenant() throws Exception {
-        String id = "a-" + shortId();
-        HttpResponse<String> account = http("POST", "/sandbox/_control/accounts/" + id, null, null);
-        assertEquals(200, account.statusCode(), account.body());
-        JsonNode acc = McpHttp.JSON.readTree(account.body());
-        String admin = TestTokens.token("platform", "platform.admin");
-        assertEquals(201, http("POST", "/api/admin/tenants", "{\"id\":\"" + id + "\",\"display_name\":\"IT " + id
-                + "\",\"kommo_base_url\":\"" + acc.path("base_url").asString() + "\",\"auth_kind\":\"LONG_LIVED_TOKEN\"}",
-                admin).statusCode());
-        assertEquals(200, http("PUT", "/api/admin/tenants/" + id + "/credentials", "{\"long_lived_token\":\""
-                + acc.path("token").asString() + "\"}", admin).statusCode());
-        return id;
+        return server.newTenant("a-").id();
     }
 
     private JsonNode auditGet(String tenant, String path) throws Exception {
@@ -521,37 +628,6 @@ class AuditTrailIT {
     }
 
     private HttpResponse<String> http(String method, String path, String body, String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "") + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json");
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        return McpHttp.HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String shortId() {
-        return UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    private static Connection appDb() throws SQLException {
-        return DriverManager.getConnection(System.getProperty("db.url"), System.getProperty("db.user"),
-                System.getProperty("db.password"));
-    }
-
-    private static Connection ownerDb() throws SQLException {
-        return DriverManager.getConnection(System.getProperty("db.url"), System.getProperty("db.owner-user"),
-                System.getProperty("db.owner-password"));
-    }
-
-    private static long count(String sql, String param) throws Exception {
-        try (Connection db = appDb(); PreparedStatement ps = db.prepareStatement(sql)) {
-            ps.setString(1, param);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return server.http(method, path, body, token);
     }
 }

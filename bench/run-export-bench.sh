@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Benchmark of the streamed audit export's memory (see docs/performance.md): starts its own server on port 9280,
+# seeds 10k, 50k and 200k audit entries for three benchmark tenants (named xb*-N; the trail is append-only, so
+# they stay), exports each through GET /api/audit/export and reads the server's live heap half-way through each
+# download. Needs PostgreSQL like the quick start, and jcmd/jstat from the JDK.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+port="${BENCH_PORT:-9280}"
+mvn -q -DskipTests package liberty:create liberty:install-feature liberty:deploy -Dhttp.port="$port" -Dhttps.port=9643
+mvn -q liberty:start -Dhttp.port="$port" -Dhttps.port=9643
+trap 'mvn -q liberty:stop >/dev/null 2>&1 || true' EXIT
+for _ in $(seq 1 60); do curl -sf "http://localhost:$port/health/ready" >/dev/null && break; sleep 2; done
+pid="$(cat target/liberty/wlp/usr/servers/.pid/kommo-mcp.pid)"
+mvn -q -o dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=compile >/dev/null 2>&1 \
+  || mvn -q dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=compile
+cp="target/classes:$(cat target/bench.classpath)"
+mkdir -p target/bench
+javac -d target/bench -cp "$cp" bench/ExportBench.java
+java -cp "target/bench:$cp" ExportBench "http://localhost:$port" \
+  "${BENCH_DB_URL:-jdbc:postgresql://127.0.0.1:5432/kommo_mcp}" "${BENCH_DB_USER:-kommo_mcp_app}" "$pid" scripts/dev-token

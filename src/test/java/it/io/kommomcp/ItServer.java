@@ -1,0 +1,120 @@
+package it.io.kommomcp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.UUID;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What the integration tests share: plain HTTP against the deployed server, a fresh tenant on its own sandbox
+ * account, the database as the application role and as the owner, and the checks every tool answer must pass.
+ */
+final class ItServer {
+
+    /** A tenant made for one test, with the token of its sandbox account. */
+    record Tenant(String id, String kommoToken, String kommoBaseUrl) {
+    }
+
+    final String base;
+
+    ItServer(String base) {
+        this.base = base.replaceAll("/$", "");
+    }
+
+    /** The server the tests run against: Arquillian's, on {@code http.port}. */
+    static ItServer local() {
+        return new ItServer("http://localhost:" + Integer.getInteger("http.port", 9080));
+    }
+
+    HttpResponse<String> http(String method, String path, String body, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return McpHttp.HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A call of the tenant admin API as a platform administrator. */
+    HttpResponse<String> admin(String method, String path, String body) throws Exception {
+        return http(method, path, body, TestTokens.token("platform", "platform.admin"));
+    }
+
+    /** A new sandbox account and a tenant bound to it with a long-lived token; ids start with {@code prefix}. */
+    Tenant newTenant(String prefix) throws Exception {
+        String id = prefix + shortId();
+        HttpResponse<String> account = http("POST", "/sandbox/_control/accounts/" + id, null, null);
+        assertEquals(200, account.statusCode(), account.body());
+        JsonNode acc = McpHttp.JSON.readTree(account.body());
+        HttpResponse<String> created = admin("POST", "/api/admin/tenants", "{\"id\":\"" + id
+                + "\",\"display_name\":\"IT " + id + "\",\"kommo_base_url\":\"" + acc.path("base_url").asString()
+                + "\",\"auth_kind\":\"LONG_LIVED_TOKEN\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        HttpResponse<String> creds = admin("PUT", "/api/admin/tenants/" + id + "/credentials",
+                "{\"long_lived_token\":\"" + acc.path("token").asString() + "\"}");
+        assertEquals(200, creds.statusCode(), creds.body());
+        return new Tenant(id, acc.path("token").asString(), acc.path("base_url").asString());
+    }
+
+    /** An MCP session of {@code tenant} with {@code roles}, initialised. */
+    McpHttp mcp(String tenant, String... roles) throws Exception {
+        return new McpHttp(base + "/", TestTokens.token(tenant, roles)).initialize();
+    }
+
+    static String shortId() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static Connection appDb() throws SQLException {
+        return DriverManager.getConnection(System.getProperty("db.url"), System.getProperty("db.user"),
+                System.getProperty("db.password"));
+    }
+
+    static Connection ownerDb() throws SQLException {
+        return DriverManager.getConnection(System.getProperty("db.url"), System.getProperty("db.owner-user"),
+                System.getProperty("db.owner-password"));
+    }
+
+    static long count(String sql, Object... params) throws SQLException {
+        try (Connection db = appDb(); PreparedStatement ps = db.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** The structured content of a successful tool result. */
+    static JsonNode ok(JsonNode result) {
+        assertFalse(result.path("isError").asBoolean(), () -> "tool error: " + McpHttp.text(result));
+        return result.path("structuredContent");
+    }
+
+    /** A tool error, checked to leak nothing internal. */
+    static JsonNode err(JsonNode result) {
+        assertTrue(result.path("isError").asBoolean(), () -> "expected a tool error, got " + result);
+        assertNoInternals(McpHttp.text(result));
+        return result;
+    }
+
+    static void assertNoInternals(String text) {
+        assertFalse(text.matches("(?s).*(Exception|io\\.kommomcp|java\\.lang|\\bat [a-z]+\\.[a-z]+).*"),
+                "internals leaked: " + text);
+    }
+}

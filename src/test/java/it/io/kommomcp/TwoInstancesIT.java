@@ -1,0 +1,116 @@
+package it.io.kommomcp;
+
+import static it.io.kommomcp.ItServer.count;
+import static it.io.kommomcp.ItServer.ok;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Two kommo-mcp servers on one database, as in a cluster: the Arquillian server and a second Liberty server started
+ * from a copy of its directory. Both audit the same tenant at once.
+ */
+@ExtendWith(ArquillianExtension.class)
+class TwoInstancesIT {
+
+    private static SecondServer second;
+    private final ItServer first = ItServer.local();
+
+    @BeforeAll
+    static void startSecondServer() throws Exception {
+        second = SecondServer.start("kommo-mcp-2", 2);
+    }
+
+    @AfterAll
+    static void stopSecondServer() throws Exception {
+        if (second != null) {
+            second.close();
+        }
+    }
+
+    @Test
+    void twoServersWritingOneTenantsTrailAtOnceLeaveOneUnbrokenChain() throws Exception {
+        String tenant = first.newTenant("two-").id();
+        long leadId = ok(first.mcp(tenant, "kommo.writer").call("leads_create", Map.of("name", "Shared lead")))
+                .path("lead_id").asLong();
+        long before = count("select count(*) from audit_entry where chain_key = ?", tenant);
+
+        int deniedPerServer = 200;
+        int writesPerServer = 10;
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Future<Boolean>> results = new ArrayList<>();
+        List<String> failedWrites = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (ItServer server : List.of(first, second.http)) {
+            for (int t = 0; t < 8; t++) {
+                McpHttp reader = server.mcp(tenant, "kommo.reader");
+                int share = deniedPerServer / 8;
+                results.add(pool.submit(calls(share, () -> reader.call("leads_create", Map.of("name", "no"))
+                        .path("isError").asBoolean())));
+            }
+            McpHttp writer = server.mcp(tenant, "kommo.writer");
+            int base = server == first ? 1000 : 2000;
+            results.add(pool.submit(calls(writesPerServer, new Callable<>() {
+                int i;
+
+                @Override
+                public Boolean call() throws Exception {
+                    JsonNode r = writer.call("leads_update", Map.of("lead_id", leadId, "price", base + i++));
+                    if (r.path("isError").asBoolean()) {
+                        // two instances share one Kommo account: a write may meet Kommo's 429 (writes are not
+                        // retried). It is still audited as intent + outcome, which is what this test counts.
+                        failedWrites.add(McpHttp.text(r));
+                    }
+                    return true;
+                }
+            })));
+        }
+        for (Future<Boolean> f : results) {
+            assertTrue(f.get(), "every call answered as expected");
+        }
+        pool.shutdown();
+
+        System.out.println("writes refused by Kommo: " + failedWrites.size() + " " + failedWrites);
+        long expected = 2L * deniedPerServer + 2L * writesPerServer * 2; // writes: intent + outcome
+        long after = count("select count(*) from audit_entry where chain_key = ?", tenant);
+        assertEquals(expected, after - before, "one entry per denied call, two per write, none lost or doubled");
+        assertEquals(after, count("select count(distinct seq) from audit_entry where chain_key = ?", tenant));
+        assertEquals(after, count("select max(seq) from audit_entry where chain_key = ?", tenant),
+                "sequence numbers 1..n without gaps");
+        for (ItServer server : List.of(first, second.http)) {
+            HttpResponse<String> r = server.http("GET", "/api/audit/chain", null,
+                    TestTokens.token(tenant, "audit.reader"));
+            assertEquals(200, r.statusCode(), r.body());
+            JsonNode chain = McpHttp.JSON.readTree(r.body());
+            assertTrue(chain.path("valid").asBoolean(), chain.toString());
+            assertEquals(after, chain.path("entries_checked").asLong());
+            assertEquals(after, chain.path("head_seq").asLong());
+        }
+    }
+
+    /** {@code n} calls of {@code one}, true when all returned true. */
+    private static Callable<Boolean> calls(int n, Callable<Boolean> one) {
+        return () -> {
+            boolean all = true;
+            for (int i = 0; i < n; i++) {
+                all &= one.call();
+            }
+            return all;
+        };
+    }
+}
