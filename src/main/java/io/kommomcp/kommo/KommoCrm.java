@@ -117,6 +117,11 @@ public class KommoCrm {
         return WireValues.longOrNull(updated, "updated_at");
     }
 
+    /** Writes custom field values of a lead, contact or company ({@code entityPath}); nothing else changes. */
+    public void setCustomFields(Caller caller, String entityPath, long id, List<Map<String, Object>> values) {
+        gateway.client(caller).patch(entityPath + "/" + id, Map.of("custom_fields_values", values));
+    }
+
     /** Adds a note to a lead, contact or company ({@code entityPath}: leads, contacts, companies). */
     public long addNote(Caller caller, String entityPath, long entityId, String noteType, Map<String, Object> params) {
         Map<String, Object> note = new LinkedHashMap<>();
@@ -131,9 +136,10 @@ public class KommoCrm {
         return ids.get(0);
     }
 
-    public List<Note> notes(Caller caller, String entityPath, long entityId, int limit) {
+    public List<Note> notes(Caller caller, String entityPath, long entityId, int limit, String noteType) {
         return gateway.client(caller)
-                .get(entityPath + "/" + entityId + "/notes", Query.of().add("limit", limit).add("order[id]", "desc"))
+                .get(entityPath + "/" + entityId + "/notes", Query.of().add("filter[note_type]", noteType)
+                        .add("limit", limit).add("order[id]", "desc"))
                 .map(d -> WireValues.embedded(d, "notes", Note::from))
                 .orElse(List.of());
     }

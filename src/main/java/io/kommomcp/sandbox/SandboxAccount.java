@@ -72,8 +72,14 @@ final class SandboxAccount {
     final Map<Long, Map<Long, Boolean>> leadContacts = new LinkedHashMap<>();
     final Map<Long, ObjectNode> leadFields = new LinkedHashMap<>();
     final Map<Long, ObjectNode> contactFields = new LinkedHashMap<>();
+    final Map<Long, ObjectNode> companyFields = new LinkedHashMap<>();
     final Map<Long, ObjectNode> lossReasons = new LinkedHashMap<>();
     final Map<String, ObjectNode> leadTags = new LinkedHashMap<>();
+    final Map<String, ObjectNode> contactTags = new LinkedHashMap<>();
+    final Map<String, ObjectNode> companyTags = new LinkedHashMap<>();
+    private final SandboxParties parties = new SandboxParties(this);
+    final SandboxTasks tasks = new SandboxTasks(this);
+    final SandboxFields fields = new SandboxFields(this);
     private long requestCount;
 
     SandboxAccount(String subdomain, long accountId, String token, int requestsPerSecond, long idBase) {
@@ -83,6 +89,24 @@ final class SandboxAccount {
         this.requestsPerSecond = requestsPerSecond;
         this.nextId = idBase;
         ENTITY_PATHS.forEach(e -> notes.put(e, new TreeMap<>()));
+    }
+
+    /** The custom field definitions of an entity type (leads, contacts, companies). */
+    Map<Long, ObjectNode> fieldsOf(String entity) {
+        return switch (entity) {
+            case "leads" -> leadFields;
+            case "contacts" -> contactFields;
+            default -> companyFields;
+        };
+    }
+
+    /** The tags of an entity type, by lower-case name. */
+    Map<String, ObjectNode> tagsOf(String entity) {
+        return switch (entity) {
+            case "leads" -> leadTags;
+            case "contacts" -> contactTags;
+            default -> companyTags;
+        };
     }
 
     long newId() {
@@ -130,6 +154,9 @@ final class SandboxAccount {
             ObjectNode u = p.length == 2 ? users.get(id(p[1])) : null;
             return u == null ? SandboxResponse.noContent() : SandboxResponse.ok(withSelf(u.deepCopy(), r, "users"));
         }
+        if (p.length >= 1 && p[0].equals("tasks")) {
+            return tasks.route(r, p);
+        }
         if (p.length >= 2 && p[0].equals("leads") && p[1].equals("pipelines")) {
             return pipelinesRoute(r, p);
         }
@@ -142,6 +169,9 @@ final class SandboxAccount {
             return SandboxResponse.ok(doc);
         }
         if (p.length >= 1 && ENTITY_PATHS.contains(p[0])) {
+            if (p.length >= 2 && p[1].equals("custom_fields")) {
+                return fields.route(r, p[0], p);
+            }
             if (p.length >= 2 && p[1].equals("notes")) {
                 return notesRoute(r, p[0], null, p);
             }
@@ -149,10 +179,13 @@ final class SandboxAccount {
                 Long entityId = id(p[1]);
                 return entityId == null ? null : notesRoute(r, p[0], entityId, p);
             }
+            if (p.length == 3 && (p[2].equals("links") || p[2].equals("link") || p[2].equals("unlink"))) {
+                Long entityId = id(p[1]);
+                return entityId == null ? null : parties.linksRoute(r, p[0], entityId, p[2]);
+            }
             return switch (p[0]) {
                 case "leads" -> leadsRoute(r, p);
-                case "contacts" -> readOnlyRoute(r, p, "contacts", contacts, this::renderContact);
-                default -> readOnlyRoute(r, p, "companies", companies, this::renderCompany);
+                default -> parties.route(r, p, p[0]);
             };
         }
         return null;
@@ -170,6 +203,13 @@ final class SandboxAccount {
                 .put("is_loss_reason_enabled", true).put("is_helpbot_enabled", false)
                 .put("is_technical_account", false).put("contact_name_display_order", 1);
         a.putObject("_links").putObject("self").put("href", r.base() + "/api/v4/account");
+        if (r.with("task_types")) {
+            ArrayNode types = a.putObject("_embedded").putArray("task_types");
+            types.addObject().put("id", 1).put("name", "Follow-up").putNull("color").putNull("icon_id")
+                    .put("code", "FOLLOW_UP");
+            types.addObject().put("id", 2).put("name", "Meeting").putNull("color").putNull("icon_id")
+                    .put("code", "MEETING");
+        }
         return a;
     }
 
@@ -247,6 +287,9 @@ final class SandboxAccount {
 
     private SandboxResponse leadsRoute(Request r, String[] p) {
         String m = r.method();
+        if (p.length == 2 && p[1].equals("complex")) {
+            return m.equals("POST") ? parties.complex(r) : Problems.methodNotAllowed();
+        }
         if (p.length == 1) {
             return switch (m) {
                 case "GET" -> list(r, "leads", "leads", filteredLeads(r), this::renderLeadBase, false);
@@ -408,7 +451,7 @@ final class SandboxAccount {
         return id;
     }
 
-    private List<Violation> validateLead(JsonNode item, String requestId, ObjectNode existing) {
+    List<Violation> validateLead(JsonNode item, String requestId, ObjectNode existing) {
         List<Violation> v = new ArrayList<>();
         if (!item.isObject()) {
             v.add(new Violation(requestId, "InvalidType", "", "This value should be of type object."));
@@ -448,27 +491,7 @@ final class SandboxAccount {
             v.add(new Violation(requestId, "NotSupportedChoice", "loss_reason_id",
                     "The value you selected is not a valid choice."));
         }
-        JsonNode cfs = item.get("custom_fields_values");
-        if (cfs != null && !cfs.isNull()) {
-            for (int i = 0; i < cfs.size(); i++) {
-                JsonNode cf = cfs.get(i);
-                ObjectNode def = leadFields.get(cf.path("field_id").asLong(-1));
-                if (def == null) {
-                    v.add(new Violation(requestId, "NotSupportedChoice", "custom_fields_values." + i + ".field_id",
-                            "The value you selected is not a valid choice."));
-                    continue;
-                }
-                JsonNode values = cf.path("values");
-                for (int j = 0; j < values.size(); j++) {
-                    if (def.get("enums").isArray() && !def.get("enums").isEmpty()
-                            && enumFor(def, values.get(j)) == null) {
-                        v.add(new Violation(requestId, "NotSupportedChoice",
-                                "custom_fields_values." + i + ".values." + j + ".value",
-                                "The value you selected is not a valid choice."));
-                    }
-                }
-            }
-        }
+        v.addAll(validateCustomFields(requestId, item.get("custom_fields_values"), leadFields));
         for (JsonNode c : item.path("_embedded").path("contacts")) {
             if (!contacts.containsKey(c.path("id").asLong(-1))) {
                 v.add(new Violation(requestId, "NotSupportedChoice", "_embedded.contacts.0.id",
@@ -478,7 +501,83 @@ final class SandboxAccount {
         return v;
     }
 
+    /** Rules for {@code custom_fields_values} on add and update: known field (id or code), a valid option. */
+    List<Violation> validateCustomFields(String requestId, JsonNode cfs, Map<Long, ObjectNode> defs) {
+        List<Violation> v = new ArrayList<>();
+        if (cfs == null || cfs.isNull()) {
+            return v;
+        }
+        for (int i = 0; i < cfs.size(); i++) {
+            JsonNode cf = cfs.get(i);
+            ObjectNode def = def(defs, cf);
+            if (def == null) {
+                v.add(new Violation(requestId, "NotSupportedChoice", "custom_fields_values." + i
+                        + (cf.has("field_code") ? ".field_code" : ".field_id"),
+                        "The value you selected is not a valid choice."));
+                continue;
+            }
+            JsonNode values = cf.path("values");
+            for (int j = 0; j < values.size(); j++) {
+                String typeProblem = typeProblem(def.get("type").asString(), values.get(j).get("value"));
+                if (typeProblem != null) {
+                    v.add(new Violation(requestId, "InvalidType", "custom_fields_values." + i + ".values." + j
+                            + ".value", typeProblem));
+                    continue;
+                }
+                boolean enumerated = def.get("enums").isArray() && !def.get("enums").isEmpty();
+                if (enumerated && enumFor(def, values.get(j)) == null) {
+                    String path = def.get("type").asString().equals("multitext") ? "enum_code" : "value";
+                    v.add(new Violation(requestId, "NotSupportedChoice",
+                            "custom_fields_values." + i + ".values." + j + "." + path,
+                            "The value you selected is not a valid choice."));
+                }
+            }
+        }
+        return v;
+    }
+
+    /** Why a value does not fit a field type (API.md §9), or null when it does. */
+    private static String typeProblem(String type, JsonNode value) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        return switch (type) {
+            case "numeric", "price", "monetary" -> value.isNumber()
+                    || (value.isString() && value.asString().strip().matches("-?\\d+(\\.\\d+)?")) ? null
+                    : "This value should be of type numeric.";
+            case "checkbox" -> value.isBoolean() ? null : "This value should be of type bool.";
+            case "date", "date_time", "birthday" -> value.isIntegralNumber() || (value.isString()
+                    && value.asString().matches("\\d{4}-\\d{2}-\\d{2}T.*")) ? null
+                    : "This value should be a date (unix time or RFC 3339).";
+            default -> null;
+        };
+    }
+
+    /** The definition a written field refers to, by {@code field_id} or {@code field_code}. */
+    static ObjectNode def(Map<Long, ObjectNode> defs, JsonNode cf) {
+        if (cf.hasNonNull("field_id")) {
+            return defs.get(cf.get("field_id").asLong());
+        }
+        if (cf.hasNonNull("field_code")) {
+            String code = cf.get("field_code").asString();
+            return defs.values().stream().filter(d -> code.equals(d.path("code").asString(null))).findFirst()
+                    .orElse(null);
+        }
+        return null;
+    }
+
     private static ObjectNode enumFor(ObjectNode def, JsonNode value) {
+        if (def.get("type").asString().equals("multitext")) {
+            // the option of a multitext value is its kind (WORK, MOB, ...): by enum_id or enum_code, WORK by default
+            for (JsonNode e : def.get("enums")) {
+                if (value.hasNonNull("enum_id") ? value.get("enum_id").asLong() == e.get("id").asLong()
+                        : e.get("value").asString().equals(value.hasNonNull("enum_code")
+                                ? value.get("enum_code").asString() : value.path("enum").asString("WORK"))) {
+                    return (ObjectNode) e;
+                }
+            }
+            return null;
+        }
         for (JsonNode e : def.get("enums")) {
             if ((value.has("enum_id") && value.get("enum_id").asLong() == e.get("id").asLong())
                     || (value.has("value") && e.get("value").asString().equals(value.get("value").asString()))) {
@@ -489,6 +588,11 @@ final class SandboxAccount {
     }
 
     private void setCustomFields(ObjectNode lead, JsonNode cfs) {
+        setCustomFields(lead, cfs, leadFields);
+    }
+
+    /** Stores written values in Kommo's read shape; a field written with {@code values: null} is cleared. */
+    void setCustomFields(ObjectNode lead, JsonNode cfs, Map<Long, ObjectNode> defs) {
         if (cfs == null || cfs.isNull() || cfs.isEmpty()) {
             if (!lead.has("custom_fields_values")) {
                 lead.putNull("custom_fields_values");
@@ -500,7 +604,7 @@ final class SandboxAccount {
             current.put(existing.get("field_id").asLong(), (ObjectNode) existing);
         }
         for (JsonNode cf : cfs) {
-            ObjectNode def = leadFields.get(cf.get("field_id").asLong());
+            ObjectNode def = def(defs, cf);
             if (cf.get("values") == null || cf.get("values").isNull()) {
                 current.remove(def.get("id").asLong());
                 continue;
@@ -513,7 +617,10 @@ final class SandboxAccount {
             for (JsonNode v : cf.get("values")) {
                 ObjectNode e = def.get("enums").isArray() && !def.get("enums").isEmpty() ? enumFor(def, v) : null;
                 ObjectNode out = vals.addObject();
-                if (e != null) {
+                if (e != null && def.get("type").asString().equals("multitext")) {
+                    out.set("value", v.get("value"));
+                    out.put("enum_id", e.get("id").asLong()).put("enum_code", e.get("value").asString());
+                } else if (e != null) {
                     out.put("value", e.get("value").asString()).put("enum_id", e.get("id").asLong()).putNull("enum_code");
                 } else if (def.get("type").asString().equals("numeric")) {
                     out.put("value", v.get("value").asString()); // Kommo returns numbers as strings
@@ -532,13 +639,18 @@ final class SandboxAccount {
     }
 
     private void addTag(ObjectNode lead, JsonNode ref) {
+        addTag(lead, ref, leadTags);
+    }
+
+    /** Adds a tag by id or by name (a new name creates the tag) to an entity's {@code _embedded.tags}. */
+    void addTag(ObjectNode lead, JsonNode ref, Map<String, ObjectNode> store) {
         ObjectNode tag;
         if (ref.hasNonNull("id")) {
-            tag = leadTags.values().stream().filter(t -> t.get("id").asLong() == ref.get("id").asLong()).findFirst()
+            tag = store.values().stream().filter(t -> t.get("id").asLong() == ref.get("id").asLong()).findFirst()
                     .orElse(null);
         } else {
             String name = ref.path("name").asString("").strip();
-            tag = leadTags.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> {
+            tag = store.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> {
                 ObjectNode t = Problems.JSON.createObjectNode();
                 t.put("id", newId()).put("name", name).putNull("color");
                 return t;
@@ -556,7 +668,7 @@ final class SandboxAccount {
         tags.add(tag.deepCopy());
     }
 
-    private void removeTag(ObjectNode lead, JsonNode ref) {
+    void removeTag(ObjectNode lead, JsonNode ref) {
         ArrayNode tags = (ArrayNode) lead.get("_embedded").get("tags");
         for (int i = tags.size() - 1; i >= 0; i--) {
             JsonNode t = tags.get(i);
@@ -672,59 +784,6 @@ final class SandboxAccount {
         l.put("updated_at", now).put("updated_by", currentUserId);
     }
 
-    // ---------------------------------------------------------------- contacts, companies (read)
-
-    private SandboxResponse readOnlyRoute(Request r, String[] p, String key, TreeMap<Long, ObjectNode> store,
-            java.util.function.BiFunction<ObjectNode, Request, ObjectNode> render) {
-        if (!r.method().equals("GET")) {
-            return Problems.methodNotAllowed();
-        }
-        if (p.length == 1) {
-            List<ObjectNode> all = new ArrayList<>(store.descendingMap().values());
-            List<String> ids = r.params("filter[id]");
-            if (!ids.isEmpty()) {
-                all.removeIf(c -> !ids.contains(c.get("id").asString()));
-            }
-            String q = r.param("query");
-            if (q != null && !q.isBlank()) {
-                String needle = fold(q);
-                all.removeIf(c -> !fold(c.get("name").asString()).contains(needle)
-                        && !fold(c.path("custom_fields_values").toString()).contains(needle));
-            }
-            return list(r, key, key, all, c -> render.apply(c, r), false);
-        }
-        Long id = id(p[1]);
-        if (id == null || p.length > 2) {
-            return null;
-        }
-        ObjectNode c = store.get(id);
-        if (c == null) {
-            return SandboxResponse.noContent();
-        }
-        ObjectNode out = render.apply(c, r);
-        out.putObject("_links").putObject("self").put("href", r.base() + "/api/v4/" + key + "/" + id + query(r, false));
-        return SandboxResponse.ok(out);
-    }
-
-    private ObjectNode renderContact(ObjectNode stored, Request r) {
-        ObjectNode c = stored.deepCopy();
-        ObjectNode emb = (ObjectNode) c.get("_embedded");
-        if (r.with("leads")) {
-            ArrayNode ls = emb.putArray("leads");
-            leadContacts.forEach((leadId, cs) -> {
-                if (cs.containsKey(c.get("id").asLong())) {
-                    ls.addObject().put("id", leadId).putObject("_links").putObject("self")
-                            .put("href", r.base() + "/api/v4/leads/" + leadId);
-                }
-            });
-        }
-        return c;
-    }
-
-    private ObjectNode renderCompany(ObjectNode stored, Request r) {
-        return stored.deepCopy();
-    }
-
     // ---------------------------------------------------------------- notes
 
     private SandboxResponse notesRoute(Request r, String entityPath, Long entityId, String[] p) {
@@ -838,7 +897,7 @@ final class SandboxAccount {
      * A HAL page: {@code _page}, self/next/prev links that echo the query with page and limit normalised, items with
      * self links carrying the query too, 204 when the page is empty, 422 above 250 per page.
      */
-    private SandboxResponse list(Request r, String embeddedKey, String resourcePath, List<ObjectNode> all,
+    SandboxResponse list(Request r, String embeddedKey, String resourcePath, List<ObjectNode> all,
             UnaryOperator<ObjectNode> render, boolean totals) {
         int limit = 50;
         int page = 1;
@@ -905,7 +964,7 @@ final class SandboxAccount {
         return sb.append("page=").append(page).append("&limit=").append(limit).toString();
     }
 
-    private static String query(Request r, boolean always) {
+    static String query(Request r, boolean always) {
         if (r.query().isEmpty() && !always) {
             return "";
         }
@@ -915,7 +974,7 @@ final class SandboxAccount {
         return sb.toString();
     }
 
-    private ObjectNode withSelf(ObjectNode o, Request r, String key) {
+    ObjectNode withSelf(ObjectNode o, Request r, String key) {
         o.putObject("_links").putObject("self").put("href", r.base() + "/api/v4/" + key + "/" + o.get("id").asLong()
                 + query(r, false));
         return o;
@@ -925,7 +984,7 @@ final class SandboxAccount {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    private static Long id(String s) {
+    static Long id(String s) {
         try {
             long v = Long.parseLong(s);
             return v > 0 ? v : null;

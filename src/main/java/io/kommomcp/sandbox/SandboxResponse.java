@@ -9,6 +9,11 @@ record SandboxResponse(int status, JsonNode body) {
         return new SandboxResponse(200, body);
     }
 
+    /** A bare JSON array without a HAL envelope, as {@code POST /leads/complex} answers. */
+    static SandboxResponse okArray(tools.jackson.databind.node.ArrayNode body) {
+        return new SandboxResponse(200, body);
+    }
+
     static SandboxResponse noContent() {
         return new SandboxResponse(204, null);
     }

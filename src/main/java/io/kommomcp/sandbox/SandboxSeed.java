@@ -39,10 +39,38 @@ final class SandboxSeed {
         long partners = pipeline(a, "Partners", 2, false, new String[] {"New partner", "Due diligence", "Contract"},
                 new String[] {"#c1e0ff", "#deff81", "#87f2c0"});
 
+        // the predefined fields of contacts and companies (API.md §9): multitext kinds as their options
+        List<String> phoneKinds = List.of("WORK", "WORKDD", "MOB", "FAX", "HOME", "OTHER");
+        List<String> emailKinds = List.of("WORK", "PRIV", "OTHER");
+        field(a, "contacts", "Phone", "multitext", "PHONE", phoneKinds, true);
+        field(a, "contacts", "Email", "multitext", "EMAIL", emailKinds, true);
+        field(a, "contacts", "Position", "text", "POSITION", List.of(), true);
+        field(a, "companies", "Phone", "multitext", "PHONE", phoneKinds, true);
+        field(a, "companies", "Email", "multitext", "EMAIL", emailKinds, true);
+        field(a, "companies", "Web", "url", "WEB", List.of(), true);
+        field(a, "companies", "Address", "textarea", "ADDRESS", List.of(), true);
         field(a, "Lead source", "select", "LEAD_SOURCE", List.of("Website", "Referral", "Trade show", "Cold call"));
         field(a, "Expected close date", "date", null, List.of());
         field(a, "Budget confirmed", "checkbox", null, List.of());
         field(a, "Seats", "numeric", null, List.of());
+        // more field types, a group, and fields required before some stages (API.md §10 required_statuses)
+        String deal = a.fields.group("leads", "Deal details", 1);
+        field(a, "Products of interest", "multiselect", null, List.of("Hardware", "Software", "Support",
+                "Training"));
+        field(a, "Deal type", "radiobutton", null, List.of("New business", "Upsell", "Renewal"));
+        field(a, "Website", "url", null, List.of());
+        field(a, "Next step", "text", null, List.of());
+        field(a, "Decision meeting", "date_time", null, List.of());
+        field(a, "AI agent paused", "checkbox", "AI_PAUSED", List.of());
+        for (ObjectNode f : a.leadFields.values()) {
+            String name = f.get("name").asString();
+            if (List.of("Budget confirmed", "Seats", "Deal type", "Products of interest").contains(name)) {
+                f.put("group_id", deal);
+            }
+        }
+        require(a, sales, "Budget confirmed", "Negotiation");
+        require(a, sales, "Seats", "Proposal sent");
+        require(a, sales, "Seats", "Negotiation");
         for (String reason : new String[] {"Too expensive", "Chose a competitor", "No budget this year"}) {
             ObjectNode r = Problems.JSON.createObjectNode();
             long id = a.newId();
@@ -64,9 +92,8 @@ final class SandboxSeed {
             ObjectNode c = entity(a, first + " " + last, sellers[i % 3]);
             c.put("first_name", first).put("last_name", last).put("is_unsorted", false);
             ArrayNode cfs = c.putArray("custom_fields_values");
-            multitext(cfs, 1, "Phone", "PHONE", "+31 20 555 " + String.format("%04d", 1000 + i * 37), "WORK");
-            multitext(cfs, 2, "Email", "EMAIL", first.toLowerCase() + "." + last.toLowerCase() + "@example.com",
-                    "WORK");
+            multitext(a, cfs, "PHONE", "+31 20 555 " + String.format("%04d", 1000 + i * 37), "WORK");
+            multitext(a, cfs, "EMAIL", first.toLowerCase() + "." + last.toLowerCase() + "@example.com", "WORK");
             long company = companyIds.get(i % companyIds.size());
             ((ArrayNode) c.get("_embedded").get("companies")).addObject().put("id", company);
             a.contacts.put(c.get("id").asLong(), c);
@@ -168,6 +195,13 @@ final class SandboxSeed {
     }
 
     private static void field(SandboxAccount a, String name, String type, String code, List<String> options) {
+        field(a, "leads", name, type, code, options, false);
+    }
+
+    /** A custom field definition of {@code entity}; predefined ones (PHONE, EMAIL, ...) cannot be deleted. */
+    private static void field(SandboxAccount a, String entity, String name, String type, String code,
+            List<String> options, boolean predefined) {
+        java.util.Map<Long, ObjectNode> defs = a.fieldsOf(entity);
         long id = a.newId();
         ObjectNode f = Problems.JSON.createObjectNode();
         f.put("id", id).put("name", name).put("type", type).put("account_id", a.accountId);
@@ -176,7 +210,7 @@ final class SandboxSeed {
         } else {
             f.put("code", code);
         }
-        f.put("sort", 500 + a.leadFields.size()).put("is_api_only", false).putNull("group_id");
+        f.put("sort", 500 + defs.size()).put("is_api_only", false).putNull("group_id");
         if (options.isEmpty()) {
             f.putNull("enums");
         } else {
@@ -186,8 +220,18 @@ final class SandboxSeed {
             }
         }
         f.putArray("required_statuses");
-        f.put("is_deletable", true).put("is_predefined", false).put("entity_type", "leads");
-        a.leadFields.put(id, f);
+        f.put("is_deletable", !predefined).put("is_predefined", predefined).put("entity_type", entity);
+        defs.put(id, f);
+    }
+
+    /** Makes a lead field required before leads enter a stage of the pipeline. */
+    private static void require(SandboxAccount a, long pipelineId, String field, String stage) {
+        ObjectNode f = a.leadFields.values().stream().filter(d -> d.get("name").asString().equals(field))
+                .findFirst().orElseThrow();
+        long statusId = a.statuses.get(pipelineId).stream().filter(s -> s.get("name").asString().equals(stage))
+                .findFirst().orElseThrow().get("id").asLong();
+        ((ArrayNode) f.get("required_statuses")).addObject().put("status_id", statusId).put("pipeline_id",
+                pipelineId);
     }
 
     private static ObjectNode entity(SandboxAccount a, String name, long responsible) {
@@ -203,9 +247,18 @@ final class SandboxSeed {
         return c;
     }
 
-    private static void multitext(ArrayNode cfs, long fieldId, String name, String code, String value, String enumCode) {
-        ObjectNode f = cfs.addObject().put("field_id", fieldId).put("field_name", name).put("field_code", code)
-                .put("field_type", "multitext");
-        f.putArray("values").addObject().put("value", value).put("enum_id", fieldId * 10).put("enum_code", enumCode);
+    /** A multitext value (PHONE, EMAIL) of a seeded contact, as Kommo returns it. */
+    private static void multitext(SandboxAccount a, ArrayNode cfs, String code, String value, String enumCode) {
+        ObjectNode def = a.contactFields.values().stream().filter(d -> code.equals(d.path("code").asString(null)))
+                .findFirst().orElseThrow();
+        long enumId = 0;
+        for (var e : def.get("enums")) {
+            if (e.get("value").asString().equals(enumCode)) {
+                enumId = e.get("id").asLong();
+            }
+        }
+        ObjectNode f = cfs.addObject().put("field_id", def.get("id").asLong()).put("field_name",
+                def.get("name").asString()).put("field_code", code).put("field_type", "multitext");
+        f.putArray("values").addObject().put("value", value).put("enum_id", enumId).put("enum_code", enumCode);
     }
 }

@@ -36,7 +36,7 @@ class SchemaGeneratorTest {
     void enumsAndListsAreTyped() {
         Map<String, Object> props = (Map<String, Object>) SchemaGenerator.input(NoteTools.AddNoteArgs.class)
                 .get("properties");
-        assertEquals(List.of("lead", "contact", "company"), ((Map<String, Object>) props.get("entity_type")).get("enum"));
+        assertEquals(List.of("leads", "contacts", "companies"), ((Map<String, Object>) props.get("entity_type")).get("enum"));
         Map<String, Object> tags = (Map<String, Object>) ((Map<String, Object>) SchemaGenerator
                 .input(LeadTools.CreateArgs.class).get("properties")).get("tags");
         assertEquals("array", tags.get("type"));

@@ -1,12 +1,16 @@
 package it.io.kommomcp;
 
+import static it.io.kommomcp.ItServer.assertNoInternals;
+import static it.io.kommomcp.ItServer.count;
+import static it.io.kommomcp.ItServer.err;
+import static it.io.kommomcp.ItServer.ok;
+import static it.io.kommomcp.ItServer.shortId;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
@@ -20,13 +24,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+
+import it.io.kommomcp.ItServer.Tenant;
 
 import tools.jackson.databind.JsonNode;
 
@@ -37,23 +39,29 @@ import tools.jackson.databind.JsonNode;
 @ExtendWith(ArquillianExtension.class)
 class McpEndToEndIT {
 
-    private static final Set<String> READ_TOOLS = Set.of("leads_search", "leads_get", "pipelines_list");
-    private static final Set<String> ALL_TOOLS = Set.of("leads_search", "leads_get", "pipelines_list",
-            "leads_create", "leads_update", "leads_move", "notes_add");
+    private static final Set<String> READ_TOOLS = Set.of("leads_search", "leads_get", "pipelines_list",
+            "contacts_search", "contacts_get", "companies_search", "companies_get", "links_list", "tasks_list",
+            "notes_list", "fields_list", "fields_required_for_stage");
+    private static final Set<String> ALL_TOOLS = union(READ_TOOLS, Set.of("leads_create", "leads_update",
+            "leads_move", "notes_add", "contacts_create", "contacts_update", "companies_create", "companies_update",
+            "links_link", "links_unlink", "tasks_create", "tasks_update", "tasks_complete",
+            "fields_set"));
 
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return ShrinkWrap.createFromZipFile(WebArchive.class, new File("target/kommo-mcp.war"));
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
     }
 
-    @ArquillianResource
-    URL base;
+    /** The server Arquillian started, with the application that server.xml declares. */
+    final ItServer server = ItServer.local();
+    final String base = server.base + "/";
 
     // ------------------------------------------------------------------ authentication
 
     @Test
     void noTokenIs401WithAChallengePointingAtTheMetadata() throws Exception {
-        HttpResponse<String> r = new McpHttp(base.toString(), null).post("{}");
+        HttpResponse<String> r = new McpHttp(base, null).post("{}");
         assertEquals(401, r.statusCode());
         String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
         assertTrue(challenge.startsWith("Bearer"), challenge);
@@ -64,7 +72,7 @@ class McpEndToEndIT {
 
     @Test
     void badSignatureExpiredWrongIssuerAndWrongAudienceAreAll401() throws Exception {
-        String tenant = newTenant().id;
+        String tenant = newTenant().id();
         List<String> bad = List.of(
                 TestTokens.build(tenant, List.of("kommo.reader"), "u", TestTokens.ISSUER, TestTokens.AUDIENCE, 600,
                         TestTokens.strangerKey()),
@@ -75,20 +83,20 @@ class McpEndToEndIT {
                 TestTokens.build(tenant, List.of("kommo.reader"), "u", TestTokens.ISSUER, "another-api", 600,
                         TestTokens.devKey()));
         for (String token : bad) {
-            HttpResponse<String> r = new McpHttp(base.toString(), token).post(initializeBody());
+            HttpResponse<String> r = new McpHttp(base, token).post(initializeBody());
             assertEquals(401, r.statusCode(), r.body());
             assertTrue(r.headers().firstValue("WWW-Authenticate").orElse("").contains("invalid_token"));
             assertNoInternals(r.body());
         }
         // and the same tenant with a good token gets in
-        assertEquals(200, new McpHttp(base.toString(), TestTokens.token(tenant, "kommo.reader")).post(initializeBody())
+        assertEquals(200, new McpHttp(base, TestTokens.token(tenant, "kommo.reader")).post(initializeBody())
                 .statusCode());
     }
 
     @Test
     void unknownAndDisabledTenantsAreRefusedBeforeAnythingRunsAndAudited() throws Exception {
         String unknown = "nobody-" + shortId();
-        HttpResponse<String> r = new McpHttp(base.toString(), TestTokens.token(unknown, "kommo.reader"))
+        HttpResponse<String> r = new McpHttp(base, TestTokens.token(unknown, "kommo.reader"))
                 .post(initializeBody());
         assertEquals(403, r.statusCode());
         assertTrue(McpHttp.message(r.body()).path("error").path("message").asString().contains("not known"));
@@ -96,8 +104,8 @@ class McpEndToEndIT {
                 unknown));
 
         Tenant t = newTenant();
-        admin("DELETE", "/api/admin/tenants/" + t.id, null);
-        r = new McpHttp(base.toString(), TestTokens.token(t.id, "kommo.reader")).post(initializeBody());
+        admin("DELETE", "/api/admin/tenants/" + t.id(), null);
+        r = new McpHttp(base, TestTokens.token(t.id(), "kommo.reader")).post(initializeBody());
         assertEquals(403, r.statusCode());
         assertTrue(McpHttp.message(r.body()).path("error").path("message").asString().contains("disabled"));
     }
@@ -105,14 +113,14 @@ class McpEndToEndIT {
     @Test
     void tokenWithoutAnyProductRoleIs403() throws Exception {
         Tenant t = newTenant();
-        HttpResponse<String> r = new McpHttp(base.toString(), TestTokens.token(t.id, "someone.else"))
+        HttpResponse<String> r = new McpHttp(base, TestTokens.token(t.id(), "someone.else"))
                 .post(initializeBody());
         assertEquals(403, r.statusCode());
         assertTrue(McpHttp.message(r.body()).path("error").path("message").asString().contains("none of this"
                 + " server's roles"), r.body());
         assertNoInternals(r.body());
         assertEquals(1, count("select count(*) from audit_entry where tenant_id = ? and outcome = 'DENIED'",
-                t.id));
+                t.id()));
     }
 
     // ------------------------------------------------------------------ roles
@@ -120,20 +128,20 @@ class McpEndToEndIT {
     @Test
     void readerSeesOnlyReadToolsAndIsDeniedWritesWithAnAuditedRefusal() throws Exception {
         Tenant t = newTenant();
-        McpHttp reader = new McpHttp(base.toString(), TestTokens.token(t.id, "kommo.reader")).initialize();
+        McpHttp reader = new McpHttp(base, TestTokens.token(t.id(), "kommo.reader")).initialize();
         assertEquals(READ_TOOLS, toolNames(reader));
 
         JsonNode denied = reader.call("leads_create", Map.of("name", "Should not exist"));
         assertTrue(denied.path("isError").asBoolean());
         assertTrue(McpHttp.text(denied).contains("requires the role kommo.writer"), McpHttp.text(denied));
         assertEquals(1, count("select count(*) from audit_entry where tenant_id = ? and tool = 'leads_create'"
-                + " and outcome = 'DENIED'", t.id));
+                + " and outcome = 'DENIED'", t.id()));
         assertEquals(0, count("select coalesce(sum(kommo_call_count), 0) from audit_entry"
-                + " where tenant_id = ? and tool = 'leads_create'", t.id), "a denied call makes no Kommo call");
+                + " where tenant_id = ? and tool = 'leads_create'", t.id()), "a denied call makes no Kommo call");
 
-        McpHttp writer = new McpHttp(base.toString(), TestTokens.token(t.id, "kommo.writer")).initialize();
+        McpHttp writer = new McpHttp(base, TestTokens.token(t.id(), "kommo.writer")).initialize();
         assertEquals(ALL_TOOLS, toolNames(writer), "writer implies reader");
-        McpHttp auditor = new McpHttp(base.toString(), TestTokens.token(t.id, "audit.reader")).initialize();
+        McpHttp auditor = new McpHttp(base, TestTokens.token(t.id(), "audit.reader")).initialize();
         assertEquals(Set.of("audit_activity", "audit_changes", "audit_refusals", "audit_approvals",
                 "audit_kommo_usage", "audit_verify_chain"), toolNames(auditor), "an auditor sees audit tools only");
     }
@@ -141,10 +149,10 @@ class McpEndToEndIT {
     @Test
     void readOnlyTenantHidesAndRefusesWriteTools() throws Exception {
         Tenant t = newTenant();
-        admin("PATCH", "/api/admin/tenants/" + t.id, "{\"read_only\":true}");
-        McpHttp writer = new McpHttp(base.toString(), TestTokens.token(t.id, "kommo.writer")).initialize();
+        admin("PATCH", "/api/admin/tenants/" + t.id(), "{\"read_only\":true}");
+        McpHttp writer = new McpHttp(base, TestTokens.token(t.id(), "kommo.writer")).initialize();
         assertEquals(READ_TOOLS, toolNames(writer));
-        JsonNode r = writer.call("notes_add", Map.of("entity_type", "lead", "entity_id", 1, "text", "x"));
+        JsonNode r = writer.call("notes_add", Map.of("entity_type", "leads", "entity_id", 1, "text", "x"));
         assertTrue(McpHttp.text(r).contains("read-only"), McpHttp.text(r));
     }
 
@@ -154,9 +162,9 @@ class McpEndToEndIT {
     void twoTenantsOnTwoAccountsNeverSeeEachOthersLeads() throws Exception {
         Tenant a = newTenant();
         Tenant b = newTenant();
-        McpHttp ca = new McpHttp(base.toString(), TestTokens.token(a.id, "kommo.writer")).initialize();
-        McpHttp cb = new McpHttp(base.toString(), TestTokens.token(b.id, "kommo.writer")).initialize();
-        long created = ca.call("leads_create", Map.of("name", "Only for A " + a.id)).path("structuredContent")
+        McpHttp ca = new McpHttp(base, TestTokens.token(a.id(), "kommo.writer")).initialize();
+        McpHttp cb = new McpHttp(base, TestTokens.token(b.id(), "kommo.writer")).initialize();
+        long created = ca.call("leads_create", Map.of("name", "Only for A " + a.id())).path("structuredContent")
                 .path("lead_id").asLong();
 
         Set<Long> idsA = leadIds(ca);
@@ -168,7 +176,7 @@ class McpEndToEndIT {
         overlap.retainAll(idsB);
         assertTrue(overlap.isEmpty(), "shared lead ids: " + overlap);
 
-        JsonNode searchB = cb.call("leads_search", Map.of("text", "Only for A " + a.id));
+        JsonNode searchB = cb.call("leads_search", Map.of("text", "Only for A " + a.id()));
         assertEquals(0, searchB.path("structuredContent").path("leads").size());
         JsonNode getB = cb.call("leads_get", Map.of("lead_id", created));
         assertTrue(getB.path("isError").asBoolean(), "B must not read A's lead");
@@ -179,7 +187,7 @@ class McpEndToEndIT {
     @Test
     void everyToolWorksOnTheSandboxAndRefusesBadInputChangingNothing() throws Exception {
         Tenant t = newTenant();
-        McpHttp c = new McpHttp(base.toString(), TestTokens.token(t.id, "kommo.writer")).initialize();
+        McpHttp c = new McpHttp(base, TestTokens.token(t.id(), "kommo.writer")).initialize();
 
         // pipelines_list
         JsonNode pipelines = ok(c.call("pipelines_list", Map.of())).path("pipelines");
@@ -243,11 +251,11 @@ class McpEndToEndIT {
                 "loss_reason_id", 5)))).contains("only when moving to stage 143"));
 
         // notes_add
-        JsonNode note = ok(c.call("notes_add", Map.of("entity_type", "lead", "entity_id", leadId, "text", "Call went well")));
+        JsonNode note = ok(c.call("notes_add", Map.of("entity_type", "leads", "entity_id", leadId, "text", "Call went well")));
         assertTrue(note.path("note_id").asLong() > 0);
         assertTrue(McpHttp.text(err(c.call("notes_add", Map.of("entity_type", "deal", "entity_id", leadId,
                 "text", "x")))).contains("entity_type"));
-        String kommoRefusal = McpHttp.text(err(c.call("notes_add", Map.of("entity_type", "lead", "entity_id", 999_999_999L,
+        String kommoRefusal = McpHttp.text(err(c.call("notes_add", Map.of("entity_type", "leads", "entity_id", 999_999_999L,
                 "text", "x"))));
         assertTrue(kommoRefusal.contains("Kommo rejected the data") && kommoRefusal.contains("entity_id"), kommoRefusal);
     }
@@ -257,17 +265,17 @@ class McpEndToEndIT {
     @Test
     void auditRecordsSucceededFailedAndDeniedCallsWithTheirKommoCalls() throws Exception {
         Tenant t = newTenant();
-        McpHttp c = new McpHttp(base.toString(), TestTokens.token(t.id, "kommo.writer")).initialize();
+        McpHttp c = new McpHttp(base, TestTokens.token(t.id(), "kommo.writer")).initialize();
         long leadId = ok(c.call("leads_create", Map.of("name", "Audited lead"))).path("lead_id").asLong();
         err(c.call("leads_move", Map.of("lead_id", leadId, "stage_id", 1)));
-        McpHttp reader = new McpHttp(base.toString(), TestTokens.token(t.id, "kommo.reader")).initialize();
-        err(reader.call("notes_add", Map.of("entity_type", "lead", "entity_id", leadId, "text", "no")));
+        McpHttp reader = new McpHttp(base, TestTokens.token(t.id(), "kommo.reader")).initialize();
+        err(reader.call("notes_add", Map.of("entity_type", "leads", "entity_id", leadId, "text", "no")));
 
-        try (Connection db = db(); PreparedStatement ps = db.prepareStatement("select tool, outcome, subject, roles,"
+        try (Connection db = ItServer.appDb(); PreparedStatement ps = db.prepareStatement("select tool, outcome, subject, roles,"
                 + " client_name, client_version, arguments, error_text, duration_ms, kind, correlation_id,"
                 + " kommo_calls, kommo_call_count, before_state, after_state from audit_entry"
                 + " where tenant_id = ? order by seq")) {
-            ps.setString(1, t.id);
+            ps.setString(1, t.id());
             List<String[]> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -315,18 +323,18 @@ class McpEndToEndIT {
     @Test
     void adminApiNeedsPlatformAdminAndNeverReturnsSecrets() throws Exception {
         Tenant t = newTenant();
-        HttpResponse<String> asReader = http("GET", "/api/admin/tenants", null, TestTokens.token(t.id, "kommo.admin"));
+        HttpResponse<String> asReader = http("GET", "/api/admin/tenants", null, TestTokens.token(t.id(), "kommo.admin"));
         assertEquals(403, asReader.statusCode());
-        HttpResponse<String> list = admin("GET", "/api/admin/tenants/" + t.id, null);
+        HttpResponse<String> list = admin("GET", "/api/admin/tenants/" + t.id(), null);
         assertEquals(200, list.statusCode());
         assertTrue(list.body().contains("\"has_access_token\":true"));
-        assertFalse(list.body().contains(t.kommoToken), "the Kommo token never comes back");
-        try (Connection db = db(); PreparedStatement ps = db.prepareStatement(
+        assertFalse(list.body().contains(t.kommoToken()), "the Kommo token never comes back");
+        try (Connection db = ItServer.appDb(); PreparedStatement ps = db.prepareStatement(
                 "select access_token_enc from tenant where id = ?")) {
-            ps.setString(1, t.id);
+            ps.setString(1, t.id());
             try (ResultSet rs = ps.executeQuery()) {
                 assertTrue(rs.next());
-                assertFalse(rs.getString(1).contains(t.kommoToken), "encrypted at rest");
+                assertFalse(rs.getString(1).contains(t.kommoToken()), "encrypted at rest");
             }
         }
         HttpResponse<String> badUrl = admin("POST", "/api/admin/tenants", "{\"id\":\"x-" + shortId()
@@ -351,51 +359,30 @@ class McpEndToEndIT {
         assertEquals(200, ready.statusCode(), ready.body());
 
         Tenant t = newTenant();
-        McpHttp c = new McpHttp(base.toString(), TestTokens.token(t.id, "kommo.reader"));
+        McpHttp c = new McpHttp(base, TestTokens.token(t.id(), "kommo.reader"));
         c.sessionId = "no-such-session";
         HttpResponse<String> lost = c.post("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/list\"}");
         assertEquals(404, lost.statusCode());
         assertTrue(McpHttp.message(lost.body()).path("error").path("message").asString().contains("Session not found"));
         assertNoInternals(lost.body());
 
-        HttpResponse<String> noAccept = http("POST", "/mcp", "{}", TestTokens.token(t.id, "kommo.reader"));
+        HttpResponse<String> noAccept = http("POST", "/mcp", "{}", TestTokens.token(t.id(), "kommo.reader"));
         assertEquals(400, McpHttp.message(noAccept.body()).path("error").path("data").path("http_status").asInt());
         assertNoInternals(noAccept.body());
     }
 
     // ------------------------------------------------------------------ helpers
 
-    record Tenant(String id, String kommoToken) {
-    }
-
     private Tenant newTenant() throws Exception {
-        String id = "t-" + shortId();
-        HttpResponse<String> account = http("POST", "/sandbox/_control/accounts/" + id, null, null);
-        assertEquals(200, account.statusCode(), account.body());
-        JsonNode acc = McpHttp.JSON.readTree(account.body());
-        HttpResponse<String> created = admin("POST", "/api/admin/tenants", "{\"id\":\"" + id
-                + "\",\"display_name\":\"IT " + id + "\",\"kommo_base_url\":\"" + acc.path("base_url").asString()
-                + "\",\"auth_kind\":\"LONG_LIVED_TOKEN\"}");
-        assertEquals(201, created.statusCode(), created.body());
-        HttpResponse<String> creds = admin("PUT", "/api/admin/tenants/" + id + "/credentials",
-                "{\"long_lived_token\":\"" + acc.path("token").asString() + "\"}");
-        assertEquals(200, creds.statusCode(), creds.body());
-        return new Tenant(id, acc.path("token").asString());
+        return server.newTenant("t-");
     }
 
     private HttpResponse<String> admin(String method, String path, String body) throws Exception {
-        return http(method, path, body, TestTokens.token("platform", "platform.admin"));
+        return server.admin(method, path, body);
     }
 
     private HttpResponse<String> http(String method, String path, String body, String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "") + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json");
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        return McpHttp.HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return server.http(method, path, body, token);
     }
 
     private static Set<String> toolNames(McpHttp c) throws Exception {
@@ -423,43 +410,8 @@ class McpEndToEndIT {
         throw new AssertionError("no stage " + name + " in " + pipeline);
     }
 
-    private static JsonNode ok(JsonNode result) {
-        assertFalse(result.path("isError").asBoolean(), () -> "tool error: " + McpHttp.text(result));
-        return result.path("structuredContent");
-    }
-
-    private static JsonNode err(JsonNode result) {
-        assertTrue(result.path("isError").asBoolean(), () -> "expected a tool error, got " + result);
-        assertNoInternals(McpHttp.text(result));
-        return result;
-    }
-
-    private static void assertNoInternals(String text) {
-        assertFalse(text.matches("(?s).*(Exception|io\\.kommomcp|java\\.lang|\\bat [a-z]+\\.[a-z]+).*"),
-                "internals leaked: " + text);
-    }
-
     private static String initializeBody() {
         return "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
                 + "\"capabilities\":{},\"clientInfo\":{\"name\":\"it\",\"version\":\"1\"}}}";
-    }
-
-    private static String shortId() {
-        return UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    private static Connection db() throws Exception {
-        return DriverManager.getConnection(System.getProperty("db.url"), System.getProperty("db.user"),
-                System.getProperty("db.password"));
-    }
-
-    private static long count(String sql, String param) throws Exception {
-        try (Connection db = db(); PreparedStatement ps = db.prepareStatement(sql)) {
-            ps.setString(1, param);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
     }
 }

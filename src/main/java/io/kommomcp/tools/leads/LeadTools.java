@@ -1,5 +1,10 @@
 package io.kommomcp.tools.leads;
 
+import static io.kommomcp.tools.common.ToolValues.fields;
+import static io.kommomcp.tools.common.ToolValues.putIf;
+import static io.kommomcp.tools.common.ToolValues.tags;
+import static io.kommomcp.tools.common.ToolValues.time;
+
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,12 +20,11 @@ import io.kommomcp.kommo.KommoCrm;
 import io.kommomcp.kommo.KommoCrm.LeadCriteria;
 import io.kommomcp.kommo.KommoCrm.LeadFields;
 import io.kommomcp.kommo.wire.Contact;
-import io.kommomcp.kommo.wire.CustomFieldValue;
 import io.kommomcp.kommo.wire.Lead;
 import io.kommomcp.kommo.wire.Pipeline;
 import io.kommomcp.security.Roles;
+import io.kommomcp.tools.common.ToolValues.FieldValue;
 import io.kommomcp.tools.leads.LeadViews.ContactView;
-import io.kommomcp.tools.leads.LeadViews.FieldValue;
 import io.kommomcp.tools.leads.LeadViews.LeadChanged;
 import io.kommomcp.tools.leads.LeadViews.LeadDetail;
 import io.kommomcp.tools.leads.LeadViews.LeadPage;
@@ -169,7 +173,8 @@ public class LeadTools {
 
     @Tool(name = "leads_update", title = "Update a lead", role = Roles.WRITER, readOnly = false, idempotent = true,
             description = "Changes a lead's name, price, responsible user or tags; only the fields you pass change."
-                    + " To change pipeline or stage use leads_move.")
+                    + " To change pipeline or stage use leads_move. Kommo's API cannot delete leads: close one as lost"
+                    + " with leads_move (stage 143).")
     public LeadChanged update(UpdateArgs a, Caller caller) {
         Map<String, Object> set = new LinkedHashMap<>();
         if (a.name() != null) {
@@ -277,33 +282,5 @@ public class LeadTools {
                 .map(p -> new Stage(p.id(), p.name(), lead.statusId(),
                         p.stage(lead.statusId()).map(Pipeline.Stage::name).orElse(null)))
                 .orElse(new Stage(lead.pipelineId(), null, lead.statusId(), null));
-    }
-
-    static List<FieldValue> fields(List<CustomFieldValue> values) {
-        return values.stream().map(v -> new FieldValue(v.fieldId(), v.fieldName(), v.fieldCode(), v.fieldType(),
-                v.values().stream().map(i -> i.value() != null ? i.value()
-                        : i.enumCode() != null ? i.enumCode() : String.valueOf(i.enumId())).toList())).toList();
-    }
-
-    private static List<String> tags(List<String> tags) {
-        if (tags == null) {
-            return null;
-        }
-        List<String> clean = tags.stream().filter(t -> t != null && !t.isBlank()).map(String::strip).distinct()
-                .toList();
-        if (clean.stream().anyMatch(t -> t.length() > 100)) {
-            throw new ToolException("Tag names are limited to 100 characters.");
-        }
-        return clean.isEmpty() ? null : clean;
-    }
-
-    private static Instant time(Long unixSeconds) {
-        return unixSeconds == null ? null : Instant.ofEpochSecond(unixSeconds);
-    }
-
-    private static void putIf(Map<String, Object> map, String key, Object value) {
-        if (value != null) {
-            map.put(key, value);
-        }
     }
 }

@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 import io.kommomcp.core.Rendered;
+import io.kommomcp.tools.common.ToolValues.FieldValue;
+
+import static io.kommomcp.tools.common.ToolValues.render;
 
 /** What the lead tools return. */
 public final class LeadViews {
@@ -40,10 +43,6 @@ public final class LeadViews {
         }
     }
 
-    public record FieldValue(long fieldId, String fieldName, String fieldCode, String fieldType,
-            List<String> values) {
-    }
-
     public record ContactView(long id, String name, boolean mainContact, List<FieldValue> customFields) {
     }
 
@@ -76,11 +75,6 @@ public final class LeadViews {
                 sb.append("\nFields: ").append(render(customFields));
             }
             return sb.toString();
-        }
-
-        private static String render(List<FieldValue> fields) {
-            return String.join("; ", fields.stream()
-                    .map(f -> f.fieldName() + " = " + String.join(", ", f.values())).toList());
         }
     }
 

@@ -1,6 +1,12 @@
 package io.kommomcp.tools.notes;
 
+import static io.kommomcp.tools.common.ToolValues.time;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import io.kommomcp.core.Caller;
 import io.kommomcp.core.Describe;
@@ -9,10 +15,13 @@ import io.kommomcp.core.Tool;
 import io.kommomcp.core.ToolException;
 import io.kommomcp.core.ToolSet;
 import io.kommomcp.kommo.KommoCrm;
+import io.kommomcp.kommo.wire.Note;
 import io.kommomcp.security.Roles;
+import io.kommomcp.tools.common.Entity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+/** Notes on the timeline of a lead, contact or company: text, calls, service messages. */
 @ToolSet
 @ApplicationScoped
 public class NoteTools {
@@ -23,45 +32,140 @@ public class NoteTools {
     @Inject
     KommoCrm crm;
 
-    public enum EntityType {
-        lead, contact, company;
-
-        String path() {
-            return switch (this) {
-                case lead -> "leads";
-                case contact -> "contacts";
-                case company -> "companies";
-            };
-        }
+    /** The note types this server writes (Kommo's names). */
+    public enum Kind {
+        common, call_in, call_out, service_message
     }
 
     public record AddNoteArgs(
-            @Describe(value = "What the note is attached to: lead, contact or company.", required = true)
-            EntityType entityType,
+            @Describe(value = "What the note is attached to: leads, contacts or companies.", required = true)
+            Entity entityType,
             @Describe(value = "Id of that lead, contact or company.", required = true, min = 1)
             Long entityId,
-            @Describe(value = "The note's text (plain text, up to 10,000 characters).", required = true)
-            String text) {
+            @Describe("common (default: a text note), call_in or call_out (a call: phone and duration required),"
+                    + " service_message (a message from a named service).") Kind kind,
+            @Describe("The text (up to 10,000 characters); for a call, what was said.") String text,
+            @Describe("For a call: the other side's phone number.") String phone,
+            @Describe(value = "For a call: its length in seconds.", min = 0, max = 86_400) Long durationSeconds,
+            @Describe("For a service message: the service's name.") String service) {
     }
 
-    public record NoteAdded(long noteId, String entityType, long entityId) implements Rendered {
+    public record ListArgs(
+            @Describe(value = "leads, contacts or companies.", required = true) Entity entityType,
+            @Describe(value = "Id of that lead, contact or company.", required = true, min = 1) Long entityId,
+            @Describe("Only notes of this kind.") Kind kind,
+            @Describe(value = "Newest notes to return, 1-100 (default 20).", min = 1, max = 100) Integer limit) {
+    }
+
+    public record NoteAdded(long noteId, String kind, String entityType, long entityId) implements Rendered {
 
         @Override
         public String toText() {
-            return "Note " + noteId + " added to " + entityType + " " + entityId + ".";
+            return (kind.equals("common") ? "Note " : "Note (" + kind + ") ") + noteId + " added to " + entityType
+                    + " " + entityId + ".";
+        }
+    }
+
+    public record NoteView(long id, String kind, String text, String phone, Long durationSeconds, Long createdBy,
+            Instant createdAt) {
+    }
+
+    public record NoteList(String entityType, long entityId, List<NoteView> notes) implements Rendered {
+
+        @Override
+        public String toText() {
+            if (notes.isEmpty()) {
+                return "No notes on " + entityType + " " + entityId + ".";
+            }
+            StringBuilder sb = new StringBuilder("Notes on " + entityType + " " + entityId + ", newest first:");
+            notes.forEach(n -> sb.append("\n- ").append(n.createdAt()).append(' ').append(n.kind())
+                    .append(n.phone() == null ? "" : " " + n.phone())
+                    .append(n.durationSeconds() == null ? "" : " (" + n.durationSeconds() + " s)")
+                    .append(n.text() == null ? "" : ": " + n.text()));
+            return sb.toString();
         }
     }
 
     @Tool(name = "notes_add", title = "Add a note", role = Roles.WRITER, readOnly = false, idempotent = false,
-            description = "Adds a plain-text note (Kommo note type 'common') to a lead, contact or company, visible in"
-                    + " its timeline. Each call adds a new note: do not repeat a call that succeeded.")
-    public NoteAdded add(AddNoteArgs args, Caller caller) {
-        String text = args.text().strip();
-        if (text.length() > MAX_TEXT) {
+            description = "Adds a note to the timeline of a lead, contact or company: a text note (default), a call"
+                    + " in or out (phone, duration in seconds, what was said) or a service message. Each call adds"
+                    + " a new note: do not repeat a call that succeeded.")
+    public NoteAdded add(AddNoteArgs a, Caller caller) {
+        Kind kind = a.kind() == null ? Kind.common : a.kind();
+        String text = a.text() == null ? null : a.text().strip();
+        if (text != null && text.length() > MAX_TEXT) {
             throw new ToolException("The note is " + text.length() + " characters long; the limit is " + MAX_TEXT
                     + ". Shorten it or split it into several notes.");
         }
-        long id = crm.addNote(caller, args.entityType().path(), args.entityId(), "common", Map.of("text", text));
-        return new NoteAdded(id, args.entityType().name(), args.entityId());
+        Map<String, Object> params = params(kind, text, a.phone(), a.durationSeconds(), a.service());
+        long id = crm.addNote(caller, a.entityType().name(), a.entityId(), kind.name(), params);
+        Map<String, Object> after = new LinkedHashMap<>(params);
+        after.remove("uniq");
+        caller.changes().record("note", id, null, after);
+        return new NoteAdded(id, kind.name(), a.entityType().singular(), a.entityId());
+    }
+
+    @Tool(name = "notes_list", title = "List notes", role = Roles.READER, readOnly = true,
+            description = "The newest notes on a lead, contact or company (text notes, calls, service messages),"
+                    + " newest first.")
+    public NoteList list(ListArgs a, Caller caller) {
+        int limit = a.limit() == null ? 20 : a.limit();
+        List<Note> notes = crm.notes(caller, a.entityType().name(), a.entityId(), limit,
+                a.kind() == null ? null : a.kind().name());
+        return new NoteList(a.entityType().singular(), a.entityId(), notes.stream().map(n -> new NoteView(n.id(),
+                n.noteType(), text(n.params().get("text")), text(n.params().get("phone")),
+                n.params().get("duration") instanceof Number d ? d.longValue() : null, n.createdBy(),
+                time(n.createdAt()))).toList());
+    }
+
+    /** Kommo's {@code params} for each kind (API.md §13), checked before anything is sent. */
+    static Map<String, Object> params(Kind kind, String text, String phone, Long duration, String service) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        switch (kind) {
+            case common -> {
+                require(text, "text", "a text note");
+                p.put("text", text);
+            }
+            case call_in, call_out -> {
+                String number = phone == null ? "" : phone.strip();
+                if (number.replaceAll("\\D", "").length() < 5) {
+                    throw new ToolException("A call note needs the phone number (at least 5 digits) in 'phone'.");
+                }
+                if (duration == null) {
+                    throw new ToolException("A call note needs its length in seconds in 'duration_seconds' (0 for"
+                            + " a call that did not connect).");
+                }
+                p.put("uniq", UUID.randomUUID().toString());
+                p.put("duration", duration);
+                p.put("source", "kommo-mcp");
+                p.put("phone", number);
+                if (text != null && !text.isEmpty()) {
+                    p.put("call_result", text);
+                }
+            }
+            case service_message -> {
+                require(text, "text", "a service message");
+                if (service == null || service.isBlank()) {
+                    throw new ToolException("A service message needs the service's name in 'service'.");
+                }
+                p.put("service", service.strip());
+                p.put("text", text);
+            }
+        }
+        if (kind != Kind.call_in && kind != Kind.call_out && (phone != null || duration != null)) {
+            throw new ToolException("phone and duration_seconds apply only to call_in and call_out notes.");
+        }
+        return p;
+    }
+
+    private static void require(String text, String name, String what) {
+        if (text == null || text.isEmpty()) {
+            throw new ToolException(what.substring(0, 1).toUpperCase() + what.substring(1) + " needs '" + name
+                    + "'.");
+        }
+    }
+
+    private static String text(Object v) {
+        return v == null ? null : String.valueOf(v);
     }
 }

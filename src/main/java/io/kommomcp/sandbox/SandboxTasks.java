@@ -1,0 +1,250 @@
+package io.kommomcp.sandbox;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeMap;
+
+import io.kommomcp.sandbox.Problems.Violation;
+import io.kommomcp.sandbox.SandboxAccount.Request;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Tasks of one {@link SandboxAccount} (API.md §12): list with Kommo's filters and orders, get, add (text and
+ * complete_till required), update and complete with a result. No delete: Kommo has none. {@code result} is {@code []}
+ * when there is none, as real Kommo answers. Called under the account's lock.
+ */
+final class SandboxTasks {
+
+    /** Kommo's built-in task types: 1 follow-up, 2 meeting. */
+    static final List<Long> BUILT_IN_TYPES = List.of(1L, 2L);
+
+    private final SandboxAccount a;
+    final TreeMap<Long, ObjectNode> tasks = new TreeMap<>();
+
+    SandboxTasks(SandboxAccount account) {
+        this.a = account;
+    }
+
+    SandboxResponse route(Request r, String[] p) {
+        if (p.length == 1) {
+            return switch (r.method()) {
+                case "GET" -> list(r);
+                case "POST" -> add(r);
+                case "PATCH" -> update(r, null);
+                default -> Problems.methodNotAllowed();
+            };
+        }
+        Long id = SandboxAccount.id(p[1]);
+        if (id == null || p.length > 2) {
+            return null;
+        }
+        return switch (r.method()) {
+            case "GET" -> tasks.containsKey(id) ? SandboxResponse.ok(a.withSelf(render(tasks.get(id)), r, "tasks"))
+                    : SandboxResponse.noContent();
+            case "PATCH" -> update(r, id);
+            default -> Problems.methodNotAllowed();
+        };
+    }
+
+    private SandboxResponse list(Request r) {
+        List<ObjectNode> all = new ArrayList<>(tasks.values());
+        keep(all, r.params("filter[responsible_user_id]"), "responsible_user_id");
+        keep(all, r.params("filter[task_type]"), "task_type_id");
+        keep(all, r.params("filter[entity_type]"), "entity_type");
+        keep(all, r.params("filter[entity_id]"), "entity_id");
+        keep(all, r.params("filter[id]"), "id");
+        String completed = r.param("filter[is_completed]");
+        if (completed != null) {
+            boolean want = completed.equals("1") || completed.equalsIgnoreCase("true");
+            all.removeIf(t -> t.get("is_completed").asBoolean() != want);
+        }
+        Comparator<ObjectNode> order = Comparator.comparingLong(t -> t.get("id").asLong());
+        for (String key : List.of("complete_till", "created_at", "id")) {
+            String dir = r.param("order[" + key + "]");
+            if (dir != null) {
+                order = Comparator.<ObjectNode>comparingLong(t -> t.get(key).asLong())
+                        .thenComparingLong(t -> t.get("id").asLong());
+                if (dir.equalsIgnoreCase("desc")) {
+                    order = order.reversed();
+                }
+            }
+        }
+        all.sort(order);
+        return a.list(r, "tasks", "tasks", all, this::render, false);
+    }
+
+    private static void keep(List<ObjectNode> all, List<String> wanted, String field) {
+        if (!wanted.isEmpty()) {
+            all.removeIf(t -> !wanted.contains(t.path(field).asString("")));
+        }
+    }
+
+    private ObjectNode render(ObjectNode t) {
+        return t.deepCopy();
+    }
+
+    private SandboxResponse add(Request r) {
+        if (r.bodyEmpty()) {
+            return Problems.emptyBody();
+        }
+        if (!r.body().isArray()) {
+            return Problems.validation(List.of(new Violation("0", "InvalidType", "", "This value should be of type"
+                    + " array.")));
+        }
+        if (r.body().size() > 250) {
+            return Problems.basic(400, "Bad Request", "Too many entities in one request: at most 250");
+        }
+        List<Violation> violations = new ArrayList<>();
+        List<String> requestIds = new ArrayList<>();
+        for (int i = 0; i < r.body().size(); i++) {
+            JsonNode item = r.body().get(i);
+            String requestId = item.hasNonNull("request_id") ? item.get("request_id").asString() : String.valueOf(i);
+            requestIds.add(requestId);
+            if (!item.hasNonNull("text") || item.get("text").asString().isBlank()) {
+                violations.add(new Violation(requestId, "FieldMissing", "text", "This field is missing."));
+            }
+            if (!item.hasNonNull("complete_till")) {
+                violations.add(new Violation(requestId, "FieldMissing", "complete_till", "This field is missing."));
+            }
+            violations.addAll(validate(item, requestId));
+        }
+        if (!violations.isEmpty()) {
+            return Problems.validation(violations);
+        }
+        ObjectNode doc = Problems.JSON.createObjectNode();
+        doc.putObject("_links").putObject("self").put("href", r.base() + "/api/v4/tasks");
+        ArrayNode out = doc.putObject("_embedded").putArray("tasks");
+        for (int i = 0; i < r.body().size(); i++) {
+            ObjectNode t = create(r.body().get(i));
+            ObjectNode item = out.addObject().put("id", t.get("id").asLong()).put("request_id", requestIds.get(i));
+            item.putObject("_links").putObject("self").put("href", r.base() + "/api/v4/tasks/" + t.get("id").asLong());
+        }
+        return SandboxResponse.ok(doc);
+    }
+
+    private List<Violation> validate(JsonNode item, String requestId) {
+        List<Violation> v = new ArrayList<>();
+        if (item.has("complete_till") && !item.get("complete_till").isIntegralNumber()) {
+            v.add(new Violation(requestId, "InvalidType", "complete_till", "This value should be of type int."));
+        }
+        if (item.hasNonNull("responsible_user_id") && !a.users.containsKey(item.get("responsible_user_id").asLong())) {
+            v.add(new Violation(requestId, "NotSupportedChoice", "responsible_user_id",
+                    "The value you selected is not a valid choice."));
+        }
+        if (item.hasNonNull("task_type_id") && !BUILT_IN_TYPES.contains(item.get("task_type_id").asLong())) {
+            v.add(new Violation(requestId, "NotSupportedChoice", "task_type_id",
+                    "The value you selected is not a valid choice."));
+        }
+        if (item.hasNonNull("entity_type") || item.hasNonNull("entity_id")) {
+            String type = item.path("entity_type").asString("");
+            boolean known = switch (type) {
+                case "leads" -> a.leads.containsKey(item.path("entity_id").asLong(-1));
+                case "contacts" -> a.contacts.containsKey(item.path("entity_id").asLong(-1));
+                case "companies" -> a.companies.containsKey(item.path("entity_id").asLong(-1));
+                default -> false;
+            };
+            if (!known) {
+                v.add(new Violation(requestId, "NotSupportedChoice", "entity_id",
+                        "The value you selected is not a valid choice."));
+            }
+        }
+        if (item.has("result") && !item.get("result").isObject()) {
+            v.add(new Violation(requestId, "InvalidType", "result", "This value should be of type object."));
+        }
+        return v;
+    }
+
+    ObjectNode create(JsonNode item) {
+        long id = a.newId();
+        long now = SandboxAccount.now();
+        ObjectNode t = Problems.JSON.createObjectNode();
+        t.put("id", id).put("created_by", a.currentUserId).put("updated_by", a.currentUserId).put("created_at", now)
+                .put("updated_at", now).put("responsible_user_id", item.hasNonNull("responsible_user_id")
+                        ? item.get("responsible_user_id").asLong() : a.currentUserId)
+                .put("group_id", 0);
+        if (item.hasNonNull("entity_id")) {
+            t.put("entity_id", item.get("entity_id").asLong()).put("entity_type", item.get("entity_type").asString());
+        } else {
+            t.putNull("entity_id").putNull("entity_type");
+        }
+        t.put("duration", item.path("duration").asLong(0)).put("is_completed", item.path("is_completed")
+                .asBoolean(false)).put("task_type_id", item.path("task_type_id").asLong(1))
+                .put("text", item.get("text").asString()).put("complete_till", item.get("complete_till").asLong())
+                .put("account_id", a.accountId);
+        t.putArray("result");
+        tasks.put(id, t);
+        return t;
+    }
+
+    private SandboxResponse update(Request r, Long singleId) {
+        if (r.bodyEmpty()) {
+            return Problems.emptyBody();
+        }
+        if (singleId != null && !r.body().isObject()) {
+            return Problems.methodNotAllowed();
+        }
+        if (singleId == null && !r.body().isArray()) {
+            return Problems.validation(List.of(new Violation("0", "InvalidType", "", "This value should be of type"
+                    + " array.")));
+        }
+        List<JsonNode> items = new ArrayList<>();
+        if (singleId != null) {
+            ObjectNode copy = ((ObjectNode) r.body()).deepCopy();
+            copy.put("id", singleId);
+            items.add(copy);
+        } else {
+            r.body().forEach(items::add);
+        }
+        List<Violation> violations = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode item = items.get(i);
+            String requestId = item.hasNonNull("request_id") ? item.get("request_id").asString() : String.valueOf(i);
+            if (!tasks.containsKey(item.path("id").asLong(-1))) {
+                violations.add(new Violation(requestId, "NotSupportedChoice", "id",
+                        "The value you selected is not a valid choice."));
+                continue;
+            }
+            if (item.has("text") && (!item.get("text").isString() || item.get("text").asString().isBlank())) {
+                violations.add(new Violation(requestId, "InvalidType", "text", "This value should not be blank."));
+            }
+            violations.addAll(validate(item, requestId));
+        }
+        if (!violations.isEmpty()) {
+            return Problems.validation(violations);
+        }
+        long now = SandboxAccount.now();
+        ArrayNode out = Problems.JSON.createArrayNode();
+        for (JsonNode item : items) {
+            ObjectNode t = tasks.get(item.get("id").asLong());
+            for (String f : List.of("text")) {
+                if (item.hasNonNull(f)) {
+                    t.put(f, item.get(f).asString());
+                }
+            }
+            for (String f : List.of("complete_till", "responsible_user_id", "task_type_id", "duration")) {
+                if (item.hasNonNull(f)) {
+                    t.put(f, item.get(f).asLong());
+                }
+            }
+            if (item.hasNonNull("is_completed")) {
+                t.put("is_completed", item.get("is_completed").asBoolean());
+            }
+            if (item.hasNonNull("result")) {
+                t.set("result", item.get("result").deepCopy());
+            }
+            t.put("updated_at", now).put("updated_by", a.currentUserId);
+            ObjectNode o = out.addObject().put("id", t.get("id").asLong()).put("updated_at", now);
+            o.putObject("_links").putObject("self").put("href", r.base() + "/api/v4/tasks/" + t.get("id").asLong());
+        }
+        if (singleId != null) {
+            return SandboxResponse.ok((ObjectNode) out.get(0));
+        }
+        ObjectNode doc = Problems.JSON.createObjectNode();
+        doc.putObject("_links").putObject("self").put("href", r.base() + "/api/v4/tasks");
+        doc.putObject("_embedded").set("tasks", out);
+        return SandboxResponse.ok(doc);
+    }
+}

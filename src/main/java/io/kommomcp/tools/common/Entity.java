@@ -1,0 +1,11 @@
+package io.kommomcp.tools.common;
+
+/** The entity types tools take, named as Kommo names them in its paths and links. */
+public enum Entity {
+    leads, contacts, companies;
+
+    /** "lead", "contact", "company". */
+    public String singular() {
+        return this == companies ? "company" : name().substring(0, name().length() - 1);
+    }
+}

@@ -1,0 +1,170 @@
+package io.kommomcp.tools.links;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.kommomcp.core.Caller;
+import io.kommomcp.core.Describe;
+import io.kommomcp.core.Rendered;
+import io.kommomcp.core.Tool;
+import io.kommomcp.core.ToolException;
+import io.kommomcp.core.ToolSet;
+import io.kommomcp.kommo.KommoParties;
+import io.kommomcp.kommo.wire.Link;
+import io.kommomcp.security.Roles;
+import io.kommomcp.tools.common.Entity;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * Links between leads, contacts and companies. Linking checks first, because Kommo answers an already-linked pair
+ * with a bare 500: an existing link is reported, never duplicated.
+ */
+@ToolSet
+@ApplicationScoped
+public class LinkTools {
+
+
+    @Inject
+    KommoParties parties;
+
+    public record ListArgs(
+            @Describe(value = "leads, contacts or companies.", required = true) Entity entityType,
+            @Describe(value = "The entity's id.", required = true, min = 1) Long entityId,
+            @Describe("Only links to this type.") Entity toEntityType) {
+    }
+
+    public record LinkArgs(
+            @Describe(value = "leads, contacts or companies.", required = true) Entity entityType,
+            @Describe(value = "The entity's id.", required = true, min = 1) Long entityId,
+            @Describe(value = "What to link it to: leads, contacts or companies.", required = true)
+            Entity toEntityType,
+            @Describe(value = "The id of the entity to link to.", required = true, min = 1) Long toEntityId,
+            @Describe("For a lead and a contact: make this the lead's main contact.") Boolean mainContact) {
+    }
+
+    public record UnlinkArgs(
+            @Describe(value = "leads, contacts or companies.", required = true) Entity entityType,
+            @Describe(value = "The entity's id.", required = true, min = 1) Long entityId,
+            @Describe(value = "leads, contacts or companies.", required = true) Entity toEntityType,
+            @Describe(value = "The id of the linked entity.", required = true, min = 1) Long toEntityId) {
+    }
+
+    public record LinkView(String toEntityType, long toEntityId, Boolean mainContact) {
+    }
+
+    public record LinkList(String entityType, long entityId, List<LinkView> links) implements Rendered {
+
+        @Override
+        public String toText() {
+            if (links.isEmpty()) {
+                return "No links for " + singular(entityType) + " " + entityId + ".";
+            }
+            StringBuilder sb = new StringBuilder(cap(singular(entityType)) + " " + entityId + " is linked to:");
+            links.forEach(l -> sb.append("\n- ").append(singular(l.toEntityType())).append(' ').append(l.toEntityId())
+                    .append(Boolean.TRUE.equals(l.mainContact()) ? " (main contact)" : ""));
+            return sb.toString();
+        }
+    }
+
+    public record LinkResult(String entityType, long entityId, String toEntityType, long toEntityId, String result,
+            Long replacedCompanyId) implements Rendered {
+
+        @Override
+        public String toText() {
+            String pair = cap(singular(entityType)) + " " + entityId + " and " + singular(toEntityType) + " "
+                    + toEntityId;
+            return switch (result) {
+                case "already_linked" -> pair + " were already linked; nothing changed.";
+                case "linked" -> pair + " are now linked" + (replacedCompanyId == null ? "."
+                        : "; this replaced company " + replacedCompanyId + " (one company at most).");
+                default -> pair + " are no longer linked.";
+            };
+        }
+    }
+
+    @Tool(name = "links_list", title = "List an entity's links", role = Roles.READER, readOnly = true,
+            description = "Lists what a lead, contact or company is linked to (leads, contacts, companies), with the"
+                    + " main contact of a lead marked.")
+    public LinkList list(ListArgs a, Caller caller) {
+        List<Link> links = parties.links(caller, a.entityType().name(), a.entityId(),
+                a.toEntityType() == null ? null : a.toEntityType().name());
+        return new LinkList(a.entityType().name(), a.entityId(), links.stream()
+                .filter(l -> !"catalog_elements".equals(l.toEntityType()))
+                .map(l -> new LinkView(l.toEntityType(), l.toEntityId(), l.mainContact())).toList());
+    }
+
+    @Tool(name = "links_link", title = "Link two entities", role = Roles.WRITER, readOnly = false, idempotent = true,
+            description = "Links a lead, contact or company to another one (lead-contact, lead-company,"
+                    + " contact-company). Checks first: an existing link is reported and not duplicated. A lead and"
+                    + " a contact have at most one company, so linking another company replaces it (the answer says"
+                    + " which).")
+    public LinkResult link(LinkArgs a, Caller caller) {
+        String from = a.entityType().name();
+        String to = a.toEntityType().name();
+        if (from.equals(to)) {
+            throw new ToolException("Kommo links different kinds of entities: " + from + " cannot be linked to "
+                    + to + ".");
+        }
+        if (a.mainContact() != null && !isLeadContact(from, to)) {
+            throw new ToolException("main_contact applies only to a link between a lead and a contact.");
+        }
+        List<Link> existing = parties.links(caller, from, a.entityId(), null);
+        if (existing.stream().anyMatch(l -> to.equals(l.toEntityType()) && l.toEntityId() == a.toEntityId())) {
+            return new LinkResult(from, a.entityId(), to, a.toEntityId(), "already_linked", null);
+        }
+        Long replaced = null;
+        if (to.equals("companies") && !from.equals("companies")) {
+            replaced = existing.stream().filter(l -> "companies".equals(l.toEntityType())).map(Link::toEntityId)
+                    .findFirst().orElse(null);
+        }
+        parties.link(caller, from, a.entityId(), to, a.toEntityId(), isLeadContact(from, to) ? a.mainContact()
+                : null);
+        Map<String, Object> before = new LinkedHashMap<>();
+        if (replaced != null) {
+            before.put("company_id", replaced);
+        }
+        Map<String, Object> after = new LinkedHashMap<>();
+        after.put("linked_to", singular(to) + " " + a.toEntityId());
+        if (Boolean.TRUE.equals(a.mainContact())) {
+            after.put("main_contact", true);
+        }
+        caller.changes().record(singular(from), a.entityId(), before, after);
+        return new LinkResult(from, a.entityId(), to, a.toEntityId(), "linked", replaced);
+    }
+
+    @Tool(name = "links_unlink", title = "Unlink two entities", role = Roles.WRITER, readOnly = false,
+            idempotent = true, destructive = true,
+            description = "Removes the link between a lead, contact or company and another one. Nothing is deleted:"
+                    + " both entities stay. Refused when they are not linked.")
+    public LinkResult unlink(UnlinkArgs a, Caller caller) {
+        String from = a.entityType().name();
+        String to = a.toEntityType().name();
+        List<Link> existing = parties.links(caller, from, a.entityId(), to);
+        if (existing.stream().noneMatch(l -> l.toEntityId() == a.toEntityId())) {
+            throw new ToolException(cap(singular(from)) + " " + a.entityId() + " is not linked to " + singular(to)
+                    + " " + a.toEntityId() + "; nothing to unlink. See links_list.");
+        }
+        parties.unlink(caller, from, a.entityId(), to, a.toEntityId());
+        caller.changes().record(singular(from), a.entityId(), Map.of("linked_to", singular(to) + " "
+                + a.toEntityId()), Map.of());
+        return new LinkResult(from, a.entityId(), to, a.toEntityId(), "unlinked", null);
+    }
+
+    private static boolean isLeadContact(String from, String to) {
+        return (from.equals("leads") && to.equals("contacts")) || (from.equals("contacts") && to.equals("leads"));
+    }
+
+    static String singular(String plural) {
+        return switch (plural) {
+            case "companies" -> "company";
+            case "catalog_elements" -> "catalog element";
+            default -> plural.endsWith("s") ? plural.substring(0, plural.length() - 1) : plural;
+        };
+    }
+
+    private static String cap(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+}

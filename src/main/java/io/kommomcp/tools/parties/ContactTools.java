@@ -1,0 +1,242 @@
+package io.kommomcp.tools.parties;
+
+import static io.kommomcp.tools.common.ToolValues.fields;
+import static io.kommomcp.tools.common.ToolValues.putIf;
+import static io.kommomcp.tools.common.ToolValues.tags;
+import static io.kommomcp.tools.common.ToolValues.time;
+import static io.kommomcp.tools.common.ToolValues.valuesOf;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.kommomcp.core.Caller;
+import io.kommomcp.core.Describe;
+import io.kommomcp.core.Tool;
+import io.kommomcp.core.ToolException;
+import io.kommomcp.core.ToolSet;
+import io.kommomcp.kommo.KommoCrm.Page;
+import io.kommomcp.kommo.KommoParties;
+import io.kommomcp.kommo.KommoParties.Criteria;
+import io.kommomcp.kommo.KommoParties.PartyFields;
+import io.kommomcp.kommo.wire.Company;
+import io.kommomcp.kommo.wire.Contact;
+import io.kommomcp.security.Roles;
+import io.kommomcp.tools.parties.PartyInputs.Email;
+import io.kommomcp.tools.parties.PartyInputs.Phone;
+import io.kommomcp.tools.parties.PartyViews.ContactDetail;
+import io.kommomcp.tools.parties.PartyViews.ContactPage;
+import io.kommomcp.tools.parties.PartyViews.ContactSummary;
+import io.kommomcp.tools.parties.PartyViews.LeadRef;
+import io.kommomcp.tools.parties.PartyViews.PartyChanged;
+import io.kommomcp.tools.parties.PartyViews.Ref;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** Contacts: the people of the CRM. Kommo has no delete for contacts, so there is no tool for it. */
+@ToolSet
+@ApplicationScoped
+public class ContactTools {
+
+    @Inject
+    KommoParties parties;
+
+    public record SearchArgs(
+            @Describe("Free text: part of the name or of any field value.") String text,
+            @Describe("A phone number in any format (+44 20 7946 0991, 0044 20 79460991, 020 7946 0991): matched on"
+                    + " its last 9 digits.") String phone,
+            @Describe("An e-mail address; matched exactly, ignoring case.") String email,
+            @Describe(value = "Only contacts of this responsible user (id).", min = 1) Long responsibleUserId,
+            @Describe(value = "Page number, from 1.", min = 1) Integer page,
+            @Describe(value = "Contacts per page, 1-250 (default 25).", min = 1, max = 250) Integer limit) {
+    }
+
+    public record GetArgs(@Describe(value = "The contact's id.", required = true, min = 1) Long contactId) {
+    }
+
+    public record CreateArgs(
+            @Describe("Full name; built from first and last name when omitted.") String name,
+            @Describe("First name.") String firstName,
+            @Describe("Last name.") String lastName,
+            @Describe("Phone numbers.") List<Phone> phones,
+            @Describe("E-mail addresses.") List<Email> emails,
+            @Describe("Job title.") String position,
+            @Describe(value = "Responsible user id (default: the account's API user).", min = 1)
+            Long responsibleUserId,
+            @Describe(value = "Company to link the contact to (a contact has at most one).", min = 1) Long companyId,
+            @Describe(value = "Lead to link the contact to.", min = 1) Long leadId,
+            @Describe("Tag names; new names create tags.") List<String> tags) {
+    }
+
+    public record UpdateArgs(
+            @Describe(value = "The contact's id.", required = true, min = 1) Long contactId,
+            @Describe("New full name.") String name,
+            @Describe("New first name.") String firstName,
+            @Describe("New last name.") String lastName,
+            @Describe("The contact's phone numbers: replaces all of them (an empty list removes them).")
+            List<Phone> phones,
+            @Describe("The contact's e-mail addresses: replaces all of them (an empty list removes them).")
+            List<Email> emails,
+            @Describe("New job title (empty text clears it).") String position,
+            @Describe(value = "New responsible user id.", min = 1) Long responsibleUserId,
+            @Describe("Tag names to add.") List<String> tagsToAdd,
+            @Describe("Tag names to remove.") List<String> tagsToRemove) {
+    }
+
+    @Tool(name = "contacts_search", title = "Search contacts", role = Roles.READER, readOnly = true,
+            description = "Finds contacts (people) by free text, phone number, e-mail or responsible user. Pass one"
+                    + " of text, phone or email. Returns one page (default 25, at most 250) with phones, e-mails"
+                    + " and company; when has_more is true, call again with page = next_page. Use contacts_get for"
+                    + " a contact's leads and all fields.")
+    public ContactPage search(SearchArgs a, Caller caller) {
+        int given = (blank(a.text()) ? 0 : 1) + (blank(a.phone()) ? 0 : 1) + (blank(a.email()) ? 0 : 1);
+        if (given > 1) {
+            throw new ToolException("Pass only one of text, phone and email.");
+        }
+        String digits = PartyInputs.digits(a.phone());
+        if (!blank(a.phone()) && digits.length() < 5) {
+            throw new ToolException("phone needs at least 5 digits to search on.");
+        }
+        // a number is searched by its last 7 digits (the part no prefix, 0044 or +44 or 0, changes), then compared
+        String query = !blank(a.phone()) ? digits.substring(Math.max(0, digits.length() - 7))
+                : !blank(a.email()) ? a.email().strip() : a.text();
+        int page = a.page() == null ? 1 : a.page();
+        int limit = a.limit() == null ? 25 : a.limit();
+        Page<Contact> result = parties.searchContacts(caller, new Criteria(query, a.responsibleUserId(), page, limit));
+        List<Contact> found = new ArrayList<>(result.items());
+        String note = null;
+        if (!blank(a.phone())) { // Kommo's query is full text: keep the contacts that have this number
+            found.removeIf(c -> valuesOf(c.customFields(), "PHONE").stream()
+                    .noneMatch(p -> PartyInputs.samePhone(p, a.phone())));
+            note = result.items().size() > found.size() ? "Matched on the phone number's digits." : null;
+        } else if (!blank(a.email())) {
+            String wanted = a.email().strip().toLowerCase(Locale.ROOT);
+            found.removeIf(c -> valuesOf(c.customFields(), "EMAIL").stream()
+                    .noneMatch(e -> e != null && e.strip().toLowerCase(Locale.ROOT).equals(wanted)));
+        }
+        List<ContactSummary> out = found.stream().map(c -> new ContactSummary(c.id(), c.name(),
+                valuesOf(c.customFields(), "PHONE"), valuesOf(c.customFields(), "EMAIL"), c.responsibleUserId(),
+                c.companyIds().isEmpty() ? null : c.companyIds().get(0), time(c.updatedAt()))).toList();
+        return new ContactPage(out, page, result.hasMore(), result.hasMore() ? page + 1 : null, note);
+    }
+
+    @Tool(name = "contacts_get", title = "Get a contact", role = Roles.READER, readOnly = true,
+            description = "Returns one contact with all fields by name (phones and e-mails with their kind), tags,"
+                    + " the company (id and name) and the leads the contact is linked to.")
+    public ContactDetail get(GetArgs a, Caller caller) {
+        Contact c = existing(caller, a.contactId());
+        Ref company = null;
+        if (!c.companyIds().isEmpty()) {
+            List<Company> cs = parties.companies(caller, List.of(c.companyIds().get(0)));
+            company = new Ref(c.companyIds().get(0), cs.isEmpty() ? null : cs.get(0).name());
+        }
+        List<LeadRef> leads = parties.leads(caller, c.leadIds()).stream()
+                .map(l -> new LeadRef(l.id(), l.name(), l.price(), l.pipelineId(), l.statusId())).toList();
+        return new ContactDetail(c.id(), c.name(), c.firstName(), c.lastName(), c.responsibleUserId(),
+                c.tags().stream().map(t -> t.name()).toList(), company, leads, fields(c.customFields()),
+                time(c.createdAt()), time(c.updatedAt()));
+    }
+
+    @Tool(name = "contacts_create", title = "Create a contact", role = Roles.WRITER, readOnly = false,
+            description = "Creates a contact with phones, e-mails, job title and tags, and links it to a company"
+                    + " and/or a lead when given. Give a name, or a first and/or last name. Look for an existing"
+                    + " contact first (contacts_search by phone or email): Kommo does not stop duplicates.")
+    public PartyChanged create(CreateArgs a, Caller caller) {
+        String name = PartyInputs.name(a.name(), "name");
+        String first = PartyInputs.name(a.firstName(), "first_name");
+        String last = PartyInputs.name(a.lastName(), "last_name");
+        if (name == null && first == null && last == null) {
+            throw new ToolException("Give the contact a name, or a first_name and/or last_name.");
+        }
+        Map<String, String> text = new LinkedHashMap<>();
+        text.put("POSITION", a.position());
+        List<Map<String, Object>> cfs = PartyInputs.customFields(a.phones(), a.emails(), text);
+        long id = parties.create(caller, "contacts", new PartyFields(name, first, last, a.responsibleUserId(), cfs,
+                tags(a.tags()), null));
+        Map<String, Object> after = new LinkedHashMap<>();
+        putIf(after, "name", name != null ? name : ((first == null ? "" : first) + " " + (last == null ? "" : last))
+                .strip());
+        putIf(after, "phones", a.phones() == null ? null : a.phones().stream().map(Phone::number).toList());
+        putIf(after, "emails", a.emails() == null ? null : a.emails().stream().map(Email::address).toList());
+        putIf(after, "position", a.position());
+        putIf(after, "responsible_user_id", a.responsibleUserId());
+        putIf(after, "tags", tags(a.tags()));
+        if (a.companyId() != null) {
+            parties.link(caller, "contacts", id, "companies", a.companyId(), null);
+            after.put("company_id", a.companyId());
+        }
+        if (a.leadId() != null) {
+            parties.link(caller, "contacts", id, "leads", a.leadId(), null);
+            after.put("lead_id", a.leadId());
+        }
+        caller.changes().record("contact", id, null, after);
+        return new PartyChanged("Contact", id, "created", after);
+    }
+
+    @Tool(name = "contacts_update", title = "Update a contact", role = Roles.WRITER, readOnly = false,
+            idempotent = true,
+            description = "Changes a contact's name, phones, e-mails, job title, responsible user or tags; only the"
+                    + " fields you pass change. phones and emails replace the whole list. To link the contact to a"
+                    + " company or lead use links_link. Kommo's API cannot delete contacts: to retire one, tag it"
+                    + " (e.g. \"inactive\") or unlink it.")
+    public PartyChanged update(UpdateArgs a, Caller caller) {
+        String name = PartyInputs.name(a.name(), "name");
+        String first = PartyInputs.name(a.firstName(), "first_name");
+        String last = PartyInputs.name(a.lastName(), "last_name");
+        Map<String, String> text = new LinkedHashMap<>();
+        text.put("POSITION", a.position());
+        List<Map<String, Object>> cfs = PartyInputs.customFields(a.phones(), a.emails(), text);
+        List<String> add = tags(a.tagsToAdd());
+        List<String> remove = tags(a.tagsToRemove());
+        if (name == null && first == null && last == null && cfs.isEmpty() && a.responsibleUserId() == null
+                && add == null && remove == null) {
+            throw new ToolException("Nothing to change: pass at least one of name, first_name, last_name, phones,"
+                    + " emails, position, responsible_user_id, tags_to_add, tags_to_remove.");
+        }
+        Contact before = existing(caller, a.contactId());
+        parties.update(caller, "contacts", a.contactId(), new PartyFields(name, first, last, a.responsibleUserId(),
+                cfs, add, remove));
+        Map<String, Object> was = new LinkedHashMap<>();
+        Map<String, Object> now = new LinkedHashMap<>();
+        if (name != null || first != null || last != null) {
+            was.put("name", before.name());
+            putIf(now, "name", name);
+            putIf(now, "first_name", first);
+            putIf(now, "last_name", last);
+        }
+        if (a.phones() != null) {
+            was.put("phones", valuesOf(before.customFields(), "PHONE"));
+            now.put("phones", a.phones().stream().map(Phone::number).toList());
+        }
+        if (a.emails() != null) {
+            was.put("emails", valuesOf(before.customFields(), "EMAIL"));
+            now.put("emails", a.emails().stream().map(Email::address).toList());
+        }
+        if (a.position() != null) {
+            was.put("position", valuesOf(before.customFields(), "POSITION"));
+            now.put("position", a.position().strip());
+        }
+        if (a.responsibleUserId() != null) {
+            was.put("responsible_user_id", before.responsibleUserId());
+            now.put("responsible_user_id", a.responsibleUserId());
+        }
+        if (add != null || remove != null) {
+            was.put("tags", before.tags().stream().map(t -> t.name()).toList());
+            putIf(now, "tags_to_add", add);
+            putIf(now, "tags_to_remove", remove);
+        }
+        caller.changes().record("contact", a.contactId(), was, now);
+        return new PartyChanged("Contact", a.contactId(), "updated", now);
+    }
+
+    private Contact existing(Caller caller, long id) {
+        return parties.contact(caller, id).orElseThrow(() -> new ToolException("There is no contact with id " + id
+                + ". Find contacts with contacts_search."));
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

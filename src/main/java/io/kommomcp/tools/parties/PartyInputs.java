@@ -1,0 +1,117 @@
+package io.kommomcp.tools.parties;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import io.kommomcp.core.Describe;
+import io.kommomcp.core.ToolException;
+
+/** Phones and e-mails as the contact and company tools take them, checked and turned into Kommo's write shape. */
+public final class PartyInputs {
+
+    private PartyInputs() {
+    }
+
+    /** Kinds of phone numbers (Kommo's enum codes of the PHONE field). */
+    public enum PhoneKind {
+        WORK, WORKDD, MOB, FAX, HOME, OTHER
+    }
+
+    /** Kinds of e-mail addresses (Kommo's enum codes of the EMAIL field). */
+    public enum EmailKind {
+        WORK, PRIV, OTHER
+    }
+
+    public record Phone(
+            @Describe(value = "The number, e.g. +31 20 555 1234.", required = true) String number,
+            @Describe("WORK (default), WORKDD (direct line), MOB, FAX, HOME or OTHER.") PhoneKind kind) {
+    }
+
+    public record Email(
+            @Describe(value = "The address.", required = true) String address,
+            @Describe("WORK (default), PRIV or OTHER.") EmailKind kind) {
+    }
+
+    private static final Pattern PHONE = Pattern.compile("\\+?[0-9 ()./-]{5,30}");
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+
+    /** The PHONE, EMAIL (and other coded text) fields to write; null for a list that was not given. */
+    static List<Map<String, Object>> customFields(List<Phone> phones, List<Email> emails,
+            Map<String, String> textByCode) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (phones != null) {
+            List<Map<String, Object>> values = new ArrayList<>();
+            for (Phone p : phones) {
+                String n = p == null || p.number() == null ? "" : p.number().strip();
+                if (!PHONE.matcher(n).matches() || n.replaceAll("\\D", "").length() < 5) {
+                    throw new ToolException("'" + n + "' is not a phone number: use digits with an optional"
+                            + " leading +, spaces, dashes or brackets (at least 5 digits).");
+                }
+                values.add(value(n, p.kind() == null ? "WORK" : p.kind().name()));
+            }
+            out.add(field("PHONE", values));
+        }
+        if (emails != null) {
+            List<Map<String, Object>> values = new ArrayList<>();
+            for (Email e : emails) {
+                String a = e == null || e.address() == null ? "" : e.address().strip();
+                if (!EMAIL.matcher(a).matches() || a.length() > 254) {
+                    throw new ToolException("'" + a + "' is not an e-mail address (like name@example.com).");
+                }
+                values.add(value(a, e.kind() == null ? "WORK" : e.kind().name()));
+            }
+            out.add(field("EMAIL", values));
+        }
+        textByCode.forEach((code, text) -> {
+            if (text != null) {
+                out.add(field(code, text.isBlank() ? null : List.of(Map.of("value", text.strip()))));
+            }
+        });
+        return out;
+    }
+
+    private static Map<String, Object> field(String code, List<Map<String, Object>> values) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("field_code", code);
+        f.put("values", values == null || values.isEmpty() ? null : values); // null clears the field
+        return f;
+    }
+
+    private static Map<String, Object> value(String v, String kind) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("value", v);
+        m.put("enum_code", kind);
+        return m;
+    }
+
+    /** Digits of a phone number, for comparing numbers written differently. */
+    static String digits(String phone) {
+        return phone == null ? "" : phone.replaceAll("\\D", "");
+    }
+
+    /**
+     * Whether two numbers are the same line written differently: their last 9 digits agree (or all of them, for a
+     * shorter number, which must then be at least 5 digits). Prefixes (+44, 0044, a trunk 0) do not matter.
+     */
+    static boolean samePhone(String a, String b) {
+        String x = digits(a);
+        String y = digits(b);
+        int k = Math.min(9, Math.min(x.length(), y.length()));
+        return k >= 5 && x.substring(x.length() - k).equals(y.substring(y.length() - k));
+    }
+
+    /** A name for Kommo: stripped, 1-255 characters; null stays null. */
+    static String name(String value, String what) {
+        if (value == null) {
+            return null;
+        }
+        String v = value.strip();
+        if (v.isEmpty() || v.length() > 255) {
+            throw new ToolException(what + " must be 1-255 characters.");
+        }
+        return v;
+    }
+}

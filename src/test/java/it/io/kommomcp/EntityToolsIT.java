@@ -1,0 +1,339 @@
+package it.io.kommomcp;
+
+import static it.io.kommomcp.ItServer.appDb;
+import static it.io.kommomcp.ItServer.err;
+import static it.io.kommomcp.ItServer.ok;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The contact, company and link tools against the deployed server and a sandbox account: happy paths, bad input
+ * (refused, nothing changed), what the audit trail records, and how many Kommo calls each tool makes.
+ */
+@ExtendWith(ArquillianExtension.class)
+class EntityToolsIT {
+
+    private final ItServer server = ItServer.local();
+
+    @Test
+    void contactsAreCreatedFoundReadAndUpdated() throws Exception {
+        String tenant = server.newTenant("e-").id();
+        McpHttp c = server.mcp(tenant, "kommo.writer");
+        long companyId = ok(c.call("companies_create", Map.of("name", "Globex Ltd", "web", "https://globex.example",
+                "phones", List.of(Map.of("number", "+44 20 7946 0000"))))).path("id").asLong();
+        long leadId = ok(c.call("leads_create", Map.of("name", "Globex pilot"))).path("lead_id").asLong();
+
+        JsonNode created = ok(c.call("contacts_create", Map.of("first_name", "Hank", "last_name", "Scorpio",
+                "phones", List.of(Map.of("number", "+44 (20) 7946-0991", "kind", "MOB")),
+                "emails", List.of(Map.of("address", "hank@globex.example")), "position", "CEO",
+                "company_id", companyId, "lead_id", leadId, "tags", List.of("vip"))));
+        long contactId = created.path("id").asLong();
+        assertEquals(3, kommoCalls(tenant, "contacts_create"), "add, then one link call per linked entity");
+
+        JsonNode got = ok(c.call("contacts_get", Map.of("contact_id", contactId)));
+        assertEquals("Hank Scorpio", got.path("name").asString());
+        assertEquals("Globex Ltd", got.path("company").path("name").asString());
+        assertEquals(leadId, got.path("leads").get(0).path("id").asLong());
+        assertEquals("Globex pilot", got.path("leads").get(0).path("name").asString());
+        JsonNode phone = field(got, "PHONE");
+        assertEquals("+44 (20) 7946-0991", phone.path("values").get(0).asString());
+        assertEquals("MOB", phone.path("kinds").get(0).asString());
+        assertEquals("CEO", field(got, "POSITION").path("values").get(0).asString());
+        assertEquals("vip", got.path("tags").get(0).asString());
+        assertEquals(3, kommoCalls(tenant, "contacts_get"), "contact, its company, its leads");
+
+        // found by the phone written differently, by e-mail (any case), by text
+        assertEquals(List.of(contactId), ids(ok(c.call("contacts_search", Map.of("phone", "00442079460991")))
+                .path("contacts")));
+        assertEquals(List.of(contactId), ids(ok(c.call("contacts_search", Map.of("email", "HANK@globex.example")))
+                .path("contacts")));
+        assertTrue(ids(ok(c.call("contacts_search", Map.of("text", "Scorpio"))).path("contacts")).contains(contactId));
+        assertEquals(1, kommoCalls(tenant, "contacts_search"));
+
+        // update: phones replace the list; before and after go to the audit trail
+        ok(c.call("contacts_update", Map.of("contact_id", contactId, "phones",
+                List.of(Map.of("number", "+44 20 7946 0123", "kind", "WORK")), "tags_to_add", List.of("board"))));
+        JsonNode updated = ok(c.call("contacts_get", Map.of("contact_id", contactId)));
+        assertEquals(List.of("+44 20 7946 0123"), strings(field(updated, "PHONE").path("values")));
+        assertTrue(strings(updated.path("tags")).containsAll(List.of("vip", "board")));
+        String[] change = lastChange(tenant, "contacts_update");
+        assertTrue(change[0].contains("+44 (20) 7946-0991"), "before: " + change[0]);
+        assertTrue(change[1].contains("+44 20 7946 0123"), "after: " + change[1]);
+    }
+
+    @Test
+    void badContactInputIsRefusedClearlyAndChangesNothing() throws Exception {
+        String tenant = server.newTenant("e-").id();
+        McpHttp c = server.mcp(tenant, "kommo.writer");
+        long before = total(c);
+        assertTrue(McpHttp.text(err(c.call("contacts_create", Map.of("phones",
+                List.of(Map.of("number", "555")))))).contains("name"));
+        assertTrue(McpHttp.text(err(c.call("contacts_create", Map.of("name", "X", "phones",
+                List.of(Map.of("number", "call me maybe")))))).contains("is not a phone number"));
+        assertTrue(McpHttp.text(err(c.call("contacts_create", Map.of("name", "X", "emails",
+                List.of(Map.of("address", "nobody@")))))).contains("is not an e-mail address"));
+        String kind = McpHttp.text(err(c.call("contacts_create", Map.of("name", "X", "phones",
+                List.of(Map.of("number", "+1 555 0100", "kind", "PAGER"))))));
+        assertTrue(kind.contains("PAGER") && kind.contains("MOB"), kind);
+        assertTrue(McpHttp.text(err(c.call("contacts_create", Map.of("name", "X", "responsible_user_id", 999_999))))
+                .contains("responsible_user_id"));
+        assertTrue(McpHttp.text(err(c.call("contacts_search", Map.of("text", "a", "phone", "12345"))))
+                .contains("only one of"));
+        assertTrue(McpHttp.text(err(c.call("contacts_get", Map.of("contact_id", 999_999_999L))))
+                .contains("no contact with id"));
+        assertTrue(McpHttp.text(err(c.call("contacts_update", Map.of("contact_id", 999_999_999L, "name", "Y"))))
+                .contains("no contact with id"));
+        assertTrue(McpHttp.text(err(c.call("contacts_update", Map.of("contact_id", 1)))).contains("Nothing to change"));
+        assertTrue(McpHttp.text(err(c.call("companies_create", Map.of("name", "Initech", "web", "not a site"))))
+                .contains("is not a web address"));
+        assertEquals(before, total(c), "no contact was created by a refused call");
+        McpHttp reader = server.mcp(tenant, "kommo.reader");
+        assertTrue(McpHttp.text(err(reader.call("contacts_create", Map.of("name", "X")))).contains("kommo.writer"));
+    }
+
+    @Test
+    void companiesShowTheirContactsAndLeads() throws Exception {
+        String tenant = server.newTenant("e-").id();
+        McpHttp c = server.mcp(tenant, "kommo.writer");
+        long companyId = ok(c.call("companies_create", Map.of("name", "Initrode", "address", "1 Main St",
+                "emails", List.of(Map.of("address", "info@initrode.example", "kind", "WORK"))))).path("id").asLong();
+        long contactId = ok(c.call("contacts_create", Map.of("name", "Peter Gibbons", "company_id", companyId)))
+                .path("id").asLong();
+        long leadId = ok(c.call("leads_create", Map.of("name", "Initrode TPS reports"))).path("lead_id").asLong();
+        ok(c.call("links_link", Map.of("entity_type", "leads", "entity_id", leadId, "to_entity_type", "companies",
+                "to_entity_id", companyId)));
+
+        JsonNode company = ok(c.call("companies_get", Map.of("company_id", companyId)));
+        assertEquals("Peter Gibbons", company.path("contacts").get(0).path("name").asString());
+        assertEquals("Initrode TPS reports", company.path("leads").get(0).path("name").asString());
+        assertEquals("1 Main St", field(company, "ADDRESS").path("values").get(0).asString());
+        assertTrue(ids(ok(c.call("companies_search", Map.of("text", "initrode"))).path("companies"))
+                .contains(companyId));
+
+        ok(c.call("companies_update", Map.of("company_id", companyId, "name", "Initrode Inc", "web",
+                "initrode.example")));
+        JsonNode after = ok(c.call("companies_get", Map.of("company_id", companyId)));
+        assertEquals("Initrode Inc", after.path("name").asString());
+        assertEquals("initrode.example", field(after, "WEB").path("values").get(0).asString());
+        assertEquals("1 Main St", field(after, "ADDRESS").path("values").get(0).asString(), "untouched fields stay");
+    }
+
+    @Test
+    void linkingChecksFirstSoAnExistingLinkIsReportedNotDuplicated() throws Exception {
+        String tenant = server.newTenant("e-").id();
+        McpHttp c = server.mcp(tenant, "kommo.writer");
+        long leadId = ok(c.call("leads_create", Map.of("name", "Link test"))).path("lead_id").asLong();
+        long contactId = ok(c.call("contacts_create", Map.of("name", "Milton"))).path("id").asLong();
+        Map<String, Object> pair = Map.of("entity_type", "leads", "entity_id", leadId, "to_entity_type", "contacts",
+                "to_entity_id", contactId);
+
+        JsonNode linked = ok(c.call("links_link", withMain(pair)));
+        assertEquals("linked", linked.path("result").asString());
+        assertEquals(2, kommoCalls(tenant, "links_link"), "one check, one link");
+        JsonNode again = ok(c.call("links_link", pair));
+        assertEquals("already_linked", again.path("result").asString(), "no 500 from Kommo, no duplicate");
+        assertEquals(1, kommoCalls(tenant, "links_link"), "the check only");
+
+        JsonNode list = ok(c.call("links_list", Map.of("entity_type", "contacts", "entity_id", contactId)));
+        assertEquals(1, list.path("links").size());
+        assertEquals(leadId, list.path("links").get(0).path("to_entity_id").asLong());
+        assertTrue(list.path("links").get(0).path("main_contact").asBoolean());
+
+        // a lead has one company: a second one replaces the first, and the answer says so
+        long first = ok(c.call("companies_create", Map.of("name", "First Co"))).path("id").asLong();
+        long second = ok(c.call("companies_create", Map.of("name", "Second Co"))).path("id").asLong();
+        ok(c.call("links_link", Map.of("entity_type", "leads", "entity_id", leadId, "to_entity_type", "companies",
+                "to_entity_id", first)));
+        JsonNode replaced = ok(c.call("links_link", Map.of("entity_type", "leads", "entity_id", leadId,
+                "to_entity_type", "companies", "to_entity_id", second)));
+        assertEquals(first, replaced.path("replaced_company_id").asLong());
+
+        ok(c.call("links_unlink", pair));
+        assertEquals(0, ok(c.call("links_list", Map.of("entity_type", "leads", "entity_id", leadId,
+                "to_entity_type", "contacts"))).path("links").size());
+        assertTrue(McpHttp.text(err(c.call("links_unlink", pair))).contains("is not linked"));
+        assertTrue(McpHttp.text(err(c.call("links_link", Map.of("entity_type", "leads", "entity_id", leadId,
+                "to_entity_type", "leads", "to_entity_id", leadId)))).contains("different kinds"));
+        assertTrue(McpHttp.text(err(c.call("links_link", Map.of("entity_type", "deals", "entity_id", leadId,
+                "to_entity_type", "contacts", "to_entity_id", contactId)))).contains("leads, contacts, companies"));
+        assertTrue(McpHttp.text(err(c.call("links_link", Map.of("entity_type", "contacts", "entity_id", contactId,
+                "to_entity_type", "companies", "to_entity_id", 999_999_999L)))).contains("to_entity_id"));
+    }
+
+    @Test
+    void tasksAreListedByDueTimeWithAWindowAndACursorAndCompletedOnce() throws Exception {
+        String tenant = server.newTenant("e-").id();
+        McpHttp c = server.mcp(tenant, "kommo.writer");
+        long leadId = ok(c.call("leads_create", Map.of("name", "Task test"))).path("lead_id").asLong();
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        List<Long> ids = new ArrayList<>();
+        for (int day : new int[] {5, 1, 3, 2, 4}) {
+            ids.add(ok(c.call("tasks_create", Map.of("text", "Call back day " + day, "due",
+                    today.plusDays(day).toString(), "entity_type", "leads", "entity_id", leadId))).path("task_id")
+                    .asLong());
+        }
+        ok(c.call("tasks_create", Map.of("text", "Unrelated", "due", today.plusDays(1) + "T09:00:00Z")));
+
+        // earliest due first, two at a time, following the cursor
+        List<String> texts = new ArrayList<>();
+        String cursor = null;
+        int answers = 0;
+        do {
+            Map<String, Object> args = new java.util.LinkedHashMap<>(Map.of("entity_type", "leads", "entity_id",
+                    leadId, "limit", 2));
+            if (cursor != null) {
+                args.put("cursor", cursor);
+            }
+            JsonNode page = ok(c.call("tasks_list", args));
+            page.path("tasks").forEach(t -> texts.add(t.path("text").asString()));
+            cursor = page.path("next_cursor").isMissingNode() || page.path("next_cursor").isNull() ? null
+                    : page.path("next_cursor").asString();
+            answers++;
+        } while (cursor != null && answers < 10);
+        assertEquals(List.of("Call back day 1", "Call back day 2", "Call back day 3", "Call back day 4",
+                "Call back day 5"), texts);
+
+        // a due window: days 2 to 3 only
+        JsonNode window = ok(c.call("tasks_list", Map.of("due_from", today.plusDays(2).toString(), "due_to",
+                today.plusDays(3).toString())));
+        assertEquals(List.of("Call back day 2", "Call back day 3"), strings(window.path("tasks"), "text"));
+
+        // complete with a result, once
+        long first = ids.get(1);
+        JsonNode done = ok(c.call("tasks_complete", Map.of("task_id", first, "result", "Reached, wants a demo")));
+        assertEquals("completed", done.path("action").asString());
+        JsonNode again = ok(c.call("tasks_complete", Map.of("task_id", first, "result", "twice")));
+        assertTrue(again.path("action").asString().contains("already completed"));
+        assertEquals(1, kommoCalls(tenant, "tasks_complete"), "only the check: nothing sent the second time");
+        JsonNode completed = ok(c.call("tasks_list", Map.of("entity_type", "leads", "entity_id", leadId,
+                "completed", true)));
+        assertEquals("Reached, wants a demo", completed.path("tasks").get(0).path("result").asString());
+        assertEquals(4, ok(c.call("tasks_list", Map.of("entity_type", "leads", "entity_id", leadId, "completed",
+                false))).path("tasks").size());
+
+        // update the due time; the audit trail has before and after
+        ok(c.call("tasks_update", Map.of("task_id", ids.get(0), "due", today.plusDays(6) + "T10:00:00Z")));
+        assertTrue(lastChange(tenant, "tasks_update")[1].contains(today.plusDays(6) + "T10:00:00Z"));
+
+        // bad input
+        assertTrue(McpHttp.text(err(c.call("tasks_create", Map.of("text", "x", "due", "2001-01-01"))))
+                .contains("in the past"));
+        assertTrue(McpHttp.text(err(c.call("tasks_create", Map.of("text", "x", "due", "next tuesday"))))
+                .contains("must be a date like"));
+        assertTrue(McpHttp.text(err(c.call("tasks_create", Map.of("text", "x", "due", today.plusDays(1).toString(),
+                "entity_id", leadId)))).contains("together"));
+        assertTrue(McpHttp.text(err(c.call("tasks_list", Map.of("cursor", "abc")))).contains("cursor"));
+        assertTrue(McpHttp.text(err(c.call("tasks_complete", Map.of("task_id", 999_999_999L))))
+                .contains("no task with id"));
+        assertTrue(McpHttp.text(err(c.call("tasks_create", Map.of("text", "x", "due", today.plusDays(1).toString(),
+                "task_type_id", 99)))).contains("task_type_id"));
+    }
+
+    @Test
+    void callNotesAndServiceMessagesAreWrittenAndListed() throws Exception {
+        String tenant = server.newTenant("e-").id();
+        McpHttp c = server.mcp(tenant, "kommo.writer");
+        long contactId = ok(c.call("contacts_create", Map.of("name", "Caller"))).path("id").asLong();
+        ok(c.call("notes_add", Map.of("entity_type", "contacts", "entity_id", contactId, "kind", "call_out",
+                "phone", "+1 555 0100", "duration_seconds", 95, "text", "Agreed on a trial")));
+        ok(c.call("notes_add", Map.of("entity_type", "contacts", "entity_id", contactId, "kind",
+                "service_message", "service", "Website chat", "text", "Asked about pricing")));
+        JsonNode notes = ok(c.call("notes_list", Map.of("entity_type", "contacts", "entity_id", contactId)));
+        assertEquals(List.of("service_message", "call_out"), strings(notes.path("notes"), "kind"));
+        assertEquals(95, notes.path("notes").get(1).path("duration_seconds").asLong());
+        assertEquals("+1 555 0100", notes.path("notes").get(1).path("phone").asString());
+        assertEquals(1, ok(c.call("notes_list", Map.of("entity_type", "contacts", "entity_id", contactId, "kind",
+                "call_out"))).path("notes").size());
+
+        assertTrue(McpHttp.text(err(c.call("notes_add", Map.of("entity_type", "contacts", "entity_id", contactId,
+                "kind", "call_in", "phone", "+1 555 0100")))).contains("duration_seconds"));
+        assertTrue(McpHttp.text(err(c.call("notes_add", Map.of("entity_type", "contacts", "entity_id", contactId,
+                "kind", "service_message", "text", "x")))).contains("service"));
+        assertTrue(McpHttp.text(err(c.call("notes_add", Map.of("entity_type", "contacts", "entity_id", contactId,
+                "text", "x", "phone", "+1 555 0100")))).contains("apply only to call"));
+        assertEquals(2, ok(c.call("notes_list", Map.of("entity_type", "contacts", "entity_id", contactId)))
+                .path("notes").size(), "refused notes were not written");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static Map<String, Object> withMain(Map<String, Object> pair) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>(pair);
+        m.put("main_contact", true);
+        return m;
+    }
+
+    private static JsonNode field(JsonNode entity, String code) {
+        for (JsonNode f : entity.path("custom_fields")) {
+            if (code.equals(f.path("field_code").asString())) {
+                return f;
+            }
+        }
+        throw new AssertionError("no field " + code + " in " + entity);
+    }
+
+    private static List<Long> ids(JsonNode array) {
+        List<Long> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.path("id").asLong()));
+        return out;
+    }
+
+    private static List<String> strings(JsonNode array, String field) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.path(field).asString()));
+        return out;
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asString()));
+        return out;
+    }
+
+    private static long total(McpHttp c) throws Exception {
+        return ok(c.call("contacts_search", Map.of("limit", 250))).path("contacts").size();
+    }
+
+    /** Kommo calls recorded for the tenant's latest call of {@code tool} (its outcome, for a write). */
+    private static long kommoCalls(String tenant, String tool) throws Exception {
+        try (Connection db = appDb(); PreparedStatement ps = db.prepareStatement("select kommo_call_count from"
+                + " audit_entry where chain_key = ? and tool = ? and kind in ('CALL', 'OUTCOME')"
+                + " order by seq desc limit 1")) {
+            ps.setString(1, tenant);
+            ps.setString(2, tool);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next(), "no audit entry for " + tool);
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** before and after of the tenant's latest outcome of {@code tool}. */
+    private static String[] lastChange(String tenant, String tool) throws Exception {
+        try (Connection db = appDb(); PreparedStatement ps = db.prepareStatement("select before_state, after_state"
+                + " from audit_entry where chain_key = ? and tool = ? and kind = 'OUTCOME' order by seq desc limit 1")) {
+            ps.setString(1, tenant);
+            ps.setString(2, tool);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next());
+                String[] row = {rs.getString(1), rs.getString(2)};
+                assertFalse(row[1] == null, "an update records what it changed");
+                return row;
+            }
+        }
+    }
+}
