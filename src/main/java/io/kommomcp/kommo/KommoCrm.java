@@ -136,6 +136,27 @@ public class KommoCrm {
         return ids.get(0);
     }
 
+    /** What {@code POST /leads/complex} made: the lead, and the contact and company it now has (null: none). */
+    public record ComplexCreated(long leadId, Long contactId, Long companyId, boolean merged) {
+    }
+
+    /**
+     * Creates one lead with its contact and company in one request ({@code POST /leads/complex}, API.md §7.1).
+     * {@code lead} is Kommo's lead object; its {@code _embedded.contacts} and {@code _embedded.companies} hold at
+     * most one new object or {@code {"id": N}} each. Kommo answers a bare array.
+     */
+    public ComplexCreated createComplex(Caller caller, Map<String, Object> lead) {
+        JsonNode out = gateway.client(caller).post("leads/complex", List.of(lead));
+        JsonNode first = out != null && out.isArray() && out.size() > 0 ? out.get(0) : null;
+        if (first == null || WireValues.longOr(first, "id", 0) == 0) {
+            throw new KommoApiException(KommoApiException.Kind.UNEXPECTED_RESPONSE, 200, null,
+                    "the complex add response named no lead", List.of(), Map.of(), null, null);
+        }
+        return new ComplexCreated(WireValues.longOr(first, "id", 0), WireValues.longOrNull(first, "contact_id"),
+                WireValues.longOrNull(first, "company_id"), Boolean.TRUE.equals(WireValues.boolOrNull(first,
+                        "merged")));
+    }
+
     public List<Note> notes(Caller caller, String entityPath, long entityId, int limit, String noteType) {
         return gateway.client(caller)
                 .get(entityPath + "/" + entityId + "/notes", Query.of().add("filter[note_type]", noteType)

@@ -34,6 +34,10 @@ public class KommoMetadata {
     public record FieldGroup(String id, String name, Integer sort) {
     }
 
+    /** A reason a lead was lost, as the account defines them. */
+    public record LossReason(long id, String name) {
+    }
+
     private record Entry(Object value, Instant expires) {
     }
 
@@ -83,6 +87,14 @@ public class KommoMetadata {
     public List<User> users(Caller caller) {
         return cached(caller, "users", () -> gateway.client(caller).get("users", Query.of().add("limit",
                 KommoCrm.MAX_PAGE_SIZE)).map(d -> WireValues.embedded(d, "users", User::from)).orElse(List.of()));
+    }
+
+    /** The account's loss reasons (Kommo answers them on one page). */
+    public List<LossReason> lossReasons(Caller caller) {
+        return cached(caller, "loss_reasons", () -> gateway.client(caller).get("leads/loss_reasons", Query.of())
+                .map(d -> WireValues.embedded(d, "loss_reasons", r -> new LossReason(WireValues.longOr(r, "id", 0),
+                        WireValues.textOrNull(r, "name"))))
+                .orElse(List.of()));
     }
 
     /** Forgets what is cached for the caller's tenant: {@code kind} ("pipelines", "fields:leads", ...) or all. */

@@ -2,6 +2,8 @@ package it.io.kommomcp;
 
 import static it.io.kommomcp.ItServer.appDb;
 import static it.io.kommomcp.ItServer.err;
+import static it.io.kommomcp.ItServer.kommoCalls;
+import static it.io.kommomcp.ItServer.lastChange;
 import static it.io.kommomcp.ItServer.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -271,6 +273,69 @@ class EntityToolsIT {
 
     // ------------------------------------------------------------------ helpers
 
+    @Test
+    void customFieldsAreDescribedWrittenByNameAndRequiredStagesAreNamed() throws Exception {
+        String tenant = server.newTenant("e-").id();
+        McpHttp c = server.mcp(tenant, "kommo.writer");
+        JsonNode list = ok(c.call("fields_list", Map.of("entity_type", "leads")));
+        JsonNode seats = byName(list.path("fields"), "Seats");
+        assertEquals("numeric", seats.path("type").asString());
+        assertEquals("Deal details", seats.path("group").asString());
+        assertEquals(List.of("Proposal sent", "Negotiation"), strings(seats.path("required_in"), "stage_name"));
+        assertEquals(List.of("Hardware", "Software", "Support", "Training"),
+                strings(byName(list.path("fields"), "Products of interest").path("options")));
+        assertEquals("AI_PAUSED", byName(list.path("fields"), "AI agent paused").path("code").asString());
+        JsonNode phones = byName(ok(c.call("fields_list", Map.of("entity_type", "contacts"))).path("fields"), "Phone");
+        assertTrue(strings(phones.path("options")).containsAll(List.of("WORK", "MOB")), phones.toString());
+        assertEquals(List.of("Web"), strings(ok(c.call("fields_list", Map.of("entity_type", "companies", "type",
+                "url"))).path("fields"), "name"));
+
+        long leadId = ok(c.call("leads_create", Map.of("name", "Needs fields"))).path("lead_id").asLong();
+        long negotiation = stageId(c, "Sales pipeline", "Negotiation");
+        JsonNode req = ok(c.call("fields_required_for_stage", Map.of("lead_id", leadId, "stage_id", negotiation)));
+        assertEquals(List.of("Budget confirmed", "Seats"), strings(req.path("required")));
+        assertEquals(List.of("Budget confirmed", "Seats"), strings(req.path("missing")));
+        ok(c.call("fields_set", Map.of("entity_type", "leads", "entity_id", leadId, "values",
+                Map.of("Seats", 12, "Expected close date", "2027-03-31"))));
+        assertEquals(List.of("Budget confirmed"), strings(ok(c.call("fields_required_for_stage",
+                Map.of("lead_id", leadId, "stage_id", negotiation))).path("missing")));
+        assertTrue(McpHttp.text(err(c.call("fields_required_for_stage", Map.of("lead_id", leadId, "stage_id",
+                999_999)))).contains("Initial contact"));
+
+        // contact fields by code, with kinds; a bad date and an unknown kind are refused and change nothing
+        long contactId = ok(c.call("contacts_create", Map.of("name", "Field Person"))).path("id").asLong();
+        ok(c.call("fields_set", Map.of("entity_type", "contacts", "entity_id", contactId, "values",
+                Map.of("PHONE", List.of(Map.of("value", "+1 555 0142", "kind", "mob")), "position", "Buyer"))));
+        JsonNode got = ok(c.call("contacts_get", Map.of("contact_id", contactId)));
+        assertEquals("MOB", field(got, "PHONE").path("kinds").get(0).asString());
+        assertEquals("Buyer", field(got, "POSITION").path("values").get(0).asString());
+        assertTrue(McpHttp.text(err(c.call("fields_set", Map.of("entity_type", "leads", "entity_id", leadId,
+                "values", Map.of("Expected close date", "31/03/2027"))))).contains("Expected close date"));
+        String kind = McpHttp.text(err(c.call("fields_set", Map.of("entity_type", "contacts", "entity_id",
+                contactId, "values", Map.of("Phone", List.of(Map.of("value", "+1 555 0100", "kind", "PAGER")))))));
+        assertTrue(kind.contains("PAGER") && kind.contains("MOB"), kind);
+        assertEquals("+1 555 0142", field(ok(c.call("contacts_get", Map.of("contact_id", contactId))), "PHONE")
+                .path("values").get(0).asString());
+    }
+
+    private static JsonNode byName(JsonNode array, String name) {
+        for (JsonNode n : array) {
+            if (n.path("name").asString().equals(name)) {
+                return n;
+            }
+        }
+        throw new AssertionError("no " + name + " in " + array);
+    }
+
+    private static long stageId(McpHttp c, String pipeline, String stage) throws Exception {
+        for (JsonNode p : ok(c.call("pipelines_list", Map.of())).path("pipelines")) {
+            if (p.path("name").asString().equals(pipeline)) {
+                return byName(p.path("stages"), stage).path("id").asLong();
+            }
+        }
+        throw new AssertionError("no pipeline " + pipeline);
+    }
+
     private static Map<String, Object> withMain(Map<String, Object> pair) {
         Map<String, Object> m = new java.util.LinkedHashMap<>(pair);
         m.put("main_contact", true);
@@ -306,34 +371,5 @@ class EntityToolsIT {
 
     private static long total(McpHttp c) throws Exception {
         return ok(c.call("contacts_search", Map.of("limit", 250))).path("contacts").size();
-    }
-
-    /** Kommo calls recorded for the tenant's latest call of {@code tool} (its outcome, for a write). */
-    private static long kommoCalls(String tenant, String tool) throws Exception {
-        try (Connection db = appDb(); PreparedStatement ps = db.prepareStatement("select kommo_call_count from"
-                + " audit_entry where chain_key = ? and tool = ? and kind in ('CALL', 'OUTCOME')"
-                + " order by seq desc limit 1")) {
-            ps.setString(1, tenant);
-            ps.setString(2, tool);
-            try (ResultSet rs = ps.executeQuery()) {
-                assertTrue(rs.next(), "no audit entry for " + tool);
-                return rs.getLong(1);
-            }
-        }
-    }
-
-    /** before and after of the tenant's latest outcome of {@code tool}. */
-    private static String[] lastChange(String tenant, String tool) throws Exception {
-        try (Connection db = appDb(); PreparedStatement ps = db.prepareStatement("select before_state, after_state"
-                + " from audit_entry where chain_key = ? and tool = ? and kind = 'OUTCOME' order by seq desc limit 1")) {
-            ps.setString(1, tenant);
-            ps.setString(2, tool);
-            try (ResultSet rs = ps.executeQuery()) {
-                assertTrue(rs.next());
-                String[] row = {rs.getString(1), rs.getString(2)};
-                assertFalse(row[1] == null, "an update records what it changed");
-                return row;
-            }
-        }
     }
 }

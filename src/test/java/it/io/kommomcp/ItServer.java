@@ -117,4 +117,33 @@ final class ItServer {
         assertFalse(text.matches("(?s).*(Exception|io\\.kommomcp|java\\.lang|\\bat [a-z]+\\.[a-z]+).*"),
                 "internals leaked: " + text);
     }
+
+    /** Kommo calls recorded for the tenant's latest call of {@code tool} (its outcome, for a write). */
+    static long kommoCalls(String tenant, String tool) throws Exception {
+        try (Connection db = appDb(); PreparedStatement ps = db.prepareStatement("select kommo_call_count from"
+                + " audit_entry where chain_key = ? and tool = ? and kind in ('CALL', 'OUTCOME')"
+                + " order by seq desc limit 1")) {
+            ps.setString(1, tenant);
+            ps.setString(2, tool);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next(), "no audit entry for " + tool);
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** before and after of the tenant's latest outcome of {@code tool}. */
+    static String[] lastChange(String tenant, String tool) throws Exception {
+        try (Connection db = appDb(); PreparedStatement ps = db.prepareStatement("select before_state, after_state"
+                + " from audit_entry where chain_key = ? and tool = ? and kind = 'OUTCOME' order by seq desc limit 1")) {
+            ps.setString(1, tenant);
+            ps.setString(2, tool);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next());
+                String[] row = {rs.getString(1), rs.getString(2)};
+                assertFalse(row[1] == null, "an update records what it changed");
+                return row;
+            }
+        }
+    }
 }

@@ -45,7 +45,8 @@ class McpEndToEndIT {
     private static final Set<String> ALL_TOOLS = union(READ_TOOLS, Set.of("leads_create", "leads_update",
             "leads_move", "notes_add", "contacts_create", "contacts_update", "companies_create", "companies_update",
             "links_link", "links_unlink", "tasks_create", "tasks_update", "tasks_complete",
-            "fields_set"));
+            "fields_set", "register_new_opportunity", "advance_sales_stage", "log_sales_interaction", "assign_lead",
+            "set_lead_fields"));
 
     private static Set<String> union(Set<String> a, Set<String> b) {
         Set<String> all = new HashSet<>(a);

@@ -199,7 +199,7 @@ public final class FieldWriter {
     }
 
     /** Case- and accent-insensitive form. */
-    static String fold(String s) {
+    public static String fold(String s) {
         return s == null ? "" : Normalizer.normalize(s.strip(), Normalizer.Form.NFD).replaceAll("\\p{M}", "")
                 .toLowerCase(Locale.ROOT);
     }

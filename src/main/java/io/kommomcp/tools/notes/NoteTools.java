@@ -119,7 +119,7 @@ public class NoteTools {
     }
 
     /** Kommo's {@code params} for each kind (API.md §13), checked before anything is sent. */
-    static Map<String, Object> params(Kind kind, String text, String phone, Long duration, String service) {
+    public static Map<String, Object> params(Kind kind, String text, String phone, Long duration, String service) {
         Map<String, Object> p = new LinkedHashMap<>();
         switch (kind) {
             case common -> {

@@ -39,7 +39,7 @@ public final class PartyInputs {
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
 
     /** The PHONE, EMAIL (and other coded text) fields to write; null for a list that was not given. */
-    static List<Map<String, Object>> customFields(List<Phone> phones, List<Email> emails,
+    public static List<Map<String, Object>> customFields(List<Phone> phones, List<Email> emails,
             Map<String, String> textByCode) {
         List<Map<String, Object>> out = new ArrayList<>();
         if (phones != null) {
@@ -88,7 +88,7 @@ public final class PartyInputs {
     }
 
     /** Digits of a phone number, for comparing numbers written differently. */
-    static String digits(String phone) {
+    public static String digits(String phone) {
         return phone == null ? "" : phone.replaceAll("\\D", "");
     }
 
@@ -96,7 +96,7 @@ public final class PartyInputs {
      * Whether two numbers are the same line written differently: their last 9 digits agree (or all of them, for a
      * shorter number, which must then be at least 5 digits). Prefixes (+44, 0044, a trunk 0) do not matter.
      */
-    static boolean samePhone(String a, String b) {
+    public static boolean samePhone(String a, String b) {
         String x = digits(a);
         String y = digits(b);
         int k = Math.min(9, Math.min(x.length(), y.length()));

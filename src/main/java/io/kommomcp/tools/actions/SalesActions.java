@@ -1,0 +1,611 @@
+package io.kommomcp.tools.actions;
+
+import static io.kommomcp.tools.common.ToolValues.putIf;
+import static io.kommomcp.tools.common.ToolValues.tags;
+import static io.kommomcp.tools.common.ToolValues.valuesOf;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import io.kommomcp.core.Caller;
+import io.kommomcp.core.Describe;
+import io.kommomcp.core.Tool;
+import io.kommomcp.core.ToolException;
+import io.kommomcp.core.ToolSet;
+import io.kommomcp.kommo.KommoApiException;
+import io.kommomcp.kommo.KommoCrm;
+import io.kommomcp.kommo.KommoCrm.ComplexCreated;
+import io.kommomcp.kommo.KommoCrm.LeadFields;
+import io.kommomcp.kommo.KommoMetadata;
+import io.kommomcp.kommo.KommoMetadata.LossReason;
+import io.kommomcp.kommo.KommoParties;
+import io.kommomcp.kommo.KommoParties.Criteria;
+import io.kommomcp.kommo.KommoTasks;
+import io.kommomcp.kommo.KommoTasks.TaskFields;
+import io.kommomcp.kommo.wire.Company;
+import io.kommomcp.kommo.wire.Contact;
+import io.kommomcp.kommo.wire.FieldDef;
+import io.kommomcp.kommo.wire.Lead;
+import io.kommomcp.kommo.wire.Pipeline;
+import io.kommomcp.kommo.wire.User;
+import io.kommomcp.security.Roles;
+import io.kommomcp.tools.actions.ActionViews.Advanced;
+import io.kommomcp.tools.actions.ActionViews.Assigned;
+import io.kommomcp.tools.actions.ActionViews.Interaction;
+import io.kommomcp.tools.actions.ActionViews.PartyRef;
+import io.kommomcp.tools.actions.ActionViews.Registered;
+import io.kommomcp.tools.common.Entity;
+import io.kommomcp.tools.common.Times;
+import io.kommomcp.tools.fields.CustomFields;
+import io.kommomcp.tools.fields.CustomFields.Requirement;
+import io.kommomcp.tools.fields.CustomFields.Written;
+import io.kommomcp.tools.fields.FieldTools.FieldsSet;
+import io.kommomcp.tools.fields.FieldWriter;
+import io.kommomcp.tools.leads.LeadViews.Stage;
+import io.kommomcp.tools.notes.NoteTools;
+import io.kommomcp.tools.parties.PartyInputs;
+import io.kommomcp.tools.parties.PartyInputs.Email;
+import io.kommomcp.tools.parties.PartyInputs.Phone;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * The jobs a salesperson does, each as one tool that makes as few Kommo calls as the job allows. The account's
+ * schema (pipelines, fields, users, loss reasons) comes from {@link KommoMetadata}, so a warm call spends its Kommo
+ * calls on the job itself.
+ */
+@ToolSet
+@ApplicationScoped
+public class SalesActions {
+
+    @Inject
+    KommoCrm crm;
+
+    @Inject
+    KommoParties parties;
+
+    @Inject
+    KommoTasks tasks;
+
+    @Inject
+    KommoMetadata metadata;
+
+    @Inject
+    CustomFields fields;
+
+    Clock clock = Clock.systemUTC();
+
+    // ------------------------------------------------------------------ arguments
+
+    public record NewContact(
+            @Describe("Full name; built from first and last name when omitted.") String name,
+            @Describe("First name.") String firstName,
+            @Describe("Last name.") String lastName,
+            @Describe("Phone number; an existing contact with this number is reused.") String phone,
+            @Describe("E-mail address; an existing contact with this address is reused.") String email,
+            @Describe("Job title.") String position) {
+    }
+
+    public record NewCompany(
+            @Describe(value = "The company's name; an existing company with exactly this name is reused.",
+                    required = true) String name,
+            @Describe("Web address.") String web,
+            @Describe("Phone number.") String phone) {
+    }
+
+    public record RegisterArgs(
+            @Describe(value = "The deal's name, e.g. \"Acme - 40 seats\".", required = true) String leadName,
+            @Describe(value = "Deal value, a whole number >= 0.", min = 0) Long price,
+            @Describe("The person: reused when a contact with the same phone or e-mail exists.") NewContact contact,
+            @Describe("The organisation: reused when the contact already has one or one has this exact name.")
+            NewCompany company,
+            @Describe(value = "Pipeline (default: the main one).", min = 1) Long pipelineId,
+            @Describe(value = "Stage (default: the pipeline's first open stage).", min = 1) Long stageId,
+            @Describe("Responsible user: id, name or e-mail (default: the integration's user).") String responsible,
+            @Describe("Tag names for the lead.") List<String> tags,
+            @Describe("Lead custom fields by name, code or id, as for set_lead_fields.") Map<String, Object> fields) {
+    }
+
+    /** Where advance_sales_stage takes the lead. */
+    public enum Advance {
+        next, won, lost
+    }
+
+    public record AdvanceArgs(
+            @Describe(value = "The lead's id.", required = true, min = 1) Long leadId,
+            @Describe("next (default: the next stage in pipeline order), won or lost.") Advance to,
+            @Describe("With lost: the loss reason, by id or name (see the account's loss reasons).")
+            String lossReason) {
+    }
+
+    /** What log_sales_interaction records. */
+    public enum InteractionKind {
+        call_in, call_out, meeting, message
+    }
+
+    /** Kommo's built-in task types: 1 follow-up, 2 meeting. */
+    public enum FollowUpType {
+        follow_up, meeting
+    }
+
+    public record FollowUp(
+            @Describe(value = "What to do, e.g. \"Send the revised quote\".", required = true) String text,
+            @Describe(value = "When: 2026-11-25 (end of that day, UTC) or 2026-11-25T15:00:00Z.", required = true)
+            String due,
+            @Describe("follow_up (default) or meeting.") FollowUpType type,
+            @Describe(value = "Who does it (user id; default: the integration's user).", min = 1)
+            Long responsibleUserId) {
+    }
+
+    public record LogArgs(
+            @Describe(value = "call_in, call_out, meeting or message.", required = true) InteractionKind kind,
+            @Describe(value = "Id of the lead (or of the contact or company with entity_type).", required = true,
+                    min = 1) Long entityId,
+            @Describe("leads (default), contacts or companies.") Entity entityType,
+            @Describe("What happened: required for a meeting or message; for a call, its outcome.") String summary,
+            @Describe("For a call: the other side's phone number.") String phone,
+            @Describe(value = "For a call: its length in seconds (0 if it did not connect).", min = 0,
+                    max = 86_400) Long durationSeconds,
+            @Describe("An optional task to follow up, created on the same entity.") FollowUp followUp) {
+    }
+
+    public record AssignArgs(
+            @Describe(value = "The lead's id.", required = true, min = 1) Long leadId,
+            @Describe(value = "The user: id, name or e-mail.", required = true) String user) {
+    }
+
+    public record SetLeadFieldsArgs(
+            @Describe(value = "The lead's id.", required = true, min = 1) Long leadId,
+            @Describe(value = "Field (by name, code or id) to value, e.g. {\"AI agent paused\": true, \"Seats\": 40};"
+                    + " null or empty clears a field.", required = true) Map<String, Object> values) {
+    }
+
+    // ------------------------------------------------------------------ tools
+
+    @Tool(name = "register_new_opportunity", title = "Register a new opportunity", role = Roles.WRITER,
+            readOnly = false,
+            description = "Registers a deal in one step: the lead with its contact and company, created together"
+                    + " (Kommo's complex add). An existing contact with the same phone (or, failing that, e-mail)"
+                    + " is reused instead of duplicated, and so is its company or a company of exactly the given"
+                    + " name. Each call registers a new lead: do not repeat a call that succeeded.")
+    public Registered register(RegisterArgs a, Caller caller) {
+        String leadName = a.leadName().strip();
+        if (leadName.isEmpty() || leadName.length() > 255) {
+            throw new ToolException("lead_name must be 1-255 characters.");
+        }
+        // everything is checked before the first Kommo call that is not a metadata read
+        Stage stage = a.pipelineId() != null || a.stageId() != null ? stage(caller, a.pipelineId(), a.stageId())
+                : null;
+        Long responsible = a.responsible() == null ? null : user(caller, a.responsible()).id();
+        List<Map<String, Object>> leadFields = new ArrayList<>();
+        if (a.fields() != null && !a.fields().isEmpty()) {
+            List<FieldDef> defs = metadata.fields(caller, "leads");
+            a.fields().forEach((k, v) -> leadFields.add(FieldWriter.write(FieldWriter.resolve(defs, "lead", k), v)));
+        }
+        Map<String, Object> newContact = a.contact() == null ? null : contactBody(a.contact());
+        Map<String, Object> newCompany = a.company() == null ? null : companyBody(a.company());
+        List<String> notes = new ArrayList<>();
+
+        Contact existing = a.contact() == null ? null : findContact(caller, a.contact().phone(), a.contact().email());
+        Long companyId = null;
+        String companyName = null;
+        if (existing != null && !existing.companyIds().isEmpty()) {
+            companyId = existing.companyIds().get(0);
+            if (a.company() != null) {
+                notes.add("The contact already belongs to company " + companyId + ", so the lead is linked to that"
+                        + " one rather than to \"" + a.company().name().strip() + "\".");
+            }
+        } else if (a.company() != null) {
+            Company same = findCompany(caller, a.company().name().strip());
+            if (same != null) {
+                companyId = same.id();
+                companyName = same.name();
+            }
+        }
+
+        Map<String, Object> lead = new LinkedHashMap<>();
+        lead.put("name", leadName);
+        putIf(lead, "price", a.price());
+        if (stage != null) {
+            lead.put("pipeline_id", stage.pipelineId());
+            lead.put("status_id", stage.stageId());
+        }
+        putIf(lead, "responsible_user_id", responsible);
+        if (!leadFields.isEmpty()) {
+            lead.put("custom_fields_values", leadFields);
+        }
+        Map<String, Object> embedded = new LinkedHashMap<>();
+        if (existing != null) {
+            embedded.put("contacts", List.of(Map.of("id", existing.id())));
+        } else if (newContact != null) {
+            embedded.put("contacts", List.of(newContact));
+        }
+        if (companyId != null) {
+            embedded.put("companies", List.of(Map.of("id", companyId)));
+        } else if (newCompany != null) {
+            embedded.put("companies", List.of(newCompany));
+        }
+        List<String> tagNames = tags(a.tags());
+        if (tagNames != null && !tagNames.isEmpty()) {
+            embedded.put("tags", tagNames.stream().map(t -> Map.of("name", t)).toList());
+        }
+        if (!embedded.isEmpty()) {
+            lead.put("_embedded", embedded);
+        }
+        ComplexCreated made = crm.createComplex(caller, lead);
+
+        Map<String, Object> after = new LinkedHashMap<>(lead);
+        after.remove("_embedded");
+        putIf(after, "tags", tagNames);
+        putIf(after, "contact_id", made.contactId());
+        putIf(after, "company_id", made.companyId());
+        caller.changes().record("lead", made.leadId(), null, after);
+        PartyRef contact = null;
+        if (made.contactId() != null) {
+            boolean reused = existing != null && existing.id() == made.contactId();
+            contact = new PartyRef(made.contactId(), reused ? existing.name() : (String) newContact.get("name"),
+                    reused || made.merged());
+            if (!contact.reused()) {
+                caller.changes().record("contact", made.contactId(), null, newContact);
+            }
+        }
+        PartyRef company = null;
+        if (made.companyId() != null) {
+            boolean reused = companyId != null && companyId.longValue() == made.companyId();
+            company = new PartyRef(made.companyId(), reused ? companyName : (String) newCompany.get("name"),
+                    reused || made.merged());
+            if (!company.reused()) {
+                caller.changes().record("company", made.companyId(), null, newCompany);
+            }
+        }
+        if (made.merged()) {
+            notes.add("Kommo's duplicate control merged the contact or company with an existing one.");
+        }
+        return new Registered(made.leadId(), leadName, stage, contact, company, notes);
+    }
+
+    @Tool(name = "advance_sales_stage", title = "Advance a sales stage", role = Roles.WRITER, readOnly = false,
+            description = "Moves a lead on: to the next stage of its pipeline (default), or closes it as won or as"
+                    + " lost with a loss reason (id or name). First checks the fields the target stage requires and,"
+                    + " if any is empty, names them and changes nothing (fill them with set_lead_fields). A closed"
+                    + " lead is refused; reopen it with leads_move.")
+    public Advanced advance(AdvanceArgs a, Caller caller) {
+        Advance to = a.to() == null ? Advance.next : a.to();
+        if (a.lossReason() != null && to != Advance.lost) {
+            throw new ToolException("loss_reason applies only with to = lost.");
+        }
+        Lead lead = existingLead(caller, a.leadId());
+        if (lead.statusId() != null && (lead.statusId() == Pipeline.Stage.WON
+                || lead.statusId() == Pipeline.Stage.LOST)) {
+            throw new ToolException("Lead " + lead.id() + " is already closed as "
+                    + (lead.statusId() == Pipeline.Stage.WON ? "won" : "lost") + ". To reopen it, move it to an"
+                    + " open stage with leads_move.");
+        }
+        Pipeline p = pipelineOf(caller, lead);
+        Pipeline.Stage current = p.stage(lead.statusId()).orElse(null);
+        Pipeline.Stage target = switch (to) {
+            case won -> p.stage(Pipeline.Stage.WON).orElseThrow();
+            case lost -> p.stage(Pipeline.Stage.LOST).orElseThrow();
+            case next -> nextStage(p, current);
+        };
+        LossReason reason = a.lossReason() == null ? null : lossReason(caller, a.lossReason());
+        Requirement req = fields.required(caller, lead, p.id(), target.id());
+        if (!req.missing().isEmpty()) {
+            throw new ToolException("Lead " + lead.id() + " cannot move to \"" + target.name() + "\" yet: fill "
+                    + String.join(", ", req.missing().stream().map(d -> "\"" + d.name() + "\"").toList())
+                    + " first (set_lead_fields), then call advance_sales_stage again. Nothing was changed.");
+        }
+        crm.updateLead(caller, lead.id(), new LeadFields(null, null, p.id(), target.id(), null,
+                reason == null ? null : reason.id(), null, null));
+        Map<String, Object> before = new LinkedHashMap<>();
+        before.put("pipeline_id", p.id());
+        before.put("stage_id", lead.statusId());
+        Map<String, Object> after = new LinkedHashMap<>();
+        after.put("pipeline_id", p.id());
+        after.put("stage_id", target.id());
+        putIf(after, "loss_reason_id", reason == null ? null : reason.id());
+        caller.changes().record("lead", lead.id(), before, after);
+        return new Advanced(lead.id(), current == null ? null : new Stage(p.id(), p.name(), current.id(),
+                current.name()), new Stage(p.id(), p.name(), target.id(), target.name()),
+                reason == null ? null : reason.name());
+    }
+
+    @Tool(name = "log_sales_interaction", title = "Log a sales interaction", role = Roles.WRITER, readOnly = false,
+            description = "Records a call (in or out, with phone and duration), a meeting or a message on a lead"
+                    + " (or contact or company) as a note, and optionally creates the follow-up task in the same"
+                    + " step. Each call logs a new interaction: do not repeat a call that succeeded.")
+    public Interaction log(LogArgs a, Caller caller) {
+        Entity entity = a.entityType() == null ? Entity.leads : a.entityType();
+        String summary = a.summary() == null ? null : a.summary().strip();
+        boolean call = a.kind() == InteractionKind.call_in || a.kind() == InteractionKind.call_out;
+        if (!call && (summary == null || summary.isEmpty())) {
+            throw new ToolException("A " + a.kind() + " needs a 'summary' of what happened.");
+        }
+        if (summary != null && summary.length() > 9_000) {
+            throw new ToolException("The summary is " + summary.length() + " characters; keep it under 9,000.");
+        }
+        NoteTools.Kind noteKind = switch (a.kind()) {
+            case call_in -> NoteTools.Kind.call_in;
+            case call_out -> NoteTools.Kind.call_out;
+            case meeting, message -> NoteTools.Kind.common;
+        };
+        String text = switch (a.kind()) {
+            case meeting -> "Meeting: " + summary;
+            case message -> "Message: " + summary;
+            default -> summary;
+        };
+        Map<String, Object> params = NoteTools.params(noteKind, text, a.phone(), a.durationSeconds(), null);
+        // the follow-up is checked before anything is written, so a bad due date changes nothing
+        Instant due = null;
+        String taskText = null;
+        if (a.followUp() != null) {
+            taskText = a.followUp().text() == null ? "" : a.followUp().text().strip();
+            if (taskText.isEmpty() || taskText.length() > 2_000) {
+                throw new ToolException("follow_up.text must be 1-2,000 characters.");
+            }
+            due = Times.due("follow_up.due", a.followUp().due(), clock);
+            if (due == null) {
+                throw new ToolException("follow_up.due is required, e.g. 2026-11-25 or 2026-11-25T15:00:00Z.");
+            }
+        }
+        long noteId = crm.addNote(caller, entity.name(), a.entityId(), noteKind.name(), params);
+        Map<String, Object> noteAfter = new LinkedHashMap<>(params);
+        noteAfter.remove("uniq");
+        noteAfter.put("interaction", a.kind().name());
+        caller.changes().record("note", noteId, null, noteAfter);
+        Long taskId = null;
+        if (a.followUp() != null) {
+            long type = a.followUp().type() == FollowUpType.meeting ? 2L : 1L;
+            try {
+                taskId = tasks.create(caller, new TaskFields(taskText, due.getEpochSecond(), entity.name(),
+                        a.entityId(), a.followUp().responsibleUserId(), type, null, null, null));
+            } catch (KommoApiException e) {
+                throw new ToolException("The " + a.kind().name().replace('_', ' ') + " was logged (note " + noteId
+                        + "), but Kommo refused the follow-up task: " + e.getMessage() + " Create it with"
+                        + " tasks_create; do not log the interaction again.");
+            }
+            Map<String, Object> taskAfter = new LinkedHashMap<>();
+            taskAfter.put("text", taskText);
+            taskAfter.put("due", due.toString());
+            taskAfter.put("task_type_id", type);
+            taskAfter.put("entity", entity.name() + " " + a.entityId());
+            putIf(taskAfter, "responsible_user_id", a.followUp().responsibleUserId());
+            caller.changes().record("task", taskId, null, taskAfter);
+        }
+        return new Interaction(a.kind().name(), entity.singular(), a.entityId(), noteId, taskId,
+                due == null ? null : due.toString());
+    }
+
+    @Tool(name = "assign_lead", title = "Assign a lead", role = Roles.WRITER, readOnly = false, idempotent = true,
+            description = "Makes a user responsible for a lead. The user may be given by id, by name (ignoring case"
+                    + " and accents) or by e-mail; an unknown or ambiguous user is refused with the candidates."
+                    + " Deactivated users are refused.")
+    public Assigned assign(AssignArgs a, Caller caller) {
+        User u = user(caller, a.user());
+        Lead lead = existingLead(caller, a.leadId());
+        if (lead.responsibleUserId() != null && lead.responsibleUserId() == u.id()) {
+            return new Assigned(lead.id(), u.id(), u.name(), lead.responsibleUserId(), false);
+        }
+        crm.updateLead(caller, lead.id(), new LeadFields(null, null, null, null, u.id(), null, null, null));
+        Map<String, Object> before = new LinkedHashMap<>();
+        before.put("responsible_user_id", lead.responsibleUserId());
+        caller.changes().record("lead", lead.id(), before, Map.of("responsible_user_id", u.id()));
+        return new Assigned(lead.id(), u.id(), u.name(), lead.responsibleUserId(), true);
+    }
+
+    @Tool(name = "set_lead_fields", title = "Set lead fields", role = Roles.WRITER, readOnly = false,
+            idempotent = true,
+            description = "Sets custom fields of a lead by field name, code or id, each value checked against its"
+                    + " field's type (options matched by text ignoring case and accents; an unknown option is"
+                    + " refused with the valid ones). Covers per-lead flags such as pausing an AI agent. All values"
+                    + " are written together or none is; see fields_list for the fields.")
+    public FieldsSet setLeadFields(SetLeadFieldsArgs a, Caller caller) {
+        Written w = fields.set(caller, Entity.leads, a.leadId(), a.values());
+        caller.changes().record("lead", a.leadId(), w.before(), w.after());
+        return new FieldsSet("lead", a.leadId(), w.before(), w.after());
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private Lead existingLead(Caller caller, long id) {
+        return crm.lead(caller, id).orElseThrow(() -> new ToolException("There is no lead with id " + id
+                + " in this account. Find the right id with leads_search."));
+    }
+
+    /** The lead's pipeline; a pipeline created since the cache was filled is fetched once more. */
+    private Pipeline pipelineOf(Caller caller, Lead lead) {
+        Optional<Pipeline> p = metadata.pipelines(caller).stream().filter(x -> lead.pipelineId() != null
+                && x.id() == lead.pipelineId()).findFirst();
+        if (p.isEmpty()) {
+            metadata.invalidate(caller, "pipelines");
+            p = metadata.pipelines(caller).stream().filter(x -> lead.pipelineId() != null
+                    && x.id() == lead.pipelineId()).findFirst();
+        }
+        return p.orElseThrow(() -> new ToolException("Lead " + lead.id() + " is in pipeline " + lead.pipelineId()
+                + ", which this account does not list."));
+    }
+
+    /** The open stage after {@code current} in pipeline order; from the unsorted stage, the first open one. */
+    static Pipeline.Stage nextStage(Pipeline p, Pipeline.Stage current) {
+        List<Pipeline.Stage> open = p.stages().stream().filter(s -> s.type() == 0 && s.id() != Pipeline.Stage.WON
+                && s.id() != Pipeline.Stage.LOST).toList();
+        int at = current == null ? -1 : open.indexOf(current);
+        if (current != null && at == open.size() - 1) {
+            throw new ToolException("\"" + current.name() + "\" is the last open stage of \"" + p.name()
+                    + "\". Close the lead with to = won or to = lost.");
+        }
+        if (open.isEmpty()) {
+            throw new ToolException("Pipeline \"" + p.name() + "\" has no open stages.");
+        }
+        return open.get(at + 1);
+    }
+
+    private LossReason lossReason(Caller caller, String ref) {
+        List<LossReason> reasons = metadata.lossReasons(caller);
+        String r = ref.strip();
+        for (LossReason l : reasons) {
+            if ((r.matches("\\d+") && Long.parseLong(r) == l.id()) || FieldWriter.fold(l.name())
+                    .equals(FieldWriter.fold(r))) {
+                return l;
+            }
+        }
+        throw new ToolException("'" + r + "' is not a loss reason of this account. The loss reasons are: "
+                + String.join(", ", reasons.stream().map(l -> l.name() + " (" + l.id() + ")").toList()) + ".");
+    }
+
+    /** A user by id, e-mail or name (exact, ignoring case and accents; else a unique partial match). */
+    User user(Caller caller, String ref) {
+        String r = ref == null ? "" : ref.strip();
+        if (r.isEmpty()) {
+            throw new ToolException("Name the user by id, name or e-mail.");
+        }
+        List<User> users = metadata.users(caller);
+        List<User> found;
+        if (r.matches("\\d+")) {
+            found = users.stream().filter(u -> u.id() == Long.parseLong(r)).toList();
+        } else if (r.contains("@")) {
+            found = users.stream().filter(u -> u.email() != null && u.email().equalsIgnoreCase(r)).toList();
+        } else {
+            String f = FieldWriter.fold(r);
+            found = users.stream().filter(u -> FieldWriter.fold(u.name()).equals(f)).toList();
+            if (found.isEmpty()) {
+                found = users.stream().filter(u -> FieldWriter.fold(u.name()).contains(f)).toList();
+            }
+        }
+        if (found.isEmpty()) {
+            throw new ToolException("No user of this account matches '" + r + "'. The users are: "
+                    + String.join(", ", users.stream().limit(30).map(SalesActions::describe).toList())
+                    + (users.size() > 30 ? ", ..." : "") + ".");
+        }
+        if (found.size() > 1) {
+            throw new ToolException("'" + r + "' matches several users: " + String.join(", ", found.stream()
+                    .map(SalesActions::describe).toList()) + ". Name one by id or e-mail.");
+        }
+        User u = found.get(0);
+        if (Boolean.FALSE.equals(u.isActive())) {
+            throw new ToolException(u.name() + " (user " + u.id() + ") is deactivated in Kommo and cannot be"
+                    + " made responsible.");
+        }
+        return u;
+    }
+
+    private static String describe(User u) {
+        return u.name() + " <" + u.email() + "> (" + u.id() + ")";
+    }
+
+    private Stage stage(Caller caller, Long pipelineId, Long stageId) {
+        List<Pipeline> pipelines = metadata.pipelines(caller);
+        Pipeline p;
+        if (pipelineId != null) {
+            p = pipelines.stream().filter(x -> x.id() == pipelineId).findFirst().orElseThrow(() ->
+                    new ToolException("There is no pipeline " + pipelineId + ". Pipelines: " + String.join(", ",
+                            pipelines.stream().map(x -> x.id() + " \"" + x.name() + "\"").toList()) + "."));
+        } else {
+            List<Pipeline> owners = KommoCrm.pipelinesWithStage(pipelines, stageId);
+            if (owners.size() != 1) {
+                throw new ToolException(owners.isEmpty() ? "No pipeline has a stage " + stageId + "."
+                        : "Stage " + stageId + " is in several pipelines; pass pipeline_id as well.");
+            }
+            p = owners.get(0);
+        }
+        Pipeline.Stage s = stageId == null ? nextStage(p, null) : p.stage(stageId).orElseThrow(() ->
+                new ToolException("Stage " + stageId + " is not in pipeline \"" + p.name() + "\". Its stages are: "
+                        + String.join(", ", p.stages().stream().map(x -> x.id() + " \"" + x.name() + "\"")
+                                .toList()) + "."));
+        if (s.id() == Pipeline.Stage.WON || s.id() == Pipeline.Stage.LOST) {
+            throw new ToolException("A new opportunity cannot start as won or lost; pick an open stage.");
+        }
+        return new Stage(p.id(), p.name(), s.id(), s.name());
+    }
+
+    /** The first contact with this phone (compared on its digits), else with this e-mail; null when none. */
+    private Contact findContact(Caller caller, String phone, String email) {
+        if (phone != null && !phone.isBlank()) {
+            String digits = PartyInputs.digits(phone);
+            List<Contact> hits = parties.searchContacts(caller, new Criteria(digits.substring(Math.max(0,
+                    digits.length() - 7)), null, 1, 50)).items();
+            Optional<Contact> same = hits.stream().filter(c -> valuesOf(c.customFields(), "PHONE").stream()
+                    .anyMatch(p -> PartyInputs.samePhone(p, phone))).findFirst();
+            if (same.isPresent()) {
+                return same.get();
+            }
+        }
+        if (email != null && !email.isBlank()) {
+            String wanted = email.strip().toLowerCase(Locale.ROOT);
+            return parties.searchContacts(caller, new Criteria(email.strip(), null, 1, 50)).items().stream()
+                    .filter(c -> valuesOf(c.customFields(), "EMAIL").stream().anyMatch(e -> e != null
+                            && e.strip().toLowerCase(Locale.ROOT).equals(wanted)))
+                    .findFirst().orElse(null);
+        }
+        return null;
+    }
+
+    private Company findCompany(Caller caller, String name) {
+        String wanted = FieldWriter.fold(name);
+        return parties.searchCompanies(caller, new Criteria(name, null, 1, 50)).items().stream()
+                .filter(c -> FieldWriter.fold(c.name()).equals(wanted)).findFirst().orElse(null);
+    }
+
+    private static Map<String, Object> contactBody(NewContact c) {
+        String name = blankToNull(c.name());
+        String first = blankToNull(c.firstName());
+        String last = blankToNull(c.lastName());
+        if (name == null && first == null && last == null) {
+            throw new ToolException("The contact needs a name, or a first_name and/or last_name.");
+        }
+        Map<String, String> text = new LinkedHashMap<>();
+        if (blankToNull(c.position()) != null) {
+            text.put("POSITION", c.position());
+        }
+        List<Map<String, Object>> cfs = PartyInputs.customFields(
+                c.phone() == null ? null : List.of(new Phone(c.phone(), null)),
+                c.email() == null ? null : List.of(new Email(c.email(), null)), text);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", name != null ? name : ((first == null ? "" : first) + " " + (last == null ? "" : last))
+                .strip());
+        putIf(body, "first_name", first);
+        putIf(body, "last_name", last);
+        if (!cfs.isEmpty()) {
+            body.put("custom_fields_values", cfs);
+        }
+        return body;
+    }
+
+    private static Map<String, Object> companyBody(NewCompany c) {
+        String name = blankToNull(c.name());
+        if (name == null) {
+            throw new ToolException("The company needs a name.");
+        }
+        Map<String, String> text = new LinkedHashMap<>();
+        if (c.web() != null && !c.web().isBlank() && !c.web().strip().matches("(?i)(https?://)?[^\\s/]+\\.[^\\s]+")) {
+            throw new ToolException("'" + c.web().strip() + "' is not a web address (like https://example.com).");
+        }
+        if (blankToNull(c.web()) != null) {
+            text.put("WEB", c.web());
+        }
+        List<Map<String, Object>> cfs = PartyInputs.customFields(
+                c.phone() == null ? null : List.of(new Phone(c.phone(), null)), null, text);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", name);
+        if (!cfs.isEmpty()) {
+            body.put("custom_fields_values", cfs);
+        }
+        return body;
+    }
+
+    private static String blankToNull(String s) {
+        if (s == null || s.isBlank()) {
+            return null;
+        }
+        if (s.strip().length() > 255) {
+            throw new ToolException("Names are at most 255 characters.");
+        }
+        return s.strip();
+    }
+}
