@@ -172,6 +172,9 @@ final class SandboxAccount {
             if (p.length >= 2 && p[1].equals("custom_fields")) {
                 return fields.route(r, p[0], p);
             }
+            if (p.length == 2 && p[1].equals("tags")) {
+                return tagsRoute(r, p[0]);
+            }
             if (p.length >= 2 && p[1].equals("notes")) {
                 return notesRoute(r, p[0], null, p);
             }
@@ -636,6 +639,74 @@ final class SandboxAccount {
             ArrayNode arr = lead.putArray("custom_fields_values");
             current.values().forEach(arr::add);
         }
+    }
+
+    // ---------------------------------------------------------------- tags
+
+    /**
+     * {@code GET /{e}/tags} (filter[name], filter[id][], query; 204 when none) and {@code POST /{e}/tags} (an array
+     * of {@code {name, color?}}; an existing name answers the existing tag), API.md §15.
+     */
+    private SandboxResponse tagsRoute(Request r, String entity) {
+        Map<String, ObjectNode> store = tagsOf(entity);
+        if (r.method().equals("GET")) {
+            List<ObjectNode> all = new ArrayList<>(store.values());
+            all.sort(Comparator.comparingLong(t -> t.get("id").asLong()));
+            String name = r.param("filter[name]");
+            if (name != null) {
+                all.removeIf(t -> !t.get("name").asString().equalsIgnoreCase(name.strip()));
+            }
+            List<String> ids = r.params("filter[id]");
+            if (!ids.isEmpty()) {
+                all.removeIf(t -> !ids.contains(t.get("id").asString()));
+            }
+            String q = r.param("query");
+            if (q != null && !q.isBlank()) {
+                all.removeIf(t -> !fold(t.get("name").asString()).contains(fold(q.strip())));
+            }
+            return list(r, "tags", entity + "/tags", all, x -> x.deepCopy(), true);
+        }
+        if (!r.method().equals("POST")) {
+            return Problems.methodNotAllowed();
+        }
+        if (r.bodyEmpty()) {
+            return Problems.emptyBody();
+        }
+        List<Violation> violations = new ArrayList<>();
+        for (int i = 0; i < r.body().size(); i++) {
+            JsonNode t = r.body().get(i);
+            String name = t.path("name").asString("").strip();
+            if (name.isEmpty()) {
+                violations.add(new Violation(String.valueOf(i), "NotBlank", "name", "This value should not be blank."));
+            }
+            if (t.hasNonNull("color") && !t.get("color").asString().matches("[0-9A-Fa-f]{6}")) {
+                violations.add(new Violation(String.valueOf(i), "InvalidColor", "color",
+                        "This value is not a valid color."));
+            }
+        }
+        if (!violations.isEmpty()) {
+            return Problems.validation(violations);
+        }
+        ObjectNode doc = Problems.JSON.createObjectNode();
+        doc.put("_total_items", r.body().size());
+        ArrayNode out = doc.putObject("_embedded").putArray("tags");
+        for (int i = 0; i < r.body().size(); i++) {
+            JsonNode t = r.body().get(i);
+            String name = t.get("name").asString().strip();
+            ObjectNode tag = store.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> {
+                ObjectNode n = Problems.JSON.createObjectNode();
+                n.put("id", newId()).put("name", name);
+                if (t.hasNonNull("color")) {
+                    n.put("color", t.get("color").asString().toUpperCase(Locale.ROOT));
+                } else {
+                    n.putNull("color");
+                }
+                return n;
+            });
+            out.add(tag.deepCopy().put("request_id", t.hasNonNull("request_id") ? t.get("request_id").asString()
+                    : String.valueOf(i)));
+        }
+        return SandboxResponse.ok(doc);
     }
 
     private void addTag(ObjectNode lead, JsonNode ref) {

@@ -318,6 +318,57 @@ class EntityToolsIT {
                 .path("values").get(0).asString());
     }
 
+    @Test
+    void tagsAreListedAddedAndRemovedWithoutTouchingOtherTags() throws Exception {
+        String tenant = server.newTenant("e-").id();
+        McpHttp c = server.mcp(tenant, "kommo.writer");
+        long contactId = ok(c.call("contacts_create", Map.of("name", "Tagged Person", "tags", List.of("vip"))))
+                .path("id").asLong();
+        JsonNode added = ok(c.call("tags_add", Map.of("entity_type", "contacts", "entity_id", contactId, "tags",
+                List.of("Partner", "VIP"))));
+        assertEquals(List.of("Partner"), strings(added.path("changed")));
+        assertEquals(List.of("VIP"), strings(added.path("unchanged")), "an existing tag is reported, not doubled");
+        assertEquals(2, kommoCalls(tenant, "tags_add"), "the contact, then one update");
+        assertEquals(List.of("vip", "Partner"), strings(ok(c.call("contacts_get", Map.of("contact_id", contactId)))
+                .path("tags")));
+        assertTrue(strings(ok(c.call("tags_list", Map.of("entity_type", "contacts", "query", "part")))
+                .path("tags"), "name").contains("Partner"));
+        assertTrue(strings(ok(c.call("tags_list", Map.of("entity_type", "leads"))).path("tags"), "name")
+                .stream().noneMatch(n -> n.equals("Partner")), "lead tags are a separate set");
+
+        JsonNode removed = ok(c.call("tags_remove", Map.of("entity_type", "contacts", "entity_id", contactId,
+                "tags", List.of("VIP", "never-had"))));
+        assertEquals(List.of("never-had"), strings(removed.path("unchanged")));
+        assertEquals(List.of("Partner"), strings(ok(c.call("contacts_get", Map.of("contact_id", contactId)))
+                .path("tags")));
+        String[] change = lastChange(tenant, "tags_remove");
+        assertTrue(change[0].contains("vip") && !change[1].contains("vip"), change[0] + " -> " + change[1]);
+
+        assertTrue(McpHttp.text(err(c.call("tags_add", Map.of("entity_type", "leads", "entity_id", 999_999_999L,
+                "tags", List.of("x"))))).contains("no lead with id"));
+        assertTrue(McpHttp.text(err(c.call("tags_add", Map.of("entity_type", "leads", "entity_id", 1, "tags",
+                List.of(" "))))).contains("at least one tag"));
+        assertTrue(McpHttp.text(err(c.call("tags_add", Map.of("entity_type", "leads", "entity_id", 1, "tags",
+                List.of("x".repeat(101)))))).contains("100 characters"));
+    }
+
+    @Test
+    void accountUsersAndLossReasonsAreReadable() throws Exception {
+        String tenant = server.newTenant("e-").id();
+        McpHttp r = server.mcp(tenant, "kommo.reader");
+        JsonNode account = ok(r.call("account_get", Map.of())).path("account");
+        assertEquals("EUR", account.path("currency").asString());
+        assertEquals(List.of("Follow-up", "Meeting"), strings(account.path("task_types"), "name"));
+        JsonNode users = ok(r.call("users_list", Map.of())).path("users");
+        assertEquals(List.of("Anna Admin", "Boris Sales", "Clara Sales"), strings(users, "name"));
+        assertTrue(users.get(0).path("admin").asBoolean());
+        assertEquals("M", users.get(1).path("rights").path("leads").path("delete").asString());
+        assertEquals("A", users.get(0).path("rights").path("leads").path("delete").asString());
+        assertEquals(List.of("Too expensive", "Chose a competitor", "No budget this year"),
+                strings(ok(r.call("loss_reasons_list", Map.of())).path("loss_reasons"), "name"));
+        assertTrue(McpHttp.text(err(r.call("users_list", Map.of("limit", 500)))).contains("limit"));
+    }
+
     private static JsonNode byName(JsonNode array, String name) {
         for (JsonNode n : array) {
             if (n.path("name").asString().equals(name)) {
