@@ -98,6 +98,10 @@ public class McpEndpoint implements ServletContextListener {
         if (readOnly != null) {
             ctx.put(ToolRegistry.CTX_TENANT_READ_ONLY, readOnly);
         }
+        Object policy = request.getAttribute(McpGateFilter.ATTR_TOOL_POLICY);
+        if (policy != null) {
+            ctx.put(ToolRegistry.CTX_TOOL_POLICY, policy);
+        }
         return McpTransportContext.create(ctx);
     }
 

@@ -42,6 +42,7 @@ public class McpGateFilter implements Filter {
 
     static final String ATTR_TENANT = "io.kommomcp.tenant";
     static final String ATTR_TENANT_READ_ONLY = "io.kommomcp.tenantReadOnly";
+    static final String ATTR_TOOL_POLICY = "io.kommomcp.toolPolicy";
 
     private TenantService tenants;
     private AuditLog audit;
@@ -89,6 +90,7 @@ public class McpGateFilter implements Filter {
         }
         request.setAttribute(ATTR_TENANT, tenantId);
         request.setAttribute(ATTR_TENANT_READ_ONLY, tenant.get().readOnly());
+        request.setAttribute(ATTR_TOOL_POLICY, tenant.get().toolPolicy());
 
         ErrorRewritingResponse wrapped = new ErrorRewritingResponse(response);
         chain.doFilter(request, wrapped);

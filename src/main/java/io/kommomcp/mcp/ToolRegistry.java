@@ -6,6 +6,7 @@ import java.lang.reflect.RecordComponent;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -27,8 +28,11 @@ import io.kommomcp.core.JsonErrors;
 import io.kommomcp.core.KommoCallLog;
 import io.kommomcp.core.Rendered;
 import io.kommomcp.core.Tool;
+import io.kommomcp.core.ToolCatalog;
 import io.kommomcp.core.ToolException;
+import io.kommomcp.core.ToolPolicy;
 import io.kommomcp.core.ToolSet;
+import io.kommomcp.core.Toolset;
 import io.kommomcp.kommo.KommoApiException;
 import io.kommomcp.security.Roles;
 import io.kommomcp.tenancy.TenantException;
@@ -55,7 +59,7 @@ import tools.jackson.core.type.TypeReference;
  * before the answer leaves), and turn every failure into a clear tool error.
  */
 @ApplicationScoped
-public class ToolRegistry {
+public class ToolRegistry implements ToolCatalog {
 
     private static final Logger LOG = Logger.getLogger(ToolRegistry.class.getName());
 
@@ -64,6 +68,7 @@ public class ToolRegistry {
     static final String CTX_SUBJECT = "kommo.subject";
     static final String CTX_ROLES = "kommo.roles";
     static final String CTX_TENANT_READ_ONLY = "kommo.tenantReadOnly";
+    static final String CTX_TOOL_POLICY = "kommo.toolPolicy";
 
     /** One published tool. */
     record RegisteredTool(Tool meta, Object bean, Method method, Class<?> argsType, McpSchema.Tool descriptor) {
@@ -142,19 +147,33 @@ public class ToolRegistry {
                 .toList();
     }
 
-    /** {@code tools/list} shows a caller only what it may call (role, and no writes for read-only tenants). */
+    /**
+     * {@code tools/list} shows a caller only what it may call: its roles, the tenant's tool policy, and no writes
+     * for a read-only tenant. The same checks refuse a call ({@link #denial}).
+     */
     boolean visible(McpTransportContext ctx, McpSchema.Tool tool) {
         RegisteredTool t = tools.get(tool.name());
         if (t == null) {
             return false;
         }
-        Set<String> roles = roles(ctx);
-        boolean readOnlyTenant = Boolean.TRUE.equals(ctx.get(CTX_TENANT_READ_ONLY));
-        return Roles.grants(roles, t.meta().role()) && (t.meta().readOnly() || !readOnlyTenant);
+        return Roles.grants(roles(ctx), t.meta().role()) && policyRefusal(t, ctx) == null;
     }
 
-    Set<String> toolNames() {
-        return tools.keySet();
+    @Override
+    public Set<String> toolNames() {
+        return Collections.unmodifiableSet(tools.keySet());
+    }
+
+    /** The tenant's read-only switch first (it overrides everything), then its allow- and deny-lists. */
+    private static String policyRefusal(RegisteredTool tool, McpTransportContext ctx) {
+        Toolset set = Toolset.of(tool.meta());
+        if (Boolean.TRUE.equals(ctx.get(CTX_TENANT_READ_ONLY)) && (set == Toolset.write || set == Toolset.admin
+                || !tool.meta().readOnly())) {
+            return "Tenant is read-only: " + tool.meta().name() + " changes data and is disabled. A platform"
+                    + " administrator can lift the read-only flag.";
+        }
+        ToolPolicy policy = ctx.get(CTX_TOOL_POLICY) instanceof ToolPolicy p ? p : ToolPolicy.OPEN;
+        return policy.refusal(tool.meta().name(), set);
     }
 
     CallToolResult call(RegisteredTool tool, McpSyncServerExchange exchange, CallToolRequest request) {
@@ -168,7 +187,7 @@ public class ToolRegistry {
         Map<String, Object> arguments = request.arguments() == null ? Map.of() : request.arguments();
         String name = tool.meta().name();
 
-        String denial = denial(tool, caller, Boolean.TRUE.equals(ctx.get(CTX_TENANT_READ_ONLY)));
+        String denial = denial(tool, caller, ctx);
         if (denial != null) {
             try {
                 audit.record(auditOf(caller, name, arguments, Outcome.DENIED, startedAt, start, denial));
@@ -240,7 +259,7 @@ public class ToolRegistry {
                 caller.kommoCalls().entries(), caller.changes().changes());
     }
 
-    private static String denial(RegisteredTool tool, Caller caller, boolean tenantReadOnly) {
+    private static String denial(RegisteredTool tool, Caller caller, McpTransportContext ctx) {
         if (caller.tenantId() == null) {
             return "No tenant in the token; this server serves tenants only.";
         }
@@ -250,11 +269,8 @@ public class ToolRegistry {
                             : String.join(", ", caller.roles().stream().sorted().toList()))
                     + ". Ask your identity administrator for the role, or use a tool listed for you.";
         }
-        if (!tool.meta().readOnly() && tenantReadOnly) {
-            return "Tenant '" + caller.tenantId() + "' is read-only: " + tool.meta().name()
-                    + " changes data and is disabled. A platform administrator can lift the read-only flag.";
-        }
-        return null;
+        String refusal = policyRefusal(tool, ctx);
+        return refusal == null ? null : refusal.replace("Tenant is", "Tenant '" + caller.tenantId() + "' is");
     }
 
     private Object invoke(RegisteredTool tool, Map<String, Object> arguments, Caller caller) {

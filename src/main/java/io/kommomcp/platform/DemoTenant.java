@@ -47,10 +47,10 @@ public class DemoTenant {
         String token = sandbox.ensureAccount(tenantId);
         try {
             tenants.get(tenantId);
-            tenants.update(tenantId, new TenantChanges(null, baseUrl, true, null));
+            tenants.update(tenantId, new TenantChanges(null, baseUrl, true, null, null));
         } catch (TenantException missing) {
             tenants.create(new NewTenant(tenantId, "Demo tenant (Kommo sandbox)", baseUrl, AuthKind.LONG_LIVED_TOKEN,
-                    false));
+                    false, null));
         }
         tenants.setCredentials(tenantId, new Credentials(token, null, null, null, null, null, null));
         LOG.info(() -> "Demo tenant '" + tenantId + "' is ready on the sandbox at " + baseUrl);

@@ -1,6 +1,9 @@
 package io.kommomcp.tenancy;
 
 import java.time.Instant;
+import java.util.List;
+
+import io.kommomcp.core.ToolPolicy;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -53,6 +56,12 @@ public class Tenant {
     @Column(name = "read_only", nullable = false)
     private boolean readOnly;
 
+    @Column(name = "tools_allowed")
+    private String toolsAllowed;
+
+    @Column(name = "tools_denied")
+    private String toolsDenied;
+
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
@@ -98,8 +107,18 @@ public class Tenant {
     public void setEnabled(boolean enabled) { this.enabled = enabled; touch(); }
     public boolean isReadOnly() { return readOnly; }
     public void setReadOnly(boolean readOnly) { this.readOnly = readOnly; touch(); }
+    public ToolPolicy getToolPolicy() { return new ToolPolicy(names(toolsAllowed), names(toolsDenied)); }
+    public void setToolPolicy(ToolPolicy p) {
+        this.toolsAllowed = p.allow().isEmpty() ? null : String.join(",", p.allow());
+        this.toolsDenied = p.deny().isEmpty() ? null : String.join(",", p.deny());
+        touch();
+    }
     public Instant getCreatedAt() { return createdAt; }
     public Instant getUpdatedAt() { return updatedAt; }
+
+    private static List<String> names(String csv) {
+        return csv == null || csv.isBlank() ? List.of() : List.of(csv.split(","));
+    }
 
     private void touch() {
         this.updatedAt = Instant.now();

@@ -67,7 +67,9 @@ public class TenantAdminResource {
     @PATCH
     @Path("/{id}")
     @Operation(summary = "Change a tenant", description = "Only the fields sent change: display_name,"
-            + " kommo_base_url, enabled, read_only.")
+            + " kommo_base_url, enabled, read_only, tool_policy. tool_policy {allow: [...], deny: [...]} names tools"
+            + " or toolsets (read, write, admin, analytics, audit) and replaces the tenant's whole policy; empty"
+            + " lists remove it. read_only overrides the policy.")
     public TenantView update(@PathParam("id") String id, TenantChanges changes) {
         return tenants.update(id, changes);
     }

@@ -2,6 +2,8 @@ package io.kommomcp.tenancy;
 
 import java.time.Instant;
 
+import io.kommomcp.core.ToolPolicy;
+
 /** The tenant administration API's payloads (snake_case on the wire). */
 public final class TenantRecords {
 
@@ -11,15 +13,21 @@ public final class TenantRecords {
     /** A tenant as administrators see it: which secrets are set, never their values. */
     public record TenantView(String id, String displayName, String kommoBaseUrl, AuthKind authKind,
             String oauthClientId, boolean enabled, boolean readOnly, boolean hasAccessToken, boolean hasClientSecret,
-            boolean hasRefreshToken, Instant accessTokenExpiresAt, Instant createdAt, Instant updatedAt) {
+            boolean hasRefreshToken, Instant accessTokenExpiresAt, ToolPolicy toolPolicy, Instant createdAt,
+            Instant updatedAt) {
     }
 
     /** Creates a tenant; credentials are set separately. */
-    public record NewTenant(String id, String displayName, String kommoBaseUrl, AuthKind authKind, Boolean readOnly) {
+    public record NewTenant(String id, String displayName, String kommoBaseUrl, AuthKind authKind, Boolean readOnly,
+            ToolPolicy toolPolicy) {
     }
 
-    /** Changes a tenant; null fields stay as they are. */
-    public record TenantChanges(String displayName, String kommoBaseUrl, Boolean enabled, Boolean readOnly) {
+    /**
+     * Changes a tenant; null fields stay as they are. {@code toolPolicy} replaces the whole policy (empty lists
+     * remove it).
+     */
+    public record TenantChanges(String displayName, String kommoBaseUrl, Boolean enabled, Boolean readOnly,
+            ToolPolicy toolPolicy) {
     }
 
     /**
@@ -36,6 +44,6 @@ public final class TenantRecords {
     }
 
     /** What the MCP gate needs to know about a tenant on every request. */
-    public record TenantStatus(String id, boolean enabled, boolean readOnly) {
+    public record TenantStatus(String id, boolean enabled, boolean readOnly, ToolPolicy toolPolicy) {
     }
 }

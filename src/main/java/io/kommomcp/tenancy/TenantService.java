@@ -5,12 +5,18 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.kommomcp.core.ToolCatalog;
+import io.kommomcp.core.ToolPolicy;
+import io.kommomcp.core.Toolset;
 import io.kommomcp.tenancy.TenantRecords.Credentials;
 import io.kommomcp.tenancy.TenantRecords.NewTenant;
 import io.kommomcp.tenancy.TenantRecords.TenantChanges;
@@ -31,6 +37,9 @@ public class TenantService {
 
     @PersistenceContext(unitName = "kommo")
     EntityManager em;
+
+    @Inject
+    ToolCatalog catalog;
 
     @Inject
     @ConfigProperty(name = "kommo.tenancy.allow-http-loopback", defaultValue = "false")
@@ -79,6 +88,9 @@ public class TenantService {
         }
         Tenant tenant = new Tenant(t.id(), t.displayName().trim(), checkedBaseUrl(t.kommoBaseUrl()), t.authKind());
         tenant.setReadOnly(Boolean.TRUE.equals(t.readOnly()));
+        if (t.toolPolicy() != null) {
+            tenant.setToolPolicy(checkedPolicy(t.toolPolicy()));
+        }
         em.persist(tenant);
         return view(tenant);
     }
@@ -110,6 +122,9 @@ public class TenantService {
         }
         if (c.readOnly() != null) {
             t.setReadOnly(c.readOnly());
+        }
+        if (c.toolPolicy() != null) {
+            t.setToolPolicy(checkedPolicy(c.toolPolicy()));
         }
         return view(t);
     }
@@ -164,7 +179,8 @@ public class TenantService {
             return Optional.empty();
         }
         Tenant t = em.find(Tenant.class, id);
-        return t == null ? Optional.empty() : Optional.of(new TenantStatus(t.getId(), t.isEnabled(), t.isReadOnly()));
+        return t == null ? Optional.empty() : Optional.of(new TenantStatus(t.getId(), t.isEnabled(), t.isReadOnly(),
+                t.getToolPolicy()));
     }
 
     /** The tenant's Kommo URL and current bearer token, decrypted for one call. */
@@ -249,10 +265,30 @@ public class TenantService {
         }
     }
 
+    /** Every name must be a published tool or a toolset; a list may not be both allow and deny for one name. */
+    private ToolPolicy checkedPolicy(ToolPolicy p) {
+        Set<String> known = new TreeSet<>(catalog.toolNames());
+        List<String> sets = Arrays.stream(Toolset.values()).map(Toolset::name).toList();
+        for (List<String> names : List.of(p.allow(), p.deny())) {
+            for (String n : names) {
+                if (n == null || (!known.contains(n) && !sets.contains(n))) {
+                    throw new TenantException(400, "'" + n + "' in tool_policy is neither a tool nor a toolset."
+                            + " Toolsets: " + String.join(", ", sets) + ". Tools: " + String.join(", ", known) + ".");
+                }
+            }
+        }
+        List<String> both = p.allow().stream().filter(p.deny()::contains).toList();
+        if (!both.isEmpty()) {
+            throw new TenantException(400, "tool_policy names " + String.join(", ", both) + " in both allow and"
+                    + " deny; keep each name in one list.");
+        }
+        return new ToolPolicy(p.allow().stream().distinct().toList(), p.deny().stream().distinct().toList());
+    }
+
     static TenantView view(Tenant t) {
         return new TenantView(t.getId(), t.getDisplayName(), t.getKommoBaseUrl(), t.getAuthKind(),
                 t.getOauthClientId(), t.isEnabled(), t.isReadOnly(), t.getAccessTokenEnc() != null,
                 t.getClientSecretEnc() != null, t.getRefreshTokenEnc() != null, t.getAccessTokenExpiresAt(),
-                t.getCreatedAt(), t.getUpdatedAt());
+                t.getToolPolicy(), t.getCreatedAt(), t.getUpdatedAt());
     }
 }

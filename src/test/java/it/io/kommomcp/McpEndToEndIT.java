@@ -158,6 +158,48 @@ class McpEndToEndIT {
         assertTrue(McpHttp.text(r).contains("read-only"), McpHttp.text(r));
     }
 
+    @Test
+    void toolPolicyFiltersTheListAndRefusesCallsUntilItIsLifted() throws Exception {
+        Tenant t = newTenant();
+        McpHttp writer = new McpHttp(base, TestTokens.token(t.id(), "kommo.writer")).initialize();
+        HttpResponse<String> set = admin("PATCH", "/api/admin/tenants/" + t.id(),
+                "{\"tool_policy\":{\"allow\":[\"read\",\"notes_add\"],\"deny\":[\"leads_search\"]}}");
+        assertEquals(200, set.statusCode(), set.body());
+        assertTrue(set.body().contains("\"allow\":[\"read\",\"notes_add\"]"), set.body());
+        Set<String> expected = new HashSet<>(READ_TOOLS);
+        expected.remove("leads_search");
+        expected.add("notes_add");
+        assertEquals(expected, toolNames(writer), "allow-list by toolset and by name, minus the deny-list");
+
+        String denied = McpHttp.text(writer.call("leads_search", Map.of()));
+        assertTrue(denied.contains("tool policy") && denied.contains("deny-list"), denied);
+        String notAllowed = McpHttp.text(writer.call("leads_create", Map.of("name", "Not allowed")));
+        assertTrue(notAllowed.contains("not enabled for this tenant"), notAllowed);
+        assertEquals(2, count("select count(*) from audit_entry where tenant_id = ? and outcome = 'DENIED'"
+                + " and tool in ('leads_search', 'leads_create')", t.id()), "refusals are audited");
+        assertEquals(0, count("select coalesce(sum(kommo_call_count), 0) from audit_entry where tenant_id = ?"
+                + " and tool in ('leads_search', 'leads_create')", t.id()), "a refused call reaches no Kommo");
+
+        // read-only overrides the allow-list: notes_add disappears too
+        admin("PATCH", "/api/admin/tenants/" + t.id(), "{\"read_only\":true}");
+        assertFalse(toolNames(writer).contains("notes_add"));
+        admin("PATCH", "/api/admin/tenants/" + t.id(), "{\"read_only\":false,\"tool_policy\":{\"allow\":[],"
+                + "\"deny\":[\"write\"]}}");
+        Set<String> readOnly = toolNames(writer);
+        assertEquals(READ_TOOLS, readOnly, "deny the write toolset");
+        admin("PATCH", "/api/admin/tenants/" + t.id(), "{\"tool_policy\":{\"allow\":[],\"deny\":[]}}");
+        assertEquals(ALL_TOOLS, toolNames(writer), "empty lists lift the policy");
+
+        HttpResponse<String> unknown = admin("PATCH", "/api/admin/tenants/" + t.id(),
+                "{\"tool_policy\":{\"deny\":[\"leads_delete\"]}}");
+        assertEquals(400, unknown.statusCode());
+        assertTrue(unknown.body().contains("leads_delete") && unknown.body().contains("analytics"), unknown.body());
+        HttpResponse<String> both = admin("PATCH", "/api/admin/tenants/" + t.id(),
+                "{\"tool_policy\":{\"allow\":[\"read\"],\"deny\":[\"read\"]}}");
+        assertEquals(400, both.statusCode());
+        assertEquals(ALL_TOOLS, toolNames(writer), "a refused policy change changes nothing");
+    }
+
     // ------------------------------------------------------------------ isolation
 
     @Test

@@ -1,0 +1,9 @@
+package io.kommomcp.core;
+
+import java.util.Set;
+
+/** The names of the published tools, for code outside the MCP layer that must check a tool name. */
+public interface ToolCatalog {
+
+    Set<String> toolNames();
+}
