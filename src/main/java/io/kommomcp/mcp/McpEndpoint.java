@@ -56,8 +56,11 @@ public class McpEndpoint implements ServletContextListener {
         server = McpServer.sync(transport)
                 .serverInfo(McpSchema.Implementation.builder("kommo-mcp", version()).title("Kommo CRM").build())
                 .instructions(ServerInstructions.TEXT)
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).resources(false, false).prompts(false)
+                        .build())
                 .tools(registry.specifications())
+                .resources(SchemaResources.specifications(registry))
+                .prompts(Prompts.specifications())
                 .addToolFilter(registry::visible)
                 .validateToolInputs(false) // the registry binds and checks arguments itself, and audits failures
                 .immediateExecution(true)

@@ -4,8 +4,13 @@ package io.kommomcp.mcp;
 final class ServerInstructions {
 
     static final String TEXT = """
-            kommo-mcp gives you one company's Kommo CRM (leads, contacts, notes, pipelines and their stages).
+            kommo-mcp gives you one company's Kommo CRM: leads, contacts, companies, tasks, notes, links, tags,
+            custom fields, pipelines and their stages, users, plus sales actions (register_new_opportunity,
+            advance_sales_stage, log_sales_interaction, assign_lead, set_lead_fields).
             Your tenant and your permissions come from your sign-in; you only see the tools you may call.
+            The account's schema is also available as resources (kommo://schema/pipelines, .../fields/leads,
+            .../users, .../account, .../loss-reasons), and prompts cover a pipeline review, a lead follow-up plan
+            and a data-quality check.
 
             Working well:
             - Start with pipelines_list when stages matter: stage ids are per pipeline, except 142 (won) and

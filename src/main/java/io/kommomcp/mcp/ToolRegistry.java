@@ -176,6 +176,15 @@ public class ToolRegistry implements ToolCatalog {
         return policy.refusal(tool.meta().name(), set);
     }
 
+    /** Calls a tool by name with the same checks and audit as tools/call (used by the schema resources). */
+    CallToolResult callByName(String name, Map<String, Object> arguments, McpSyncServerExchange exchange) {
+        RegisteredTool tool = tools.get(name);
+        if (tool == null) {
+            throw new IllegalStateException("no tool " + name);
+        }
+        return call(tool, exchange, new CallToolRequest(name, arguments));
+    }
+
     CallToolResult call(RegisteredTool tool, McpSyncServerExchange exchange, CallToolRequest request) {
         Instant startedAt = Instant.now();
         long start = System.nanoTime();

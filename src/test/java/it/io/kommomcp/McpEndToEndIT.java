@@ -200,6 +200,48 @@ class McpEndToEndIT {
         assertEquals(ALL_TOOLS, toolNames(writer), "a refused policy change changes nothing");
     }
 
+    @Test
+    void schemaResourcesAreReadThroughTheirToolsAndPromptsAreServed() throws Exception {
+        Tenant t = newTenant();
+        McpHttp reader = new McpHttp(base, TestTokens.token(t.id(), "kommo.reader")).initialize();
+        List<String> uris = new ArrayList<>();
+        reader.request("resources/list", Map.of()).path("result").path("resources")
+                .forEach(r -> uris.add(r.path("uri").asString()));
+        assertEquals(Set.of("kommo://schema/pipelines", "kommo://schema/fields/leads",
+                "kommo://schema/fields/contacts", "kommo://schema/fields/companies", "kommo://schema/users",
+                "kommo://schema/account", "kommo://schema/loss-reasons"), Set.copyOf(uris));
+
+        JsonNode read = reader.request("resources/read", Map.of("uri", "kommo://schema/pipelines"))
+                .path("result").path("contents").get(0);
+        assertEquals("application/json", read.path("mimeType").asString());
+        JsonNode pipelines = McpHttp.JSON.readTree(read.path("text").asString());
+        assertEquals("Sales pipeline", pipelines.path("pipelines").get(0).path("name").asString());
+        String fields = reader.request("resources/read", Map.of("uri", "kommo://schema/fields/leads"))
+                .path("result").path("contents").get(0).path("text").asString();
+        assertTrue(fields.contains("\"Seats\"") && fields.contains("required_in"), fields);
+        assertEquals(1, count("select count(*) from audit_entry where tenant_id = ? and tool = 'pipelines_list'"
+                + " and outcome = 'SUCCEEDED'", t.id()), "a resource read is audited as its tool");
+
+        McpHttp auditor = new McpHttp(base, TestTokens.token(t.id(), "audit.reader")).initialize();
+        JsonNode refused = auditor.request("resources/read", Map.of("uri", "kommo://schema/users"));
+        assertTrue(refused.path("error").path("message").asString().contains("kommo.reader"), refused.toString());
+        assertNoInternals(refused.toString());
+
+        List<String> prompts = new ArrayList<>();
+        reader.request("prompts/list", Map.of()).path("result").path("prompts")
+                .forEach(p -> prompts.add(p.path("name").asString()));
+        assertEquals(List.of("data_quality_check", "lead_follow_up_plan", "pipeline_review"),
+                prompts.stream().sorted().toList());
+        JsonNode plan = reader.request("prompts/get", Map.of("name", "lead_follow_up_plan", "arguments",
+                Map.of("lead_id", "10000078")));
+        String text = plan.path("result").path("messages").get(0).path("content").path("text").asString();
+        assertTrue(text.contains("lead 10000078") && text.contains("fields_required_for_stage"), text);
+        JsonNode bad = reader.request("prompts/get", Map.of("name", "lead_follow_up_plan", "arguments",
+                Map.of("lead_id", "the big one")));
+        assertEquals(-32602, bad.path("error").path("code").asInt(), bad.toString());
+        assertTrue(bad.path("error").path("message").asString().contains("numeric id"), bad.toString());
+    }
+
     // ------------------------------------------------------------------ isolation
 
     @Test

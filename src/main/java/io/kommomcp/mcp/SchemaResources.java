@@ -1,0 +1,69 @@
+package io.kommomcp.mcp;
+
+import java.util.List;
+import java.util.Map;
+
+import io.kommomcp.core.Json;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncResourceSpecification;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.ReadResourceResult;
+import io.modelcontextprotocol.spec.McpSchema.TextContent;
+import io.modelcontextprotocol.spec.McpSchema.TextResourceContents;
+
+/**
+ * The account's schema as MCP resources that clients can read, attach and cite. Each is read through the read tool
+ * that answers the same question, so the caller's roles, the tenant's tool policy and the audit trail apply to a
+ * resource exactly as to the tool; the content is that tool's structured result as JSON.
+ */
+final class SchemaResources {
+
+    private record Entry(String uri, String name, String title, String description, String tool,
+            Map<String, Object> arguments) {
+    }
+
+    private static final List<Entry> ENTRIES = List.of(
+            new Entry("kommo://schema/pipelines", "pipelines", "Pipelines and stages",
+                    "Every pipeline with its stages in order (ids, names, kinds: unsorted, open, won 142, lost 143).",
+                    "pipelines_list", Map.of()),
+            new Entry("kommo://schema/fields/leads", "lead-fields", "Lead custom fields",
+                    "Custom fields of leads: type, code, group, options and the stages that require them.",
+                    "fields_list", Map.of("entity_type", "leads")),
+            new Entry("kommo://schema/fields/contacts", "contact-fields", "Contact custom fields",
+                    "Custom fields of contacts, with the kinds of phones and e-mails.", "fields_list",
+                    Map.of("entity_type", "contacts")),
+            new Entry("kommo://schema/fields/companies", "company-fields", "Company custom fields",
+                    "Custom fields of companies.", "fields_list", Map.of("entity_type", "companies")),
+            new Entry("kommo://schema/users", "users", "Users and rights",
+                    "The account's users (first 250) with roles, groups and rights per entity type.", "users_list",
+                    Map.of("limit", 250)),
+            new Entry("kommo://schema/account", "account", "Account and task types",
+                    "Account settings (currency, time zone, switches) and the task types with their ids.",
+                    "account_get", Map.of()),
+            new Entry("kommo://schema/loss-reasons", "loss-reasons", "Loss reasons",
+                    "The reasons a lead can be lost for, with ids.", "loss_reasons_list", Map.of()));
+
+    private SchemaResources() {
+    }
+
+    static List<SyncResourceSpecification> specifications(ToolRegistry registry) {
+        return ENTRIES.stream().map(e -> new SyncResourceSpecification(
+                McpSchema.Resource.builder().uri(e.uri()).name(e.name()).title(e.title())
+                        .description(e.description() + " Needs the role kommo.reader.").mimeType("application/json")
+                        .build(),
+                (exchange, request) -> read(registry, e, exchange))).toList();
+    }
+
+    private static ReadResourceResult read(ToolRegistry registry, Entry e,
+            io.modelcontextprotocol.server.McpSyncServerExchange exchange) {
+        CallToolResult r = registry.callByName(e.tool(), e.arguments(), exchange);
+        if (Boolean.TRUE.equals(r.isError())) {
+            String text = r.content().stream().filter(TextContent.class::isInstance).map(c -> ((TextContent) c).text())
+                    .findFirst().orElse("The resource could not be read.");
+            throw McpError.builder(McpSchema.ErrorCodes.INVALID_REQUEST).message(text).build();
+        }
+        return new ReadResourceResult(List.of(new TextResourceContents(e.uri(), "application/json",
+                Json.mapper().writeValueAsString(r.structuredContent()))));
+    }
+}
