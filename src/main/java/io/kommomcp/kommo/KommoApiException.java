@@ -14,7 +14,9 @@ public final class KommoApiException extends RuntimeException {
     /** What went wrong, independent of the exact body shape. */
     public enum Kind {
         VALIDATION, BAD_REQUEST, UNAUTHORIZED, PAYMENT_REQUIRED, FORBIDDEN, IP_BLOCKED, NOT_FOUND, METHOD_NOT_ALLOWED,
-        UNPROCESSABLE, RATE_LIMITED, SERVER_ERROR, UNREACHABLE, UNEXPECTED_RESPONSE
+        UNPROCESSABLE, RATE_LIMITED, SERVER_ERROR, UNREACHABLE, UNEXPECTED_RESPONSE,
+        /** Not sent: the account's circuit breaker is open after repeated failures or the IP block. */
+        CIRCUIT_OPEN
     }
 
     /** One entry of a {@code validation-errors} list. */
@@ -75,6 +77,15 @@ public final class KommoApiException extends RuntimeException {
         return kommoRequestId;
     }
 
+    /**
+     * For a write: Kommo may have applied it although the call failed (a server error, no answer, a timeout, an
+     * unreadable success), so its outcome is unknown rather than failed.
+     */
+    public boolean mayHaveApplied() {
+        return kind == Kind.SERVER_ERROR || kind == Kind.UNREACHABLE || (kind == Kind.UNEXPECTED_RESPONSE
+                && status >= 200 && status < 300);
+    }
+
     /** Reads are safe to repeat after these; writes never are (Kommo might have applied them). */
     public boolean isTransient() {
         return kind == Kind.RATE_LIMITED || kind == Kind.SERVER_ERROR || kind == Kind.UNREACHABLE;
@@ -114,6 +125,7 @@ public final class KommoApiException extends RuntimeException {
                     + "). Try again later." + ref;
             case UNEXPECTED_RESPONSE -> "Kommo answered in an unexpected way (HTTP " + status + ": "
                     + nonBlank(detail, "unreadable body") + ")." + ref;
+            case CIRCUIT_OPEN -> detail;
         };
     }
 

@@ -32,13 +32,16 @@ public final class KommoClient {
     private final RateLimiter limiter;
     private final KommoCallLog log;
     private final RetryPolicy retry;
+    private final CircuitBreaker breaker;
 
-    KommoClient(KommoApi api, String bearerToken, RateLimiter limiter, KommoCallLog log, RetryPolicy retry) {
+    KommoClient(KommoApi api, String bearerToken, RateLimiter limiter, KommoCallLog log, RetryPolicy retry,
+            CircuitBreaker breaker) {
         this.api = api;
         this.authorization = "Bearer " + bearerToken;
         this.limiter = limiter;
         this.log = log;
         this.retry = retry;
+        this.breaker = breaker;
     }
 
     /** GET; empty when Kommo answers 204 (empty list, or an entity that does not exist). */
@@ -78,6 +81,26 @@ public final class KommoClient {
     }
 
     private JsonNode send(String method, String resource, Query query, String body) {
+        breaker.check();
+        boolean answered = false;
+        Kind failed = Kind.UNREACHABLE;
+        try {
+            JsonNode answer = exchange(method, resource, query, body);
+            answered = true;
+            return answer;
+        } catch (KommoApiException e) {
+            failed = e.kind();
+            throw e;
+        } finally {
+            if (answered) {
+                breaker.success();
+            } else {
+                breaker.failure(failed);
+            }
+        }
+    }
+
+    private JsonNode exchange(String method, String resource, Query query, String body) {
         try {
             limiter.acquire();
         } catch (InterruptedException e) {

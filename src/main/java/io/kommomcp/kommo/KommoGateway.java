@@ -1,6 +1,8 @@
 package io.kommomcp.kommo;
 
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -15,8 +17,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
- * Hands out {@link KommoClient}s bound to the caller's tenant. REST clients and rate limiters are kept per Kommo
- * account (base URL), so every session and every tool of a tenant shares one request budget.
+ * Hands out {@link KommoClient}s bound to the caller's tenant. REST clients, rate limiters and circuit breakers are
+ * kept per Kommo account (base URL), so every session and every tool of a tenant shares one request budget and one
+ * view of whether Kommo is healthy.
  */
 @ApplicationScoped
 public class KommoGateway {
@@ -48,7 +51,20 @@ public class KommoGateway {
     @ConfigProperty(name = "kommo.client.max-retry-wait-seconds", defaultValue = "10")
     int maxRetryWaitSeconds;
 
+    @Inject
+    @ConfigProperty(name = "kommo.client.breaker.failures", defaultValue = "5")
+    int breakerFailures;
+
+    @Inject
+    @ConfigProperty(name = "kommo.client.breaker.open-seconds", defaultValue = "30")
+    long breakerOpenSeconds;
+
+    @Inject
+    @ConfigProperty(name = "kommo.client.ip-block-pause-seconds", defaultValue = "600")
+    long ipBlockPauseSeconds;
+
     private final Map<String, KommoApi> apis = new ConcurrentHashMap<>();
+    private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
     private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
 
     public KommoClient client(Caller caller) {
@@ -56,8 +72,10 @@ public class KommoGateway {
         String key = normalise(access.baseUrl());
         KommoApi api = apis.computeIfAbsent(key, this::buildApi);
         RateLimiter limiter = limiters.computeIfAbsent(key, k -> new RateLimiter(requestsPerSecond, rateWindowMillis));
+        CircuitBreaker breaker = breakers.computeIfAbsent(key, k -> new CircuitBreaker(breakerFailures,
+                Duration.ofSeconds(breakerOpenSeconds), Duration.ofSeconds(ipBlockPauseSeconds), Clock.systemUTC()));
         return new KommoClient(api, access.bearerToken(), limiter, caller.kommoCalls(),
-                new KommoClient.RetryPolicy(maxReadRetries, maxRetryWaitSeconds, 250));
+                new KommoClient.RetryPolicy(maxReadRetries, maxRetryWaitSeconds, 250), breaker);
     }
 
     private KommoApi buildApi(String baseUrl) {

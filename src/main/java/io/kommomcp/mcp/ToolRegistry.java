@@ -232,6 +232,12 @@ public class ToolRegistry implements ToolCatalog {
         } catch (KommoApiException e) {
             outcome = Outcome.FAILED;
             error = e.toolMessage();
+            if (writes && e.mayHaveApplied() && lastCallWrote(caller)) {
+                // Kommo may have carried out the write it did not answer properly: say so, and record it as such
+                outcome = Outcome.UNKNOWN;
+                error += " The change may or may not have been applied in Kommo: check the current state (for"
+                        + " example with the matching _get or _list tool) before trying again.";
+            }
         } catch (TenantException e) {
             outcome = Outcome.FAILED;
             error = e.getMessage();
@@ -258,6 +264,12 @@ public class ToolRegistry implements ToolCatalog {
                     + applied + " Reference " + ref + ".");
         }
         return outcome == Outcome.SUCCEEDED ? success(result) : errorResult(error);
+    }
+
+    /** Whether the call's last Kommo request was a write (a failed read before any write changed nothing). */
+    private static boolean lastCallWrote(Caller caller) {
+        List<KommoCallLog.Entry> calls = caller.kommoCalls().entries();
+        return !calls.isEmpty() && !"GET".equals(calls.get(calls.size() - 1).method());
     }
 
     private static ToolCallAudit auditOf(Caller caller, String tool, Map<String, Object> arguments, Outcome outcome,

@@ -54,6 +54,9 @@ final class SandboxAccount {
         }
     }
 
+    /** Faults a test has injected (429s, 5xx, the IP block, latency). */
+    final SandboxFaults faults = new SandboxFaults();
+
     final String subdomain;
     final long accountId;
     final String token;

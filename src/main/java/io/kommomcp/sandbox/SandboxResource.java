@@ -20,6 +20,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Context;
@@ -70,8 +71,48 @@ public class SandboxResource {
         if (!store.enabled()) {
             return Response.status(404).build();
         }
-        return store.account(name).map(a -> Response.ok("{\"requests\":" + a.requestCount() + "}",
-                "application/json").build()).orElse(Response.status(404).build());
+        return store.account(name).map(a -> Response.ok("{\"requests\":" + a.requestCount() + ",\"faults_served\":"
+                + a.faults.served() + "}", "application/json").build()).orElse(Response.status(404).build());
+    }
+
+    /**
+     * Test control: the account's next requests fail or are delayed as {@code {"faults": [{"kind": "429" | "500" |
+     * "502" | "503" | "504" | "ip_block" | "latency", "count": 1, "method": "GET", "path_prefix": "leads",
+     * "latency_ms": 0, "retry_after": 1}]}} says; {@code DELETE} clears them.
+     */
+    @PUT
+    @Path("_control/accounts/{name}/faults")
+    @Operation(hidden = true)
+    public Response faults(@PathParam("name") String name, String body) {
+        if (!store.enabled()) {
+            return Response.status(404).build();
+        }
+        SandboxAccount a = store.account(name).orElse(null);
+        if (a == null) {
+            return Response.status(404).build();
+        }
+        String error;
+        try {
+            error = a.faults.replace(Problems.JSON.readTree(body == null || body.isBlank() ? "{}" : body));
+        } catch (JacksonException e) {
+            error = "the body is not JSON";
+        }
+        if (error != null) {
+            return Response.status(400).type("application/json").entity(Problems.JSON.createObjectNode()
+                    .put("detail", error).toString()).build();
+        }
+        return Response.noContent().build();
+    }
+
+    @DELETE
+    @Path("_control/accounts/{name}/faults")
+    @Operation(hidden = true)
+    public Response clearFaults(@PathParam("name") String name) {
+        if (!store.enabled()) {
+            return Response.status(404).build();
+        }
+        store.account(name).ifPresent(a -> a.faults.clear());
+        return Response.noContent().build();
     }
 
     @GET
@@ -126,6 +167,18 @@ public class SandboxResource {
             }
         }
         String cleanPath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        SandboxFaults.Fault fault = account.faults.next(method, cleanPath);
+        if (fault != null) {
+            switch (fault.kind()) {
+                case LATENCY -> sleep(fault.latencyMillis()); // then answered normally, even if the client gave up
+                case IP_BLOCK -> {
+                    return Response.status(403).type("text/html").entity(SandboxFaults.IP_BLOCK_PAGE).build();
+                }
+                default -> {
+                    return render(SandboxFaults.answer(fault), requestId);
+                }
+            }
+        }
         SandboxAccount.Request request = new SandboxAccount.Request(method, cleanPath, query(), json, empty, auth,
                 base);
         return render(account.handle(request), requestId);
@@ -162,6 +215,14 @@ public class SandboxResource {
 
     private String origin() {
         return http.getScheme() + "://" + http.getServerName() + ":" + http.getServerPort();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static byte[] randomBytes() {
