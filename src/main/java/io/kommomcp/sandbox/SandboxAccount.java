@@ -385,22 +385,15 @@ final class SandboxAccount {
     }
 
     private SandboxResponse addLeads(Request r) {
-        if (r.bodyEmpty()) {
-            return Problems.emptyBody();
-        }
-        if (!r.body().isArray()) {
-            return Problems.validation(List.of(new Violation("0", "InvalidType", "", "This value should be of type"
-                    + " array.")));
-        }
-        if (r.body().size() > 250) {
-            return Problems.basic(400, "Bad Request", "Too many entities in one request: at most 250");
+        SandboxBatch batch = SandboxBatch.forAdd(r, 250);
+        if (batch.refusal() != null) {
+            return batch.refusal();
         }
         List<Violation> violations = new ArrayList<>();
-        List<String> requestIds = new ArrayList<>();
+        List<String> requestIds = batch.requestIds();
         for (int i = 0; i < r.body().size(); i++) {
             JsonNode item = r.body().get(i);
-            String requestId = item.hasNonNull("request_id") ? item.get("request_id").asString() : String.valueOf(i);
-            requestIds.add(requestId);
+            String requestId = requestIds.get(i);
             violations.addAll(validateLead(item, requestId, null));
         }
         if (!violations.isEmpty()) {
@@ -754,31 +747,17 @@ final class SandboxAccount {
     }
 
     private SandboxResponse updateLeads(Request r, Long singleId) {
-        if (r.bodyEmpty()) {
-            return Problems.emptyBody();
+        SandboxBatch batch = SandboxBatch.forUpdate(r, singleId);
+        if (batch.refusal() != null) {
+            return batch.refusal();
         }
-        if (singleId != null && !r.body().isObject()) {
-            return Problems.methodNotAllowed(); // an array to /leads/{id} gives 405 (API.md §22.10)
-        }
-        if (singleId == null && !r.body().isArray()) {
-            return Problems.validation(List.of(new Violation("0", "InvalidType", "", "This value should be of type"
-                    + " array.")));
-        }
-        List<JsonNode> items = new ArrayList<>();
-        if (singleId != null) {
-            ObjectNode copy = ((ObjectNode) r.body()).deepCopy();
-            copy.put("id", singleId);
-            items.add(copy);
-        } else {
-            r.body().forEach(items::add);
-        }
+        List<JsonNode> items = batch.items();
         List<Violation> violations = new ArrayList<>();
         Map<String, String> byId = new LinkedHashMap<>();
-        List<String> requestIds = new ArrayList<>();
+        List<String> requestIds = batch.requestIds();
         for (int i = 0; i < items.size(); i++) {
             JsonNode item = items.get(i);
-            String requestId = item.hasNonNull("request_id") ? item.get("request_id").asString() : String.valueOf(i);
-            requestIds.add(requestId);
+            String requestId = requestIds.get(i);
             ObjectNode existing = leads.get(item.path("id").asLong(-1));
             if (existing == null) {
                 violations.add(new Violation(requestId, "NotSupportedChoice", "id",

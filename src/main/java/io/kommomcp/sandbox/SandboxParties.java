@@ -151,22 +151,15 @@ final class SandboxParties {
     }
 
     private SandboxResponse add(Request r, String entity) {
-        if (r.bodyEmpty()) {
-            return Problems.emptyBody();
-        }
-        if (!r.body().isArray()) {
-            return Problems.validation(List.of(new Violation("0", "InvalidType", "", "This value should be of type"
-                    + " array.")));
-        }
-        if (r.body().size() > 250) {
-            return Problems.basic(400, "Bad Request", "Too many entities in one request: at most 250");
+        SandboxBatch batch = SandboxBatch.forAdd(r, 250);
+        if (batch.refusal() != null) {
+            return batch.refusal();
         }
         List<Violation> violations = new ArrayList<>();
-        List<String> requestIds = new ArrayList<>();
+        List<String> requestIds = batch.requestIds();
         for (int i = 0; i < r.body().size(); i++) {
             JsonNode item = r.body().get(i);
-            String requestId = item.hasNonNull("request_id") ? item.get("request_id").asString() : String.valueOf(i);
-            requestIds.add(requestId);
+            String requestId = requestIds.get(i);
             violations.addAll(validate(entity, item, requestId));
         }
         if (!violations.isEmpty()) {
@@ -237,30 +230,16 @@ final class SandboxParties {
     }
 
     private SandboxResponse update(Request r, String entity, Long singleId) {
-        if (r.bodyEmpty()) {
-            return Problems.emptyBody();
+        SandboxBatch batch = SandboxBatch.forUpdate(r, singleId);
+        if (batch.refusal() != null) {
+            return batch.refusal();
         }
-        if (singleId != null && !r.body().isObject()) {
-            return Problems.methodNotAllowed();
-        }
-        if (singleId == null && !r.body().isArray()) {
-            return Problems.validation(List.of(new Violation("0", "InvalidType", "", "This value should be of type"
-                    + " array.")));
-        }
-        List<JsonNode> items = new ArrayList<>();
-        if (singleId != null) {
-            ObjectNode copy = ((ObjectNode) r.body()).deepCopy();
-            copy.put("id", singleId);
-            items.add(copy);
-        } else {
-            r.body().forEach(items::add);
-        }
+        List<JsonNode> items = batch.items();
         List<Violation> violations = new ArrayList<>();
-        List<String> requestIds = new ArrayList<>();
+        List<String> requestIds = batch.requestIds();
         for (int i = 0; i < items.size(); i++) {
             JsonNode item = items.get(i);
-            String requestId = item.hasNonNull("request_id") ? item.get("request_id").asString() : String.valueOf(i);
-            requestIds.add(requestId);
+            String requestId = requestIds.get(i);
             if (!store(entity).containsKey(item.path("id").asLong(-1))) {
                 violations.add(new Violation(requestId, "NotSupportedChoice", "id",
                         "The value you selected is not a valid choice."));
@@ -322,22 +301,15 @@ final class SandboxParties {
      * {@code request_id} as an array. No duplicate control in the sandbox, so {@code merged} is always false.
      */
     SandboxResponse complex(Request r) {
-        if (r.bodyEmpty()) {
-            return Problems.emptyBody();
-        }
-        if (!r.body().isArray()) {
-            return Problems.validation(List.of(new Violation("0", "InvalidType", "", "This value should be of type"
-                    + " array.")));
-        }
-        if (r.body().size() > 50) {
-            return Problems.basic(400, "Bad Request", "Too many entities in one request: at most 50");
+        SandboxBatch batch = SandboxBatch.forAdd(r, 50);
+        if (batch.refusal() != null) {
+            return batch.refusal();
         }
         List<Violation> violations = new ArrayList<>();
-        List<String> requestIds = new ArrayList<>();
+        List<String> requestIds = batch.requestIds();
         for (int i = 0; i < r.body().size(); i++) {
             JsonNode item = r.body().get(i);
-            String requestId = item.hasNonNull("request_id") ? item.get("request_id").asString() : String.valueOf(i);
-            requestIds.add(requestId);
+            String requestId = requestIds.get(i);
             ObjectNode lead = item.isObject() ? ((ObjectNode) item).deepCopy() : null;
             if (lead == null) {
                 violations.add(new Violation(requestId, "InvalidType", "", "This value should be of type object."));

@@ -1,17 +1,12 @@
 package it.io.kommomcp;
 
-import static it.io.kommomcp.ItServer.appDb;
 import static it.io.kommomcp.ItServer.err;
 import static it.io.kommomcp.ItServer.kommoCalls;
 import static it.io.kommomcp.ItServer.lastChange;
 import static it.io.kommomcp.ItServer.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

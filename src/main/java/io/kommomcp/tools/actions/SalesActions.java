@@ -2,14 +2,12 @@ package io.kommomcp.tools.actions;
 
 import static io.kommomcp.tools.common.ToolValues.putIf;
 import static io.kommomcp.tools.common.ToolValues.tags;
-import static io.kommomcp.tools.common.ToolValues.valuesOf;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -527,21 +525,15 @@ public class SalesActions {
     /** The first contact with this phone (compared on its digits), else with this e-mail; null when none. */
     private Contact findContact(Caller caller, String phone, String email) {
         if (phone != null && !phone.isBlank()) {
-            String digits = PartyInputs.digits(phone);
-            List<Contact> hits = parties.searchContacts(caller, new Criteria(digits.substring(Math.max(0,
-                    digits.length() - 7)), null, 1, 50)).items();
-            Optional<Contact> same = hits.stream().filter(c -> valuesOf(c.customFields(), "PHONE").stream()
-                    .anyMatch(p -> PartyInputs.samePhone(p, phone))).findFirst();
+            Optional<Contact> same = parties.searchContacts(caller, new Criteria(PartyInputs.phoneQuery(phone), null,
+                    1, 50)).items().stream().filter(c -> PartyInputs.hasPhone(c.customFields(), phone)).findFirst();
             if (same.isPresent()) {
                 return same.get();
             }
         }
         if (email != null && !email.isBlank()) {
-            String wanted = email.strip().toLowerCase(Locale.ROOT);
             return parties.searchContacts(caller, new Criteria(email.strip(), null, 1, 50)).items().stream()
-                    .filter(c -> valuesOf(c.customFields(), "EMAIL").stream().anyMatch(e -> e != null
-                            && e.strip().toLowerCase(Locale.ROOT).equals(wanted)))
-                    .findFirst().orElse(null);
+                    .filter(c -> PartyInputs.hasEmail(c.customFields(), email)).findFirst().orElse(null);
         }
         return null;
     }

@@ -5,7 +5,6 @@ import static io.kommomcp.tools.common.ToolValues.putIf;
 import static io.kommomcp.tools.common.ToolValues.tags;
 import static io.kommomcp.tools.common.ToolValues.time;
 
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,6 @@ import io.kommomcp.kommo.wire.Contact;
 import io.kommomcp.kommo.wire.Lead;
 import io.kommomcp.kommo.wire.Pipeline;
 import io.kommomcp.security.Roles;
-import io.kommomcp.tools.common.ToolValues.FieldValue;
 import io.kommomcp.tools.leads.LeadViews.ContactView;
 import io.kommomcp.tools.leads.LeadViews.LeadChanged;
 import io.kommomcp.tools.leads.LeadViews.LeadDetail;

@@ -9,7 +9,6 @@ import static io.kommomcp.tools.common.ToolValues.valuesOf;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import io.kommomcp.core.Caller;
@@ -99,8 +98,7 @@ public class ContactTools {
         if (!blank(a.phone()) && digits.length() < 5) {
             throw new ToolException("phone needs at least 5 digits to search on.");
         }
-        // a number is searched by its last 7 digits (the part no prefix, 0044 or +44 or 0, changes), then compared
-        String query = !blank(a.phone()) ? digits.substring(Math.max(0, digits.length() - 7))
+        String query = !blank(a.phone()) ? PartyInputs.phoneQuery(a.phone())
                 : !blank(a.email()) ? a.email().strip() : a.text();
         int page = a.page() == null ? 1 : a.page();
         int limit = a.limit() == null ? 25 : a.limit();
@@ -108,13 +106,10 @@ public class ContactTools {
         List<Contact> found = new ArrayList<>(result.items());
         String note = null;
         if (!blank(a.phone())) { // Kommo's query is full text: keep the contacts that have this number
-            found.removeIf(c -> valuesOf(c.customFields(), "PHONE").stream()
-                    .noneMatch(p -> PartyInputs.samePhone(p, a.phone())));
+            found.removeIf(c -> !PartyInputs.hasPhone(c.customFields(), a.phone()));
             note = result.items().size() > found.size() ? "Matched on the phone number's digits." : null;
         } else if (!blank(a.email())) {
-            String wanted = a.email().strip().toLowerCase(Locale.ROOT);
-            found.removeIf(c -> valuesOf(c.customFields(), "EMAIL").stream()
-                    .noneMatch(e -> e != null && e.strip().toLowerCase(Locale.ROOT).equals(wanted)));
+            found.removeIf(c -> !PartyInputs.hasEmail(c.customFields(), a.email()));
         }
         List<ContactSummary> out = found.stream().map(c -> new ContactSummary(c.id(), c.name(),
                 valuesOf(c.customFields(), "PHONE"), valuesOf(c.customFields(), "EMAIL"), c.responsibleUserId(),

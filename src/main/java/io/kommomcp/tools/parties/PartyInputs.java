@@ -3,11 +3,14 @@ package io.kommomcp.tools.parties;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 import io.kommomcp.core.Describe;
 import io.kommomcp.core.ToolException;
+import io.kommomcp.kommo.wire.CustomFieldValue;
+import io.kommomcp.tools.common.ToolValues;
 
 /** Phones and e-mails as the contact and company tools take them, checked and turned into Kommo's write shape. */
 public final class PartyInputs {
@@ -101,6 +104,27 @@ public final class PartyInputs {
         String y = digits(b);
         int k = Math.min(9, Math.min(x.length(), y.length()));
         return k >= 5 && x.substring(x.length() - k).equals(y.substring(y.length() - k));
+    }
+
+    /**
+     * What to ask Kommo's full-text {@code query} for a phone number: its last 7 digits, the part that prefixes
+     * (+44, 0044, a trunk 0) do not change. The answer must then be filtered with {@link #hasPhone}.
+     */
+    public static String phoneQuery(String phone) {
+        String d = digits(phone);
+        return d.substring(Math.max(0, d.length() - 7));
+    }
+
+    /** Whether the contact or company has this phone number, however either is written. */
+    public static boolean hasPhone(List<CustomFieldValue> fields, String phone) {
+        return ToolValues.valuesOf(fields, "PHONE").stream().anyMatch(p -> samePhone(p, phone));
+    }
+
+    /** Whether the contact or company has this e-mail address, ignoring case. */
+    public static boolean hasEmail(List<CustomFieldValue> fields, String email) {
+        String wanted = email.strip().toLowerCase(Locale.ROOT);
+        return ToolValues.valuesOf(fields, "EMAIL").stream().anyMatch(e -> e != null
+                && e.strip().toLowerCase(Locale.ROOT).equals(wanted));
     }
 
     /** A name for Kommo: stripped, 1-255 characters; null stays null. */
