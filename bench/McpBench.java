@@ -23,22 +23,23 @@ public class McpBench {
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
+    /** A benchmark tenant on its own sandbox account. */
+    record BenchTenant(String id, String kommoToken, String kommoBase, String userToken) {
+    }
+
     public static void main(String[] args) throws Exception {
         String base = args.length > 0 ? args[0] : "http://localhost:9180";
+        if (args.length > 1 && args[1].equals("--sales")) {
+            sales(base, args.length > 2 ? Integer.parseInt(args[2]) : 20);
+            return;
+        }
         int samples = args.length > 1 ? Integer.parseInt(args[1]) : 300;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
 
-        // a fresh sandbox account and tenant for the run
-        String id = "bench-" + UUID.randomUUID().toString().substring(0, 6);
-        String account = send("POST", base + "/sandbox/_control/accounts/" + id, null, null).body();
-        String kommoToken = field(account, "token");
-        String kommoBase = field(account, "base_url");
-        String admin = token("platform", "platform.admin");
-        send("POST", base + "/api/admin/tenants", admin, "{\"id\":\"" + id + "\",\"display_name\":\"bench\","
-                + "\"kommo_base_url\":\"" + kommoBase + "\",\"auth_kind\":\"LONG_LIVED_TOKEN\"}");
-        send("PUT", base + "/api/admin/tenants/" + id + "/credentials", admin, "{\"long_lived_token\":\""
-                + kommoToken + "\"}");
-        String userToken = token(id, "kommo.reader");
+        BenchTenant tenant = newTenant(base, "kommo.reader");
+        String kommoToken = tenant.kommoToken();
+        String kommoBase = tenant.kommoBase();
+        String userToken = tenant.userToken();
 
         String leads = get(kommoBase + "/api/v4/leads?limit=1", kommoToken);
         long leadId = Long.parseLong(first(leads, "\"id\":(\\d+)"));
@@ -90,6 +91,93 @@ public class McpBench {
         Collections.sort(rounds);
         System.out.printf("throughput, %d concurrent sessions, %d s x 3 rounds: median %.1f tool calls/s (rounds %s)%n",
                 sessions, seconds, rounds.get(1), rounds);
+    }
+
+    /** A fresh sandbox account and a tenant for it; the user token carries {@code roles}. */
+    static BenchTenant newTenant(String base, String roles) throws Exception {
+        String id = "bench-" + UUID.randomUUID().toString().substring(0, 6);
+        String account = send("POST", base + "/sandbox/_control/accounts/" + id, null, null).body();
+        String kommoToken = field(account, "token");
+        String kommoBase = field(account, "base_url");
+        String admin = token("platform", "platform.admin");
+        send("POST", base + "/api/admin/tenants", admin, "{\"id\":\"" + id + "\",\"display_name\":\"bench\","
+                + "\"kommo_base_url\":\"" + kommoBase + "\",\"auth_kind\":\"LONG_LIVED_TOKEN\"}");
+        send("PUT", base + "/api/admin/tenants/" + id + "/credentials", admin, "{\"long_lived_token\":\""
+                + kommoToken + "\"}");
+        return new BenchTenant(id, kommoToken, kommoBase, token(id, roles));
+    }
+
+    /**
+     * The sales figures, against Kommo's real limit (the server runs with 7 requests/s in client and sandbox):
+     * Kommo requests per semantic action (first call, then the median of five), counted by the sandbox account;
+     * then {@code seconds} of leads_get from 8 concurrent sessions: Kommo requests/s, utilisation of the 7/s
+     * budget, and the 429s the sandbox answered.
+     */
+    static void sales(String base, int seconds) throws Exception {
+        BenchTenant t = newTenant(base, "kommo.writer");
+        Session s = new Session(base, t.userToken());
+        String stats = base + "/sandbox/_control/accounts/" + t.id() + "/stats";
+        List<Long> leadIds = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String r = s.call("{\"name\":\"register_new_opportunity\",\"arguments\":{\"lead_name\":\"Bench " + i
+                    + "\"}}");
+            leadIds.add(Long.parseLong(first(r, "\"lead_id\":(\\d+)")));
+        }
+        String[][] actions = {
+            {"register_new_opportunity (new contact, phone + e-mail, new company)",
+                "{\"name\":\"register_new_opportunity\",\"arguments\":{\"lead_name\":\"N%1$d\",\"contact\":{\"name\":"
+                    + "\"P%1$d\",\"phone\":\"+1 555 %1$07d\",\"email\":\"p%1$d@bench.example\"},\"company\":{\"name\":"
+                    + "\"Co %1$d\"}}}"},
+            {"register_new_opportunity (contact found by phone)",
+                "{\"name\":\"register_new_opportunity\",\"arguments\":{\"lead_name\":\"R%1$d\",\"contact\":{\"name\":"
+                    + "\"P%1$d\",\"phone\":\"+1 555 %1$07d\"}}}"},
+            {"advance_sales_stage (next)", "{\"name\":\"advance_sales_stage\",\"arguments\":{\"lead_id\":%2$d}}"},
+            {"log_sales_interaction (call + follow-up task)",
+                "{\"name\":\"log_sales_interaction\",\"arguments\":{\"kind\":\"call_out\",\"entity_id\":%2$d,"
+                    + "\"phone\":\"+1 555 0100\",\"duration_seconds\":60,\"follow_up\":{\"text\":\"Call back\","
+                    + "\"due\":\"2030-01-15\"}}}"},
+            {"assign_lead (changes the user)",
+                "{\"name\":\"assign_lead\",\"arguments\":{\"lead_id\":%2$d,\"user\":\"%3$s\"}}"},
+            {"set_lead_fields (3 fields)", "{\"name\":\"set_lead_fields\",\"arguments\":{\"lead_id\":%2$d,"
+                    + "\"values\":{\"Seats\":%1$d,\"Deal type\":\"upsell\",\"AI agent paused\":true}}}"},
+            {"leads_get (reference)", "{\"name\":\"leads_get\",\"arguments\":{\"lead_id\":%2$d}}"}};
+        System.out.println("Kommo requests per call                               first  median of next 5");
+        int n = 0;
+        for (String[] a : actions) {
+            List<Long> counts = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                n++;
+                String args = String.format(a[1], a[0].contains("found by phone") ? n - 6 : n,
+                        leadIds.get(i % leadIds.size()), i % 2 == 0 ? "Clara Sales" : "Boris Sales");
+                long before = Long.parseLong(first(send("GET", stats, null, null).body(), "\"requests\":(\\d+)"));
+                String r = s.call(args);
+                if (!r.contains("\"isError\":false")) {
+                    throw new IllegalStateException(a[0] + " failed: " + r);
+                }
+                counts.add(Long.parseLong(first(send("GET", stats, null, null).body(), "\"requests\":(\\d+)"))
+                        - before);
+            }
+            System.out.printf("  %-52s %5d  %5d%n", a[0], counts.get(0), pct(counts.subList(1, 6), 50));
+        }
+
+        String call = "{\"name\":\"leads_get\",\"arguments\":{\"lead_id\":" + leadIds.get(0) + "}}";
+        List<Long> utilisation = new ArrayList<>();
+        for (int round = 1; round <= 3; round++) { // three rounds: the machine's noise shows in their spread
+            String before = send("GET", stats, null, null).body();
+            long t0 = System.nanoTime();
+            double calls = throughput(base, t.userToken(), call, 8, seconds);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            String after = send("GET", stats, null, null).body();
+            long requests = Long.parseLong(first(after, "\"requests\":(\\d+)"))
+                    - Long.parseLong(first(before, "\"requests\":(\\d+)"));
+            long throttled = Long.parseLong(first(after, "\"throttled\":(\\d+)"))
+                    - Long.parseLong(first(before, "\"throttled\":(\\d+)"));
+            utilisation.add(Math.round(requests / secs / 7 * 1000));
+            System.out.printf("sustained leads_get, 8 sessions, round %d, %d s: %.1f tool calls/s, %.2f Kommo"
+                    + " requests/s (%.1f%% of the 7/s budget), %d of %d requests answered 429%n", round, seconds,
+                    calls, requests / secs, requests / secs / 7 * 100, throttled, requests);
+        }
+        System.out.printf("median utilisation of the 7/s budget: %.1f%%%n", pct(utilisation, 50) / 10.0);
     }
 
     static double throughput(String base, String token, String callBody, int sessions, int seconds) throws Exception {

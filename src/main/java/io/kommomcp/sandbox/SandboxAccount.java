@@ -56,6 +56,7 @@ final class SandboxAccount {
 
     /** Faults a test has injected (429s, 5xx, the IP block, latency). */
     final SandboxFaults faults = new SandboxFaults();
+    private long throttled;
 
     final String subdomain;
     final long accountId;
@@ -124,6 +125,11 @@ final class SandboxAccount {
         return requestCount;
     }
 
+    /** Requests answered 429 by the rate limit (not by injected faults). */
+    synchronized long throttledCount() {
+        return throttled;
+    }
+
     synchronized SandboxResponse handle(Request r) {
         requestCount++;
         long t = System.nanoTime();
@@ -131,6 +137,7 @@ final class SandboxAccount {
             recent.pollFirst();
         }
         if (recent.size() >= requestsPerSecond) {
+            throttled++;
             return Problems.tooManyRequests();
         }
         recent.addLast(t);

@@ -71,8 +71,9 @@ public class SandboxResource {
         if (!store.enabled()) {
             return Response.status(404).build();
         }
-        return store.account(name).map(a -> Response.ok("{\"requests\":" + a.requestCount() + ",\"faults_served\":"
-                + a.faults.served() + "}", "application/json").build()).orElse(Response.status(404).build());
+        return store.account(name).map(a -> Response.ok("{\"requests\":" + a.requestCount() + ",\"throttled\":"
+                + a.throttledCount() + ",\"faults_served\":" + a.faults.served() + "}", "application/json").build())
+                .orElse(Response.status(404).build());
     }
 
     /**
