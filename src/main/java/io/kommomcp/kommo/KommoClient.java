@@ -27,17 +27,28 @@ public final class KommoClient {
     public record RetryPolicy(int maxReadRetries, int maxRetryWaitSeconds, long baseBackoffMillis) {
     }
 
+    /** Gives a new bearer token after Kommo rejected {@code rejected} with 401, or null when none can be had. */
+    @FunctionalInterface
+    public interface TokenRenewal {
+        String renew(String rejected);
+    }
+
     private final KommoApi api;
-    private final String authorization;
+    private String bearer;
+    private String authorization;
+    private final TokenRenewal renewal;
+    private boolean renewed;
     private final RateLimiter limiter;
     private final KommoCallLog log;
     private final RetryPolicy retry;
     private final CircuitBreaker breaker;
 
     KommoClient(KommoApi api, String bearerToken, RateLimiter limiter, KommoCallLog log, RetryPolicy retry,
-            CircuitBreaker breaker) {
+            CircuitBreaker breaker, TokenRenewal renewal) {
         this.api = api;
+        this.bearer = bearerToken;
         this.authorization = "Bearer " + bearerToken;
+        this.renewal = renewal;
         this.limiter = limiter;
         this.log = log;
         this.retry = retry;
@@ -85,7 +96,24 @@ public final class KommoClient {
         boolean answered = false;
         Kind failed = Kind.UNREACHABLE;
         try {
-            JsonNode answer = exchange(method, resource, query, body);
+            JsonNode answer;
+            try {
+                answer = exchange(method, resource, query, body);
+            } catch (KommoApiException e) {
+                // A 401 means Kommo did nothing, so even a write may be sent again: once, with a renewed token
+                String fresh = null;
+                if (e.kind() == Kind.UNAUTHORIZED && !renewed && renewal != null) {
+                    failed = Kind.UNAUTHORIZED; // Kommo answered: whatever the renewal does, Kommo is up
+                    fresh = renewal.renew(bearer);
+                }
+                if (fresh == null) {
+                    throw e;
+                }
+                renewed = true;
+                bearer = fresh;
+                authorization = "Bearer " + fresh;
+                answer = exchange(method, resource, query, body);
+            }
             answered = true;
             return answer;
         } catch (KommoApiException e) {

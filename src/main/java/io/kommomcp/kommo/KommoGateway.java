@@ -68,14 +68,15 @@ public class KommoGateway {
     private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
 
     public KommoClient client(Caller caller) {
-        KommoAccess access = tenants.kommoAccess(caller.tenantId());
+        KommoAccess access = tenants.kommoAccess(caller.tenantId(), caller.kommoCalls());
         String key = normalise(access.baseUrl());
         KommoApi api = apis.computeIfAbsent(key, this::buildApi);
         RateLimiter limiter = limiters.computeIfAbsent(key, k -> new RateLimiter(requestsPerSecond, rateWindowMillis));
         CircuitBreaker breaker = breakers.computeIfAbsent(key, k -> new CircuitBreaker(breakerFailures,
                 Duration.ofSeconds(breakerOpenSeconds), Duration.ofSeconds(ipBlockPauseSeconds), Clock.systemUTC()));
         return new KommoClient(api, access.bearerToken(), limiter, caller.kommoCalls(),
-                new KommoClient.RetryPolicy(maxReadRetries, maxRetryWaitSeconds, 250), breaker);
+                new KommoClient.RetryPolicy(maxReadRetries, maxRetryWaitSeconds, 250), breaker,
+                rejected -> tenants.tokenAfterRejection(caller.tenantId(), rejected, caller.kommoCalls()));
     }
 
     private KommoApi buildApi(String baseUrl) {

@@ -56,6 +56,9 @@ final class SandboxAccount {
 
     /** Faults a test has injected (429s, 5xx, the IP block, latency). */
     final SandboxFaults faults = new SandboxFaults();
+    /** The account's OAuth integration: codes, the token endpoint, rotating refresh tokens. */
+    final SandboxOAuth oauth = new SandboxOAuth();
+    private long unauthorized;
     private long throttled;
 
     final String subdomain;
@@ -125,6 +128,11 @@ final class SandboxAccount {
         return requestCount;
     }
 
+    /** Requests answered 401 (no, a wrong or an expired token). */
+    synchronized long unauthorizedCount() {
+        return unauthorized;
+    }
+
     /** Requests answered 429 by the rate limit (not by injected faults). */
     synchronized long throttledCount() {
         return throttled;
@@ -141,7 +149,9 @@ final class SandboxAccount {
             return Problems.tooManyRequests();
         }
         recent.addLast(t);
-        if (r.authorization() == null || !r.authorization().equals("Bearer " + token)) {
+        if (r.authorization() == null || !(r.authorization().equals("Bearer " + token)
+                || (r.authorization().startsWith("Bearer ") && oauth.acceptsAccess(r.authorization().substring(7))))) {
+            unauthorized++;
             return Problems.unauthorized();
         }
         String[] p = r.path().isEmpty() ? new String[0] : r.path().split("/");

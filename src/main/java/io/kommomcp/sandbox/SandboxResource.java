@@ -59,8 +59,10 @@ public class SandboxResource {
                     .entity("{\"detail\":\"account names are a-z, 0-9 and '-'\"}").build();
         }
         String token = store.createAccount(name);
+        SandboxOAuth oauth = store.account(name).orElseThrow().oauth;
         ObjectNode body = Problems.JSON.createObjectNode();
-        body.put("subdomain", name).put("token", token).put("base_url", origin() + "/sandbox/" + name);
+        body.put("subdomain", name).put("token", token).put("base_url", origin() + "/sandbox/" + name)
+                .put("oauth_client_id", oauth.clientId).put("oauth_client_secret", oauth.clientSecret);
         return Response.ok(body.toString(), "application/json").build();
     }
 
@@ -72,7 +74,8 @@ public class SandboxResource {
             return Response.status(404).build();
         }
         return store.account(name).map(a -> Response.ok("{\"requests\":" + a.requestCount() + ",\"throttled\":"
-                + a.throttledCount() + ",\"faults_served\":" + a.faults.served() + "}", "application/json").build())
+                + a.throttledCount() + ",\"unauthorized\":" + a.unauthorizedCount() + ",\"faults_served\":"
+                + a.faults.served() + "," + a.oauth.stats() + "}", "application/json").build())
                 .orElse(Response.status(404).build());
     }
 
@@ -114,6 +117,69 @@ public class SandboxResource {
         }
         store.account(name).ifPresent(a -> a.faults.clear());
         return Response.noContent().build();
+    }
+
+    /**
+     * Test control of the account's OAuth integration: {@code code} mints an authorization code (as the user's
+     * consent would), {@code settings} sets the access-token lifetime ({@code {"access_ttl_seconds": N}}),
+     * {@code expire} makes every access token issued so far expire now.
+     */
+    @POST
+    @Path("_control/accounts/{name}/oauth/{action}")
+    @Operation(hidden = true)
+    public Response oauthControl(@PathParam("name") String name, @PathParam("action") String action, String body) {
+        if (!store.enabled()) {
+            return Response.status(404).build();
+        }
+        SandboxAccount a = store.account(name).orElse(null);
+        if (a == null) {
+            return Response.status(404).build();
+        }
+        switch (action) {
+            case "code" -> {
+                return Response.ok(Problems.JSON.createObjectNode().put("code", a.oauth.mintCode()).toString(),
+                        "application/json").build();
+            }
+            case "settings" -> {
+                try {
+                    a.oauth.accessTtl(Problems.JSON.readTree(body == null || body.isBlank() ? "{}" : body)
+                            .path("access_ttl_seconds").asLong(86_400));
+                } catch (JacksonException e) {
+                    return Response.status(400).build();
+                }
+                return Response.noContent().build();
+            }
+            case "expire" -> {
+                a.oauth.expireAccessTokens();
+                return Response.noContent().build();
+            }
+            default -> {
+                return Response.status(404).build();
+            }
+        }
+    }
+
+    /** Kommo's OAuth token endpoint of the account (API.md §2.1): both grants, rotating refresh tokens. */
+    @POST
+    @Path("{account}/oauth2/access_token")
+    @Operation(hidden = true)
+    public Response oauthToken(@PathParam("account") String account, String body) {
+        if (!store.enabled()) {
+            return Response.status(404).build();
+        }
+        SandboxAccount a = store.account(account).orElse(null);
+        if (a == null) {
+            return Response.status(404).build();
+        }
+        JsonNode json;
+        try {
+            json = body == null || body.isBlank() ? null : Problems.JSON.readTree(body);
+        } catch (JacksonException e) {
+            json = null;
+        }
+        SandboxResponse r = a.oauth.token(json);
+        return Response.status(r.status()).entity(r.body().toString()).type(r.status() >= 400
+                ? "application/problem+json" : "application/json").build();
     }
 
     @GET

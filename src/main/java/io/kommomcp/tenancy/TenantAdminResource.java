@@ -11,6 +11,7 @@ import io.kommomcp.security.RequiresRole;
 import io.kommomcp.security.Roles;
 import io.kommomcp.tenancy.TenantRecords.Credentials;
 import io.kommomcp.tenancy.TenantRecords.NewTenant;
+import io.kommomcp.tenancy.TenantRecords.OAuthExchange;
 import io.kommomcp.tenancy.TenantRecords.TenantChanges;
 import io.kommomcp.tenancy.TenantRecords.TenantView;
 import jakarta.enterprise.context.RequestScoped;
@@ -38,6 +39,9 @@ public class TenantAdminResource {
 
     @Inject
     TenantService tenants;
+
+    @Inject
+    OAuthTokens oauth;
 
     @POST
     @Operation(summary = "Create a tenant", description = "The id is the value of the JWT tenant claim. The Kommo"
@@ -85,9 +89,23 @@ public class TenantAdminResource {
     @PUT
     @Path("/{id}/credentials")
     @Operation(summary = "Set the tenant's Kommo credentials", description = "Write-only. long_lived_token for"
-            + " LONG_LIVED_TOKEN tenants; oauth_client_id, client_secret and refresh_token (optionally access_token"
-            + " and access_token_expires_at) for OAUTH tenants. Encrypted at rest with AES-256-GCM.")
+            + " LONG_LIVED_TOKEN tenants; oauth_client_id, client_secret and redirect_uri for OAUTH tenants (then"
+            + " exchange an authorization code), or with a refresh_token (optionally access_token and"
+            + " access_token_expires_at) already obtained. Encrypted at rest with AES-256-GCM.")
     public TenantView setCredentials(@PathParam("id") String id, Credentials credentials) {
         return tenants.setCredentials(id, credentials);
+    }
+
+    @POST
+    @Path("/{id}/oauth/exchange")
+    @Operation(summary = "Exchange an OAuth authorization code", description = "For an OAUTH tenant whose client id"
+            + " and secret are set: trades the code Kommo sent to the redirect URI (valid 20 minutes, once) for the"
+            + " first access and refresh tokens, stored encrypted. Tokens are then refreshed before they expire;"
+            + " concurrent refreshes, in any server instance, never reuse a refresh token.")
+    public TenantView exchange(@PathParam("id") String id, OAuthExchange exchange) {
+        if (exchange == null) {
+            throw new TenantException(400, "The request body is missing: send {\"code\": \"...\"}.");
+        }
+        return oauth.exchange(id, exchange.code(), exchange.redirectUri());
     }
 }

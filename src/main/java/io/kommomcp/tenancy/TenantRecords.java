@@ -43,6 +43,10 @@ public final class TenantRecords {
         }
     }
 
+    /** An OAuth authorization code to exchange; {@code redirectUri} defaults to the tenant's. */
+    public record OAuthExchange(String code, String redirectUri) {
+    }
+
     /** What the MCP gate needs to know about a tenant on every request. */
     public record TenantStatus(String id, boolean enabled, boolean readOnly, ToolPolicy toolPolicy) {
     }

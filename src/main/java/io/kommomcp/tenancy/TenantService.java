@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.kommomcp.core.KommoCallLog;
 import io.kommomcp.core.ToolCatalog;
 import io.kommomcp.core.ToolPolicy;
 import io.kommomcp.core.Toolset;
@@ -40,6 +41,9 @@ public class TenantService {
 
     @Inject
     ToolCatalog catalog;
+
+    @Inject
+    OAuthTokens oauth;
 
     @Inject
     @ConfigProperty(name = "kommo.tenancy.allow-http-loopback", defaultValue = "false")
@@ -154,13 +158,13 @@ public class TenantService {
         } else {
             require(c.oauthClientId(), "oauth_client_id");
             require(c.clientSecret(), "client_secret");
-            require(c.refreshToken(), "refresh_token");
             if (c.longLivedToken() != null) {
                 throw new TenantException(400, "This tenant uses OAuth: long_lived_token does not apply.");
             }
             t.setOauthClientId(c.oauthClientId().trim());
             t.setClientSecretEnc(sc.encrypt(c.clientSecret(), t.getId()));
-            t.setRefreshTokenEnc(sc.encrypt(c.refreshToken(), t.getId()));
+            // without a refresh token the tenant waits for an authorization-code exchange (POST .../oauth/exchange)
+            t.setRefreshTokenEnc(c.refreshToken() == null ? null : sc.encrypt(c.refreshToken(), t.getId()));
             t.setOauthRedirectUri(c.redirectUri());
             if (c.accessToken() != null) {
                 t.setAccessTokenEnc(sc.encrypt(c.accessToken(), t.getId()));
@@ -183,9 +187,19 @@ public class TenantService {
                 t.getToolPolicy()));
     }
 
-    /** The tenant's Kommo URL and current bearer token, decrypted for one call. */
-    public KommoAccess kommoAccess(String tenantId) {
+    /**
+     * The tenant's Kommo URL and current bearer token, decrypted for one call. An OAuth tenant's access token is
+     * refreshed first when it is missing or about to expire ({@link OAuthTokens}); the refresh is logged in
+     * {@code log}.
+     */
+    public KommoAccess kommoAccess(String tenantId, KommoCallLog log) {
         Tenant t = existing(tenantId);
+        if (t.getAuthKind() == AuthKind.OAUTH) {
+            if (oauth.needsRefresh(t)) {
+                return new KommoAccess(t.getKommoBaseUrl(), oauth.refreshIfNeeded(tenantId, null, log));
+            }
+            return new KommoAccess(t.getKommoBaseUrl(), cipher().decrypt(t.getAccessTokenEnc(), t.getId()));
+        }
         if (t.getAccessTokenEnc() == null) {
             throw new TenantException(409, "Tenant '" + tenantId + "' has no Kommo credentials yet; a platform"
                     + " administrator must set them (PUT /api/admin/tenants/" + tenantId + "/credentials).");
@@ -195,6 +209,15 @@ public class TenantService {
                     + " administrator must set a fresh one.");
         }
         return new KommoAccess(t.getKommoBaseUrl(), cipher().decrypt(t.getAccessTokenEnc(), t.getId()));
+    }
+
+    /**
+     * After Kommo answered 401 to {@code rejected}: a fresh token for an OAuth tenant (refreshed at most once, however
+     * many calls were rejected together), or null for a long-lived token, which cannot be renewed here.
+     */
+    public String tokenAfterRejection(String tenantId, String rejected, KommoCallLog log) {
+        Tenant t = existing(tenantId);
+        return t.getAuthKind() == AuthKind.OAUTH ? oauth.refreshIfNeeded(tenantId, rejected, log) : null;
     }
 
     /** Checks a Kommo base URL: https with a host, or http on loopback when configuration allows it. */
@@ -249,6 +272,11 @@ public class TenantService {
             throw new TenantException(404, "No tenant with id '" + id + "'.");
         }
         return t;
+    }
+
+    /** The cipher, for {@link OAuthTokens}, which stores the token pairs it obtains. */
+    SecretCipher cipherForTokens() {
+        return cipher();
     }
 
     private SecretCipher cipher() {

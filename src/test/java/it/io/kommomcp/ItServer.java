@@ -24,6 +24,12 @@ final class ItServer {
 
     /** A tenant made for one test, with the token of its sandbox account. */
     record Tenant(String id, String kommoToken, String kommoBaseUrl) {
+
+        /** The sandbox account's name: the last segment of its base URL. */
+        String account() {
+            return kommoBaseUrl.substring(kommoBaseUrl.lastIndexOf('/') + 1);
+        }
+
     }
 
     final String base;
@@ -67,6 +73,51 @@ final class ItServer {
                 "{\"long_lived_token\":\"" + acc.path("token").asString() + "\"}");
         assertEquals(200, creds.statusCode(), creds.body());
         return new Tenant(id, acc.path("token").asString(), acc.path("base_url").asString());
+    }
+
+    /**
+     * A new sandbox account and an OAUTH tenant bound to it whose client id and secret are set and whose first token
+     * pair comes from exchanging an authorization code through the admin API (the sandbox's access tokens then live
+     * {@code accessTtlSeconds}).
+     */
+    Tenant newOAuthTenant(String prefix, long accessTtlSeconds) throws Exception {
+        String id = prefix + shortId();
+        HttpResponse<String> account = http("POST", "/sandbox/_control/accounts/" + id, null, null);
+        assertEquals(200, account.statusCode(), account.body());
+        JsonNode acc = McpHttp.JSON.readTree(account.body());
+        HttpResponse<String> created = admin("POST", "/api/admin/tenants", "{\"id\":\"" + id
+                + "\",\"display_name\":\"IT " + id + "\",\"kommo_base_url\":\"" + acc.path("base_url").asString()
+                + "\",\"auth_kind\":\"OAUTH\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        HttpResponse<String> creds = admin("PUT", "/api/admin/tenants/" + id + "/credentials",
+                "{\"oauth_client_id\":\"" + acc.path("oauth_client_id").asString() + "\",\"client_secret\":\""
+                        + acc.path("oauth_client_secret").asString()
+                        + "\",\"redirect_uri\":\"https://kommo-mcp.invalid/oauth/callback\"}");
+        assertEquals(200, creds.statusCode(), creds.body());
+        Tenant t = new Tenant(id, null, acc.path("base_url").asString());
+        sandboxControl(t, "oauth/settings", "{\"access_ttl_seconds\":" + accessTtlSeconds + "}");
+        HttpResponse<String> exchanged = admin("POST", "/api/admin/tenants/" + id + "/oauth/exchange",
+                "{\"code\":\"" + oauthCode(t) + "\"}");
+        assertEquals(200, exchanged.statusCode(), exchanged.body());
+        return t;
+    }
+
+    /** An authorization code of the tenant's sandbox account, as Kommo sends it to the redirect URI. */
+    String oauthCode(Tenant t) throws Exception {
+        return McpHttp.JSON.readTree(sandboxControl(t, "oauth/code", null)).path("code").asString();
+    }
+
+    /** POSTs to the tenant's sandbox account's control path; returns the body. */
+    String sandboxControl(Tenant t, String action, String body) throws Exception {
+        HttpResponse<String> r = http("POST", "/sandbox/_control/accounts/" + t.account() + "/" + action, body, null);
+        assertTrue(r.statusCode() == 200 || r.statusCode() == 204, action + ": " + r.statusCode() + " " + r.body());
+        return r.body();
+    }
+
+    /** The tenant's sandbox account's counters (requests, throttled, unauthorized, oauth_refreshes, ...). */
+    JsonNode sandboxStats(Tenant t) throws Exception {
+        return McpHttp.JSON.readTree(http("GET", "/sandbox/_control/accounts/" + t.account() + "/stats", null, null)
+                .body());
     }
 
     /** An MCP session of {@code tenant} with {@code roles}, initialised. */

@@ -113,25 +113,21 @@ class ResilienceIT {
     @Test
     void badFaultSpecsAreRefusedByTheSandbox() throws Exception {
         Tenant t = server.newTenant("r-");
-        HttpResponse<String> r = server.http("PUT", "/sandbox/_control/accounts/" + account(t) + "/faults",
+        HttpResponse<String> r = server.http("PUT", "/sandbox/_control/accounts/" + t.account() + "/faults",
                 "{\"faults\":[{\"kind\":\"418\"}]}", null);
         assertEquals(400, r.statusCode());
         assertTrue(r.body().contains("ip_block"), r.body());
     }
 
     private void faults(Tenant t, String list) throws Exception {
-        HttpResponse<String> r = server.http("PUT", "/sandbox/_control/accounts/" + account(t) + "/faults",
+        HttpResponse<String> r = server.http("PUT", "/sandbox/_control/accounts/" + t.account() + "/faults",
                 "{\"faults\":" + list + "}", null);
         assertEquals(204, r.statusCode(), r.body());
     }
 
     private void clearFaults(Tenant t) throws Exception {
-        assertEquals(204, server.http("DELETE", "/sandbox/_control/accounts/" + account(t) + "/faults", null, null)
+        assertEquals(204, server.http("DELETE", "/sandbox/_control/accounts/" + t.account() + "/faults", null, null)
                 .statusCode());
-    }
-
-    private static String account(Tenant t) {
-        return t.kommoBaseUrl().substring(t.kommoBaseUrl().lastIndexOf('/') + 1);
     }
 
     /** HTTP statuses of the Kommo calls of the tenant's latest call of {@code tool} (0: no answer). */
