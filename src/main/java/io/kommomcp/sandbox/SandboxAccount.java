@@ -58,6 +58,8 @@ final class SandboxAccount {
     final SandboxFaults faults = new SandboxFaults();
     /** The account's OAuth integration: codes, the token endpoint, rotating refresh tokens. */
     final SandboxOAuth oauth = new SandboxOAuth();
+    /** The change history: an event for every change (API.md §16). */
+    final SandboxEvents events = new SandboxEvents(this);
     private long unauthorized;
     private long throttled;
 
@@ -114,6 +116,11 @@ final class SandboxAccount {
             case "contacts" -> contactTags;
             default -> companyTags;
         };
+    }
+
+    /** lead, contact, company for leads, contacts, companies. */
+    static String singular(String entityPath) {
+        return entityPath.equals("companies") ? "company" : entityPath.substring(0, entityPath.length() - 1);
     }
 
     long newId() {
@@ -173,6 +180,9 @@ final class SandboxAccount {
             }
             ObjectNode u = p.length == 2 ? users.get(id(p[1])) : null;
             return u == null ? SandboxResponse.noContent() : SandboxResponse.ok(withSelf(u.deepCopy(), r, "users"));
+        }
+        if (p.length == 1 && p[0].equals("events")) {
+            return m.equals("GET") ? events.list(r) : Problems.methodNotAllowed();
         }
         if (p.length >= 1 && p[0].equals("tasks")) {
             return tasks.route(r, p);
@@ -464,6 +474,7 @@ final class SandboxAccount {
             ((ArrayNode) emb.get("companies")).addObject().put("id", c.get("id").asLong());
         }
         leads.put(id, l);
+        events.add("lead_added", "lead", id, null, null);
         return id;
     }
 
@@ -817,6 +828,7 @@ final class SandboxAccount {
     }
 
     private void applyLeadUpdate(ObjectNode l, JsonNode item, long now) {
+        ObjectNode before = l.deepCopy();
         if (item.hasNonNull("name")) {
             l.put("name", item.get("name").asString());
         }
@@ -852,6 +864,7 @@ final class SandboxAccount {
         item.path("tags_to_add").forEach(t -> addTag(l, t));
         item.path("tags_to_delete").forEach(t -> removeTag(l, t));
         l.put("updated_at", now).put("updated_by", currentUserId);
+        events.changed("lead", before, l);
     }
 
     // ---------------------------------------------------------------- notes
@@ -951,6 +964,15 @@ final class SandboxAccount {
         note.set("params", params == null ? Problems.JSON.createObjectNode() : params.deepCopy());
         note.put("account_id", accountId);
         notes.get(entityPath).put(id, note);
+        String event = switch (type) {
+            case "call_in" -> "incoming_call";
+            case "call_out" -> "outgoing_call";
+            case "service_message" -> "service_note_added";
+            default -> "common_note_added";
+        };
+        ArrayNode after = Problems.JSON.createArrayNode();
+        after.addObject().putObject("note").put("id", id);
+        events.add(event, singular(entityPath), entityId, null, after);
         return note;
     }
 
@@ -1017,7 +1039,7 @@ final class SandboxAccount {
                     : render.apply(o);
             if (!embeddedKey.equals("notes")) {
                 item.putObject("_links").putObject("self").put("href",
-                        r.base() + "/api/v4/" + embeddedKey + "/" + o.get("id").asLong() + itemQuery);
+                        r.base() + "/api/v4/" + embeddedKey + "/" + o.get("id").asString() + itemQuery);
             }
             items.add(item);
         }

@@ -226,6 +226,7 @@ final class SandboxParties {
             a.addTag(c, t, a.tagsOf(entity));
         }
         store(entity).put(id, c);
+        a.events.add(SandboxAccount.singular(entity) + "_added", SandboxAccount.singular(entity), id, null, null);
         return id;
     }
 
@@ -255,6 +256,7 @@ final class SandboxParties {
         for (int i = 0; i < items.size(); i++) {
             JsonNode item = items.get(i);
             ObjectNode c = store(entity).get(item.get("id").asLong());
+            ObjectNode was = c.deepCopy();
             for (String f : List.of("name", "first_name", "last_name")) {
                 if (item.hasNonNull(f) && (entity.equals("contacts") || f.equals("name"))) {
                     c.put(f, item.get(f).asString());
@@ -277,6 +279,7 @@ final class SandboxParties {
             item.path("tags_to_add").forEach(t -> a.addTag(c, t, a.tagsOf(entity)));
             item.path("tags_to_delete").forEach(t -> a.removeTag(c, t));
             c.put("updated_at", now).put("updated_by", a.currentUserId);
+            a.events.changed(SandboxAccount.singular(entity), was, c);
             ObjectNode o = out.addObject().put("id", c.get("id").asLong()).put("updated_at", now)
                     .put("request_id", requestIds.get(i));
             o.putObject("_links").putObject("self").put("href",
@@ -527,6 +530,7 @@ final class SandboxParties {
     }
 
     private void link(String entity, long id, String toType, long toId, boolean main) {
+        linkEvent("entity_linked", "link", entity, id, toType, toId);
         String[] pair = ordered(entity, id, toType, toId);
         long fromId = Long.parseLong(pair[1]);
         long otherId = Long.parseLong(pair[3]);
@@ -544,6 +548,7 @@ final class SandboxParties {
     }
 
     private void unlink(String entity, long id, String toType, long toId) {
+        linkEvent("entity_unlinked", "unlink", entity, id, toType, toId);
         String[] pair = ordered(entity, id, toType, toId);
         long fromId = Long.parseLong(pair[1]);
         long otherId = Long.parseLong(pair[3]);
@@ -551,6 +556,18 @@ final class SandboxParties {
             case "leads>contacts" -> a.leadContacts.getOrDefault(fromId, new LinkedHashMap<>()).remove(otherId);
             case "leads>companies" -> removeCompany(a.leads.get(fromId), otherId);
             default -> removeCompany(a.contacts.get(fromId), otherId);
+        }
+    }
+
+    /** An event on each side of a link (API.md §16: {@code [{"link": {"entity": {"type", "id"}}}]}). */
+    private void linkEvent(String type, String key, String entity, long id, String toType, long toId) {
+        for (int side = 0; side < 2; side++) {
+            String self = side == 0 ? entity : toType;
+            String other = side == 0 ? toType : entity;
+            ArrayNode v = Problems.JSON.createArrayNode();
+            v.addObject().putObject(key).putObject("entity").put("type", SandboxAccount.singular(other))
+                    .put("id", side == 0 ? toId : id);
+            a.events.add(type, SandboxAccount.singular(self), side == 0 ? id : toId, null, v);
         }
     }
 

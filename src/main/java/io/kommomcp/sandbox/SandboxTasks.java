@@ -169,7 +169,33 @@ final class SandboxTasks {
                 .put("account_id", a.accountId);
         t.putArray("result");
         tasks.put(id, t);
+        a.events.add("task_added", "task", id, null, null);
         return t;
+    }
+
+    /** Kommo's task events for what an update changed (API.md §16). */
+    private void taskEvents(ObjectNode was, ObjectNode t) {
+        long id = t.get("id").asLong();
+        if (!was.get("is_completed").asBoolean() && t.get("is_completed").asBoolean()) {
+            a.events.add("task_completed", "task", id, null, null);
+        }
+        if (!was.get("text").equals(t.get("text"))) {
+            a.events.add("task_text_changed", "task", id, wrap("task", "text", was.get("text")),
+                    wrap("task", "text", t.get("text")));
+        }
+        if (was.get("complete_till").asLong() != t.get("complete_till").asLong()) {
+            a.events.add("task_deadline_changed", "task", id, wrap("task_deadline", "timestamp",
+                    was.get("complete_till")), wrap("task_deadline", "timestamp", t.get("complete_till")));
+        }
+        if (!was.path("result").equals(t.path("result")) && t.path("result").has("text")) {
+            a.events.add("task_result_added", "task", id, null, null);
+        }
+    }
+
+    private static ArrayNode wrap(String key, String field, JsonNode v) {
+        ArrayNode arr = Problems.JSON.createArrayNode();
+        arr.addObject().putObject(key).set(field, v.deepCopy());
+        return arr;
     }
 
     private SandboxResponse update(Request r, Long singleId) {
@@ -199,6 +225,7 @@ final class SandboxTasks {
         ArrayNode out = Problems.JSON.createArrayNode();
         for (JsonNode item : items) {
             ObjectNode t = tasks.get(item.get("id").asLong());
+            ObjectNode was = t.deepCopy();
             for (String f : List.of("text")) {
                 if (item.hasNonNull(f)) {
                     t.put(f, item.get(f).asString());
@@ -216,6 +243,7 @@ final class SandboxTasks {
                 t.set("result", item.get("result").deepCopy());
             }
             t.put("updated_at", now).put("updated_by", a.currentUserId);
+            taskEvents(was, t);
             ObjectNode o = out.addObject().put("id", t.get("id").asLong()).put("updated_at", now);
             o.putObject("_links").putObject("self").put("href", r.base() + "/api/v4/tasks/" + t.get("id").asLong());
         }

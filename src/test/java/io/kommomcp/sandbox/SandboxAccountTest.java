@@ -122,4 +122,24 @@ class SandboxAccountTest {
         }
         assertEquals(3, tooMany);
     }
+
+    @Test
+    void eventsRecordChangesNewestFirstAndFilter() {
+        long id = call("POST", "leads", "[{\"name\":\"E\"}]").body().path("_embedded").path("leads").get(0)
+                .path("id").asLong();
+        assertEquals(200, call("PATCH", "leads/" + id, "{\"price\":500,\"tags_to_add\":[{\"name\":\"x\"}]}")
+                .status());
+        SandboxResponse r = call("GET", "events", null, "filter[entity][]", "lead", "filter[entity_id][]",
+                String.valueOf(id));
+        assertEquals(200, r.status(), String.valueOf(r.body()));
+        List<String> types = new ArrayList<>();
+        r.body().path("_embedded").path("events").forEach(e -> types.add(e.path("type").asString()));
+        assertEquals(List.of("entity_tag_added", "sale_field_changed", "lead_added"), types);
+        JsonNode sale = r.body().path("_embedded").path("events").get(1);
+        assertEquals(500, sale.path("value_after").get(0).path("sale_field_value").path("sale").asLong());
+        assertEquals(26, sale.path("id").asString().length());
+        assertEquals(400, call("GET", "events", null, "filter[entity_id][]", "1").status());
+        assertEquals(204, call("GET", "events", null, "filter[type][]", "lead_deleted").status());
+        assertEquals(422, call("GET", "events", null, "limit", "101").status());
+    }
 }

@@ -364,6 +364,43 @@ class EntityToolsIT {
         assertTrue(McpHttp.text(err(r.call("users_list", Map.of("limit", 500)))).contains("limit"));
     }
 
+    @Test
+    void eventsShowAnEntitysHistoryWithNamesAndFilter() throws Exception {
+        String tenant = server.newTenant("e-").id();
+        McpHttp c = server.mcp(tenant, "kommo.writer");
+        long leadId = ok(c.call("leads_create", Map.of("name", "Eventful"))).path("lead_id").asLong();
+        ok(c.call("advance_sales_stage", Map.of("lead_id", leadId)));
+        ok(c.call("assign_lead", Map.of("lead_id", leadId, "user", "Clara Sales")));
+        ok(c.call("tags_add", Map.of("entity_type", "leads", "entity_id", leadId, "tags", List.of("hot"))));
+        ok(c.call("set_lead_fields", Map.of("lead_id", leadId, "values", Map.of("Seats", 12))));
+        ok(c.call("notes_add", Map.of("entity_type", "leads", "entity_id", leadId, "text", "Called")));
+
+        JsonNode history = ok(c.call("events_list", Map.of("entity_type", "leads", "entity_ids", List.of(leadId))))
+                .path("events");
+        List<String> types = strings(history, "type");
+        assertEquals(List.of("common_note_added", "custom_field_value_changed", "entity_tag_added",
+                "entity_responsible_changed", "lead_status_changed", "lead_added"), types, "newest first");
+        assertEquals("\"Initial contact\" (Sales pipeline) → \"Qualification\" (Sales pipeline)",
+                history.get(4).path("change").asString());
+        assertTrue(history.get(3).path("change").asString().endsWith("→ Clara Sales"), history.get(3).toString());
+        assertEquals("Seats = 12", history.get(1).path("change").asString());
+        assertEquals("tag hot", history.get(2).path("change").asString());
+
+        JsonNode moves = ok(c.call("events_list", Map.of("entity_type", "leads", "entity_ids", List.of(leadId),
+                "types", List.of("lead_status_changed")))).path("events");
+        assertEquals(1, moves.size());
+        assertTrue(ok(c.call("events_list", Map.of("types", List.of("lead_added"), "from",
+                java.time.LocalDate.now().toString(), "limit", 100))).path("events").size() >= 1);
+
+        assertTrue(McpHttp.text(err(c.call("events_list", Map.of("entity_ids", List.of(leadId)))))
+                .contains("needs entity_type"));
+        String badType = McpHttp.text(err(c.call("events_list", Map.of("types", List.of("lead_moved")))));
+        assertTrue(badType.contains("lead_status_changed"), badType);
+        assertTrue(McpHttp.text(err(c.call("events_list", Map.of("from", "2026-12-01", "to", "2026-11-01"))))
+                .contains("after"));
+        assertTrue(McpHttp.text(err(c.call("events_list", Map.of("limit", 250)))).contains("limit"));
+    }
+
     private static JsonNode byName(JsonNode array, String name) {
         for (JsonNode n : array) {
             if (n.path("name").asString().equals(name)) {

@@ -38,7 +38,7 @@ class McpEndToEndIT {
     private static final Set<String> READ_TOOLS = Set.of("leads_search", "leads_get", "pipelines_list",
             "contacts_search", "contacts_get", "companies_search", "companies_get", "links_list", "tasks_list",
             "notes_list", "fields_list", "fields_required_for_stage", "tags_list", "account_get", "users_list",
-            "loss_reasons_list");
+            "loss_reasons_list", "events_list");
     private static final Set<String> ALL_TOOLS = union(READ_TOOLS, Set.of("leads_create", "leads_update",
             "leads_move", "notes_add", "contacts_create", "contacts_update", "companies_create", "companies_update",
             "links_link", "links_unlink", "tasks_create", "tasks_update", "tasks_complete",
