@@ -60,6 +60,8 @@ final class SandboxAccount {
     final SandboxOAuth oauth = new SandboxOAuth();
     /** The change history: an event for every change (API.md §16). */
     final SandboxEvents events = new SandboxEvents(this);
+    /** Catalogs and their elements (products), linked to leads with a quantity. */
+    final SandboxCatalogs catalogs = new SandboxCatalogs(this);
     private long unauthorized;
     private long throttled;
 
@@ -180,6 +182,9 @@ final class SandboxAccount {
             }
             ObjectNode u = p.length == 2 ? users.get(id(p[1])) : null;
             return u == null ? SandboxResponse.noContent() : SandboxResponse.ok(withSelf(u.deepCopy(), r, "users"));
+        }
+        if (p.length >= 1 && p[0].equals("catalogs")) {
+            return catalogs.route(r, p);
         }
         if (p.length == 1 && p[0].equals("events")) {
             return m.equals("GET") ? events.list(r) : Problems.methodNotAllowed();

@@ -442,6 +442,16 @@ final class SandboxParties {
             } else if (!exists(toType, toId)) {
                 violations.add(new Violation(String.valueOf(i), "NotSupportedChoice", "to_entity_id",
                         "The value you selected is not a valid choice."));
+            } else if (toType.equals("catalog_elements") && verb.equals("link")) {
+                JsonNode md = item.path("metadata");
+                if (md.has("quantity") && (!md.get("quantity").isNumber() || md.get("quantity").asDouble() <= 0)) {
+                    violations.add(new Violation(String.valueOf(i), "InvalidType", "metadata.quantity",
+                            "This value should be positive."));
+                }
+                if (md.has("catalog_id") && md.get("catalog_id").asLong() != a.catalogs.catalogOf(toId)) {
+                    violations.add(new Violation(String.valueOf(i), "NotSupportedChoice", "metadata.catalog_id",
+                            "The value you selected is not a valid choice."));
+                }
             }
         }
         if (!violations.isEmpty()) {
@@ -449,14 +459,22 @@ final class SandboxParties {
         }
         if (verb.equals("unlink")) {
             for (JsonNode item : r.body()) {
-                unlink(entity, id, item.get("to_entity_type").asString(), item.get("to_entity_id").asLong());
+                if (item.get("to_entity_type").asString().equals("catalog_elements")) {
+                    linkEvent("entity_unlinked", "unlink", entity, id, "catalog_elements",
+                            item.get("to_entity_id").asLong());
+                    a.catalogs.unlink(id, item.get("to_entity_id").asLong());
+                } else {
+                    unlink(entity, id, item.get("to_entity_type").asString(), item.get("to_entity_id").asLong());
+                }
             }
             return SandboxResponse.noContent();
         }
         for (JsonNode item : r.body()) { // Kommo answers an already-linked pair with a bare 500 (API.md §14)
             String toType = item.get("to_entity_type").asString();
             long toId = item.get("to_entity_id").asLong();
-            if (edges(entity, id).stream().anyMatch(e -> e.toType().equals(toType) && e.toId() == toId)) {
+            // linking a product again sets its quantity (sandbox choice; API.md is silent)
+            if (!toType.equals("catalog_elements")
+                    && edges(entity, id).stream().anyMatch(e -> e.toType().equals(toType) && e.toId() == toId)) {
                 return Problems.basic(500, "Internal Server Error", "An unknown error occurred.");
             }
         }
@@ -467,6 +485,12 @@ final class SandboxParties {
             String toType = item.get("to_entity_type").asString();
             long toId = item.get("to_entity_id").asLong();
             boolean main = item.path("metadata").path("is_main").asBoolean(false);
+            if (toType.equals("catalog_elements")) {
+                linkEvent("entity_linked", "link", entity, id, toType, toId);
+                a.catalogs.link(id, toId, item.path("metadata"));
+                items.add(linkJson(entity, id, new Edge(toType, toId, null)));
+                continue;
+            }
             link(entity, id, toType, toId, main);
             items.add(linkJson(entity, id, new Edge(toType, toId, isLeadContact(entity, toType) ? main : null)));
         }
@@ -479,7 +503,8 @@ final class SandboxParties {
     }
 
     private static boolean linkable(String from, String to) {
-        return SandboxAccount.ENTITY_PATHS.contains(to) && !from.equals(to);
+        return (SandboxAccount.ENTITY_PATHS.contains(to) && !from.equals(to))
+                || (from.equals("leads") && to.equals("catalog_elements"));
     }
 
     private boolean exists(String entity, long id) {
@@ -487,6 +512,7 @@ final class SandboxParties {
             case "leads" -> a.leads.containsKey(id);
             case "contacts" -> a.contacts.containsKey(id);
             case "companies" -> a.companies.containsKey(id);
+            case "catalog_elements" -> a.catalogs.elementExists(id);
             default -> false;
         };
     }
@@ -497,6 +523,8 @@ final class SandboxParties {
                 .put("to_entity_type", e.toType());
         if (e.main() != null) {
             l.putObject("metadata").put("main_contact", e.main());
+        } else if (e.toType().equals("catalog_elements")) {
+            l.set("metadata", a.catalogs.ofLead(id).get(e.toId()).deepCopy());
         } else {
             l.putNull("metadata");
         }
@@ -511,6 +539,7 @@ final class SandboxParties {
                         main)));
                 a.leads.get(id).path("_embedded").path("companies")
                         .forEach(c -> out.add(new Edge("companies", c.get("id").asLong(), null)));
+                a.catalogs.ofLead(id).keySet().forEach(e -> out.add(new Edge("catalog_elements", e, null)));
             }
             case "contacts" -> {
                 a.leadContacts.forEach((leadId, cs) -> {

@@ -71,6 +71,17 @@ final class SandboxSeed {
         require(a, sales, "Budget confirmed", "Negotiation");
         require(a, sales, "Seats", "Proposal sent");
         require(a, sales, "Seats", "Negotiation");
+        long products = a.catalogs.addCatalog("Products", "products");
+        String[][] items = {{"GPS tracker T1", "TRK-T1", "149"}, {"Fleet dashboard licence", "FLT-LIC", "39"},
+            {"Solar panel 400 W", "SOL-400", "210"}, {"Support plan (annual)", "SUP-YR", "1200"},
+            {"On-site training day", "TRN-DAY", "950"}};
+        for (String[] item : items) {
+            ObjectNode e = Problems.JSON.createObjectNode().put("name", item[0]);
+            ArrayNode cfs = e.putArray("custom_fields_values");
+            cfs.addObject().put("field_code", "SKU").putArray("values").addObject().put("value", item[1]);
+            cfs.addObject().put("field_code", "PRICE").putArray("values").addObject().put("value", item[2]);
+            a.catalogs.addElement(products, e);
+        }
         for (String reason : new String[] {"Too expensive", "Chose a competitor", "No budget this year"}) {
             ObjectNode r = Problems.JSON.createObjectNode();
             long id = a.newId();

@@ -401,6 +401,57 @@ class EntityToolsIT {
         assertTrue(McpHttp.text(err(c.call("events_list", Map.of("limit", 250)))).contains("limit"));
     }
 
+    @Test
+    void catalogElementsAreManagedAndProductsPutOnLeadsWithQuantities() throws Exception {
+        String tenant = server.newTenant("e-").id();
+        McpHttp c = server.mcp(tenant, "kommo.writer");
+        JsonNode catalog = ok(c.call("catalogs_list", Map.of())).path("catalogs").get(0);
+        assertEquals("products", catalog.path("type").asString());
+        long catalogId = catalog.path("id").asLong();
+        JsonNode found = ok(c.call("catalog_elements_list", Map.of("catalog_id", catalogId, "text", "sol-400")))
+                .path("elements");
+        assertEquals(1, found.size());
+        assertEquals("Solar panel 400 W", found.get(0).path("name").asString());
+        assertEquals("210", found.get(0).path("price").asString());
+
+        long elementId = ok(c.call("catalog_elements_create", Map.of("catalog_id", catalogId, "name",
+                "Battery 10 kWh", "sku", "BAT-10", "price", 4999.50))).path("element_id").asLong();
+        ok(c.call("catalog_elements_update", Map.of("catalog_id", catalogId, "element_id", elementId,
+                "price", 4500, "description", "Wall-mounted")));
+        JsonNode element = ok(c.call("catalog_elements_get", Map.of("catalog_id", catalogId, "element_id",
+                elementId)));
+        assertEquals("4500", element.path("price").asString());
+        assertEquals("BAT-10", element.path("sku").asString(), "fields not passed stay");
+        String[] change = lastChange(tenant, "catalog_elements_update");
+        assertTrue(change[0].contains("4999.5") && change[1].contains("4500"), change[0] + " -> " + change[1]);
+
+        long leadId = ok(c.call("leads_create", Map.of("name", "Home storage"))).path("lead_id").asLong();
+        JsonNode added = ok(c.call("leads_add_product", Map.of("lead_id", leadId, "catalog_id", catalogId,
+                "element_id", elementId, "quantity", 2)));
+        assertEquals(5, kommoCalls(tenant, "leads_add_product"),
+                "the element, the lead's products, the link; then products and elements for the answer");
+        assertEquals(2, added.path("products").get(0).path("quantity").asLong());
+        JsonNode again = ok(c.call("leads_add_product", Map.of("lead_id", leadId, "catalog_id", catalogId,
+                "element_id", elementId, "quantity", 3)));
+        assertEquals(1, again.path("products").size(), "a product already on the lead is not added twice");
+        assertEquals(3, again.path("products").get(0).path("quantity").asLong());
+        assertTrue(again.path("note").asString().contains("from 2 to 3"), again.toString());
+        JsonNode products = ok(c.call("leads_products", Map.of("lead_id", leadId))).path("products");
+        assertEquals("Battery 10 kWh", products.get(0).path("name").asString());
+        assertEquals("4500", products.get(0).path("price").asString());
+
+        ok(c.call("leads_remove_product", Map.of("lead_id", leadId, "element_id", elementId)));
+        assertEquals(0, ok(c.call("leads_products", Map.of("lead_id", leadId))).path("products").size());
+        assertTrue(McpHttp.text(err(c.call("leads_remove_product", Map.of("lead_id", leadId, "element_id",
+                elementId)))).contains("has no product"));
+        assertTrue(McpHttp.text(err(c.call("leads_add_product", Map.of("lead_id", leadId, "catalog_id", catalogId,
+                "element_id", 999_999_999L)))).contains("has no element"));
+        assertTrue(McpHttp.text(err(c.call("catalog_elements_create", Map.of("catalog_id", catalogId, "name", "X",
+                "price", -1)))).contains("0 or more"));
+        assertTrue(McpHttp.text(err(c.call("catalog_elements_update", Map.of("catalog_id", catalogId,
+                "element_id", elementId)))).contains("Nothing to change"));
+    }
+
     private static JsonNode byName(JsonNode array, String name) {
         for (JsonNode n : array) {
             if (n.path("name").asString().equals(name)) {

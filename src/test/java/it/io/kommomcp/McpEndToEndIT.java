@@ -38,12 +38,14 @@ class McpEndToEndIT {
     private static final Set<String> READ_TOOLS = Set.of("leads_search", "leads_get", "pipelines_list",
             "contacts_search", "contacts_get", "companies_search", "companies_get", "links_list", "tasks_list",
             "notes_list", "fields_list", "fields_required_for_stage", "tags_list", "account_get", "users_list",
-            "loss_reasons_list", "events_list");
+            "loss_reasons_list", "events_list", "catalogs_list", "catalog_elements_list", "catalog_elements_get",
+            "leads_products");
     private static final Set<String> ALL_TOOLS = union(READ_TOOLS, Set.of("leads_create", "leads_update",
             "leads_move", "notes_add", "contacts_create", "contacts_update", "companies_create", "companies_update",
             "links_link", "links_unlink", "tasks_create", "tasks_update", "tasks_complete",
             "fields_set", "register_new_opportunity", "advance_sales_stage", "log_sales_interaction", "assign_lead",
-            "set_lead_fields", "tags_add", "tags_remove"));
+            "set_lead_fields", "tags_add", "tags_remove", "catalog_elements_create", "catalog_elements_update",
+            "leads_add_product", "leads_remove_product"));
 
     private static Set<String> union(Set<String> a, Set<String> b) {
         Set<String> all = new HashSet<>(a);
