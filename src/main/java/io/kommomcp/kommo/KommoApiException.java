@@ -86,7 +86,7 @@ public final class KommoApiException extends RuntimeException {
                 && status >= 200 && status < 300);
     }
 
-    /** Reads are safe to repeat after these; writes never are (Kommo might have applied them). */
+    /** Reads are safe to repeat after these; writes only after RATE_LIMITED (the others may have applied them). */
     public boolean isTransient() {
         return kind == Kind.RATE_LIMITED || kind == Kind.SERVER_ERROR || kind == Kind.UNREACHABLE;
     }

@@ -16,8 +16,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * One tenant's Kommo account for the duration of one tool call. Every request waits for the account's rate limiter,
  * is recorded in the call's {@link KommoCallLog}, and fails as a {@link KommoApiException}. Reads are retried on
- * 429 (honouring {@code retry_after}), 5xx and network failures; writes never are, because Kommo may have applied
- * them.
+ * 429 (honouring {@code retry_after}), 5xx and network failures; writes only on 429, which Kommo answers without
+ * doing anything, never after a failure that may have applied them.
  */
 public final class KommoClient {
 
@@ -38,12 +38,12 @@ public final class KommoClient {
     private String authorization;
     private final TokenRenewal renewal;
     private boolean renewed;
-    private final RateLimiter limiter;
+    private final RequestBudget limiter;
     private final KommoCallLog log;
     private final RetryPolicy retry;
     private final CircuitBreaker breaker;
 
-    KommoClient(KommoApi api, String bearerToken, RateLimiter limiter, KommoCallLog log, RetryPolicy retry,
+    KommoClient(KommoApi api, String bearerToken, RequestBudget limiter, KommoCallLog log, RetryPolicy retry,
             CircuitBreaker breaker, TokenRenewal renewal) {
         this.api = api;
         this.bearer = bearerToken;
@@ -57,12 +57,31 @@ public final class KommoClient {
 
     /** GET; empty when Kommo answers 204 (empty list, or an entity that does not exist). */
     public Optional<JsonNode> get(String resource, Query query) {
+        return Optional.ofNullable(withRetries(() -> send("GET", resource, query, null), true));
+    }
+
+    public JsonNode post(String resource, Object body) {
+        String json = Json.mapper().writeValueAsString(body);
+        return withRetries(() -> send("POST", resource, Query.of(), json), false);
+    }
+
+    public JsonNode patch(String resource, Object body) {
+        String json = Json.mapper().writeValueAsString(body);
+        return withRetries(() -> send("PATCH", resource, Query.of(), json), false);
+    }
+
+    /**
+     * Sends, and sends again after a failure that allows it: a read after a 429, a 5xx or no answer; a write only
+     * after a 429, which Kommo answers before doing anything (a write that may have been applied is never resent).
+     */
+    private JsonNode withRetries(java.util.function.Supplier<JsonNode> request, boolean read) {
         int attempt = 0;
         while (true) {
             try {
-                return Optional.ofNullable(send("GET", resource, query, null));
+                return request.get();
             } catch (KommoApiException e) {
-                if (!e.isTransient() || attempt >= retry.maxReadRetries()) {
+                boolean again = read ? e.isTransient() : e.kind() == Kind.RATE_LIMITED;
+                if (!again || attempt >= retry.maxReadRetries()) {
                     throw e;
                 }
                 long waitMillis = waitBeforeRetry(e, attempt);
@@ -73,14 +92,6 @@ public final class KommoClient {
                 attempt++;
             }
         }
-    }
-
-    public JsonNode post(String resource, Object body) {
-        return send("POST", resource, Query.of(), Json.mapper().writeValueAsString(body));
-    }
-
-    public JsonNode patch(String resource, Object body) {
-        return send("PATCH", resource, Query.of(), Json.mapper().writeValueAsString(body));
     }
 
     private long waitBeforeRetry(KommoApiException e, int attempt) {

@@ -65,13 +65,22 @@ public class KommoGateway {
 
     private final Map<String, KommoApi> apis = new ConcurrentHashMap<>();
     private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
-    private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
+    @Inject
+    @ConfigProperty(name = "kommo.client.shared-budget", defaultValue = "true")
+    boolean sharedBudget;
+
+    @Inject
+    SharedRequestWindow sharedWindow;
+
+    private final Map<String, RequestBudget> limiters = new ConcurrentHashMap<>();
 
     public KommoClient client(Caller caller) {
         KommoAccess access = tenants.kommoAccess(caller.tenantId(), caller.kommoCalls());
         String key = normalise(access.baseUrl());
         KommoApi api = apis.computeIfAbsent(key, this::buildApi);
-        RateLimiter limiter = limiters.computeIfAbsent(key, k -> new RateLimiter(requestsPerSecond, rateWindowMillis));
+        RequestBudget limiter = limiters.computeIfAbsent(key, k -> sharedBudget
+                ? sharedWindow.budget(k, requestsPerSecond, rateWindowMillis)
+                : new RateLimiter(requestsPerSecond, rateWindowMillis));
         CircuitBreaker breaker = breakers.computeIfAbsent(key, k -> new CircuitBreaker(breakerFailures,
                 Duration.ofSeconds(breakerOpenSeconds), Duration.ofSeconds(ipBlockPauseSeconds), Clock.systemUTC()));
         return new KommoClient(api, access.bearerToken(), limiter, caller.kommoCalls(),

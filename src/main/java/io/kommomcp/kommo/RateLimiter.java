@@ -8,7 +8,7 @@ import java.util.Deque;
  * {@code windowMillis}. The window is a little longer than Kommo's second so that network jitter cannot push eight
  * requests into one second as Kommo sees them.
  */
-public final class RateLimiter {
+public final class RateLimiter implements RequestBudget {
 
     private final int permits;
     private final long windowNanos;
@@ -22,7 +22,7 @@ public final class RateLimiter {
         this.windowNanos = windowMillis * 1_000_000L;
     }
 
-    /** Blocks until a request may start; returns how long it waited, in milliseconds. */
+    @Override
     public long acquire() throws InterruptedException {
         long begin = System.nanoTime();
         while (true) {

@@ -50,13 +50,13 @@ class ResilienceIT {
     }
 
     @Test
-    void writesAreNeverRetriedAndAnUnansweredWriteIsRecordedAsOutcomeUnknown() throws Exception {
+    void writesAreRetriedOnlyAfter429AndAnUnansweredWriteIsRecordedAsOutcomeUnknown() throws Exception {
         Tenant t = server.newTenant("r-");
         McpHttp c = server.mcp(t.id(), "kommo.writer");
         faults(t, "[{\"kind\":\"500\",\"method\":\"POST\"}]");
         String text = McpHttp.text(err(c.call("leads_create", Map.of("name", "Maybe created"))));
         assertTrue(text.contains("HTTP 500") && text.contains("may or may not have been applied"), text);
-        assertEquals(List.of(500), statuses(t, "leads_create"), "a write is sent once");
+        assertEquals(List.of(500), statuses(t, "leads_create"), "a write that may have been applied is sent once");
         assertEquals("UNKNOWN", lastOutcome(t, "leads_create"));
 
         // a write that times out was carried out by Kommo all the same: that is why its outcome is unknown
@@ -66,6 +66,12 @@ class ResilienceIT {
         assertEquals("UNKNOWN", lastOutcome(t, "leads_create"));
         Thread.sleep(1500); // the sandbox finishes the delayed request
         assertEquals(1, ok(c.call("leads_search", Map.of("text", "Slow but real"))).path("leads").size());
+
+        // a 429 comes before Kommo does anything, so a write is sent again after retry_after, once
+        faults(t, "[{\"kind\":\"429\",\"method\":\"POST\",\"retry_after\":1}]");
+        ok(c.call("leads_create", Map.of("name", "Throttled once")));
+        assertEquals(List.of(429, 200), statuses(t, "leads_create"));
+        assertEquals(1, ok(c.call("leads_search", Map.of("text", "Throttled once"))).path("leads").size());
 
         // a refused write (Kommo answered) stays FAILED: nothing was applied
         String refused = McpHttp.text(err(c.call("leads_create", Map.of("name", "X", "responsible_user_id", 1))));
