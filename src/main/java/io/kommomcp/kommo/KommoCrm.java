@@ -157,12 +157,12 @@ public class KommoCrm {
                         "merged")));
     }
 
-    public List<Note> notes(Caller caller, String entityPath, long entityId, int limit, String noteType) {
-        return gateway.client(caller)
-                .get(entityPath + "/" + entityId + "/notes", Query.of().add("filter[note_type]", noteType)
-                        .add("limit", limit).add("order[id]", "desc"))
-                .map(d -> WireValues.embedded(d, "notes", Note::from))
-                .orElse(List.of());
+    /** One page of an entity's notes, newest first. */
+    public Page<Note> notes(Caller caller, String entityPath, long entityId, int page, int limit, String noteType) {
+        Optional<JsonNode> doc = gateway.client(caller).get(entityPath + "/" + entityId + "/notes", Query.of()
+                .add("filter[note_type]", noteType).add("page", page).add("limit", limit).add("order[id]", "desc"));
+        return new Page<>(doc.map(d -> WireValues.embedded(d, "notes", Note::from)).orElse(List.of()), page, limit,
+                doc.map(WireValues::hasNext).orElse(false));
     }
 
     private static Map<String, Object> leadBody(LeadFields f) {

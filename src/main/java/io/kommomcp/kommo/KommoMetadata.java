@@ -23,7 +23,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The account's schema, cached per tenant for {@code kommo.metadata.ttl-seconds}: pipelines and stages, custom field
- * definitions and groups per entity type, users, task types. A typical tool call then needs one Kommo call (its own
+ * definitions and groups per entity type, users, loss reasons, task types. A typical tool call then needs one Kommo call (its own
  * data) instead of two or three. Our own configuration changes invalidate what they touch; others' changes show up
  * when the entry expires.
  */
@@ -95,6 +95,14 @@ public class KommoMetadata {
                 .map(d -> WireValues.embedded(d, "loss_reasons", r -> new LossReason(WireValues.longOr(r, "id", 0),
                         WireValues.textOrNull(r, "name"))))
                 .orElse(List.of()));
+    }
+
+    /** The account's task types (1 follow-up and 2 meeting are built in). */
+    public List<KommoTasks.TaskType> taskTypes(Caller caller) {
+        return cached(caller, "task_types", () -> gateway.client(caller).get("account", Query.of().add("with",
+                "task_types")).map(d -> WireValues.list(d.path("_embedded").get("task_types"),
+                        t -> new KommoTasks.TaskType(WireValues.longOr(t, "id", 0), WireValues.textOrNull(t, "name"),
+                                WireValues.textOrNull(t, "code")))).orElse(List.of()));
     }
 
     /** Forgets what is cached for the caller's tenant: {@code kind} ("pipelines", "fields:leads", ...) or all. */

@@ -49,14 +49,6 @@ public class KommoTasks {
         return gateway.client(caller).get("tasks/" + id, Query.of()).filter(JsonNode::isObject).map(Task::from);
     }
 
-    public List<TaskType> types(Caller caller) {
-        return gateway.client(caller).get("account", Query.of().add("with", "task_types"))
-                .map(d -> WireValues.list(d.path("_embedded").get("task_types"), t -> new TaskType(
-                        WireValues.longOr(t, "id", 0), WireValues.textOrNull(t, "name"),
-                        WireValues.textOrNull(t, "code"))))
-                .orElse(List.of());
-    }
-
     public long create(Caller caller, TaskFields f) {
         JsonNode created = gateway.client(caller).post("tasks", List.of(body(f)));
         List<Long> ids = WireValues.embedded(created, "tasks", n -> WireValues.longOr(n, "id", 0));

@@ -40,9 +40,22 @@ public final class SchemaGenerator {
         return schema;
     }
 
-    /** The output schema of a result record. */
+    /**
+     * The output schema of a result record. A result with a list also declares {@code truncated}, which the registry
+     * sets when it cuts the list to the response size budget.
+     */
+    @SuppressWarnings("unchecked")
     public static Map<String, Object> output(Class<?> resultType) {
-        return object(resultType, false);
+        Map<String, Object> schema = object(resultType, false);
+        if (resultType.isRecord() && java.util.Arrays.stream(resultType.getRecordComponents())
+                .anyMatch(c -> java.util.Collection.class.isAssignableFrom(c.getType()))) {
+            Map<String, Object> truncated = new LinkedHashMap<>();
+            truncated.put("type", "string");
+            truncated.put("description", "Present when the list was cut to the response size budget: what was"
+                    + " left out and how to get it.");
+            ((Map<String, Object>) schema.get("properties")).put("truncated", truncated);
+        }
+        return schema;
     }
 
     /** camelCase to snake_case as the project mapper writes it: an underscore before each run of capitals. */

@@ -20,6 +20,8 @@ import java.util.logging.Logger;
 import io.kommomcp.audit.AuditLog;
 import io.kommomcp.audit.Outcome;
 import io.kommomcp.audit.ToolCallAudit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import io.kommomcp.core.Caller;
 import io.kommomcp.core.ChangeLog;
 import io.kommomcp.core.Describe;
@@ -79,6 +81,10 @@ public class ToolRegistry implements ToolCatalog {
 
     @Inject
     AuditLog audit;
+
+    @Inject
+    @ConfigProperty(name = "kommo.mcp.max-result-chars", defaultValue = "50000")
+    int maxResultChars;
 
     private final Map<String, RegisteredTool> tools = new LinkedHashMap<>();
 
@@ -263,7 +269,7 @@ public class ToolRegistry implements ToolCatalog {
             return errorResult("The call could not be recorded in the audit log, so its result is withheld."
                     + applied + " Reference " + ref + ".");
         }
-        return outcome == Outcome.SUCCEEDED ? success(result) : errorResult(error);
+        return outcome == Outcome.SUCCEEDED ? success(result, maxResultChars) : errorResult(error);
     }
 
     /** Whether the call's last Kommo request was a write (a failed read before any write changed nothing). */
@@ -344,10 +350,20 @@ public class ToolRegistry implements ToolCatalog {
         return args;
     }
 
-    private static CallToolResult success(Object result) {
+    private static CallToolResult success(Object result, int maxChars) {
         Map<String, Object> structured = Json.mapper().convertValue(result, new TypeReference<Map<String, Object>>() {
         });
-        String text = result instanceof Rendered r ? r.toText() : Json.mapper().writeValueAsString(structured);
+        String cut = ResultBudget.fit(structured, maxChars);
+        Object shown = result;
+        if (cut != null) { // the text rendering of what is left
+            Map<String, Object> kept = new LinkedHashMap<>(structured);
+            kept.remove("truncated");
+            shown = Json.mapper().convertValue(kept, result.getClass());
+        }
+        String text = shown instanceof Rendered r ? r.toText() : Json.mapper().writeValueAsString(structured);
+        if (cut != null) {
+            text += "\n" + cut;
+        }
         return CallToolResult.builder().structuredContent(structured).addTextContent(text).isError(false).build();
     }
 

@@ -7,6 +7,9 @@ import static it.io.kommomcp.ItServer.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -233,6 +236,9 @@ class EntityToolsIT {
                 .contains("must be a date like"));
         assertTrue(McpHttp.text(err(c.call("tasks_create", Map.of("text", "x", "due", today.plusDays(1).toString(),
                 "entity_id", leadId)))).contains("together"));
+        String type = McpHttp.text(err(c.call("tasks_create", Map.of("text", "x", "due", today.plusDays(1).toString(),
+                "task_type_id", 77))));
+        assertTrue(type.contains("task_type_id 77") && type.contains("Meeting (2)"), type);
         assertTrue(McpHttp.text(err(c.call("tasks_list", Map.of("cursor", "abc")))).contains("cursor"));
         assertTrue(McpHttp.text(err(c.call("tasks_complete", Map.of("task_id", 999_999_999L))))
                 .contains("no task with id"));
@@ -450,6 +456,35 @@ class EntityToolsIT {
                 "price", -1)))).contains("0 or more"));
         assertTrue(McpHttp.text(err(c.call("catalog_elements_update", Map.of("catalog_id", catalogId,
                 "element_id", elementId)))).contains("Nothing to change"));
+    }
+
+    @Test
+    void aLargeResultIsCutToTheSizeBudgetAndSaysHowToGetTheRest() throws Exception {
+        ItServer.Tenant t = server.newTenant("e-");
+        StringBuilder body = new StringBuilder("[");
+        for (int i = 0; i < 250; i++) { // straight into the sandbox account: 250 leads with long names
+            body.append(i == 0 ? "" : ",").append("{\"name\":\"Budget ").append(i).append(' ')
+                    .append("x".repeat(200)).append("\"}");
+        }
+        HttpResponse<String> made = McpHttp.HTTP.send(HttpRequest.newBuilder(URI.create(t.kommoBaseUrl()
+                + "/api/v4/leads")).header("Authorization", "Bearer " + t.kommoToken())
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body + "]"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, made.statusCode(), made.body());
+
+        JsonNode result = server.mcp(t.id(), "kommo.reader").call("leads_search", Map.of("text", "Budget",
+                "limit", 250));
+        JsonNode page = ok(result);
+        int kept = page.path("leads").size();
+        assertTrue(kept > 0 && kept < 250, "cut: " + kept);
+        assertTrue(page.toString().length() <= 50_000, "within the default budget of 50,000 characters");
+        assertTrue(page.path("truncated").asString().contains("first " + kept + " of 250 leads"), page.toString());
+        assertTrue(page.path("has_more").asBoolean());
+        assertTrue(McpHttp.text(result).contains("limit=" + kept), "the text says how to get the rest too");
+        JsonNode smaller = ok(server.mcp(t.id(), "kommo.reader").call("leads_search", Map.of("text", "Budget",
+                "limit", kept, "page", 2)));
+        assertEquals(kept, smaller.path("leads").size());
+        assertTrue(smaller.path("truncated").isMissingNode(), "a page of that size fits");
     }
 
     private static JsonNode byName(JsonNode array, String name) {

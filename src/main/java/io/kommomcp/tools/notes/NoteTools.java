@@ -54,7 +54,8 @@ public class NoteTools {
             @Describe(value = "leads, contacts or companies.", required = true) Entity entityType,
             @Describe(value = "Id of that lead, contact or company.", required = true, min = 1) Long entityId,
             @Describe("Only notes of this kind.") Kind kind,
-            @Describe(value = "Newest notes to return, 1-100 (default 20).", min = 1, max = 100) Integer limit) {
+            @Describe(value = "Notes per page, newest first, 1-100 (default 20).", min = 1, max = 100) Integer limit,
+            @Describe(value = "Page number, from 1.", min = 1) Integer page) {
     }
 
     public record NoteAdded(long noteId, String kind, String entityType, long entityId) implements Rendered {
@@ -70,7 +71,8 @@ public class NoteTools {
             Instant createdAt) {
     }
 
-    public record NoteList(String entityType, long entityId, List<NoteView> notes) implements Rendered {
+    public record NoteList(String entityType, long entityId, List<NoteView> notes, boolean hasMore, Integer nextPage)
+            implements Rendered {
 
         @Override
         public String toText() {
@@ -82,6 +84,9 @@ public class NoteTools {
                     .append(n.phone() == null ? "" : " " + n.phone())
                     .append(n.durationSeconds() == null ? "" : " (" + n.durationSeconds() + " s)")
                     .append(n.text() == null ? "" : ": " + n.text()));
+            if (hasMore) {
+                sb.append("\nOlder notes on page ").append(nextPage).append('.');
+            }
             return sb.toString();
         }
     }
@@ -106,16 +111,17 @@ public class NoteTools {
     }
 
     @Tool(name = "notes_list", title = "List notes", role = Roles.READER, readOnly = true,
-            description = "The newest notes on a lead, contact or company (text notes, calls, service messages),"
-                    + " newest first.")
+            description = "The notes on a lead, contact or company (text notes, calls, service messages), newest"
+                    + " first; paged (next_page for older ones).")
     public NoteList list(ListArgs a, Caller caller) {
         int limit = a.limit() == null ? 20 : a.limit();
-        List<Note> notes = crm.notes(caller, a.entityType().name(), a.entityId(), limit,
+        int page = a.page() == null ? 1 : a.page();
+        KommoCrm.Page<Note> notes = crm.notes(caller, a.entityType().name(), a.entityId(), page, limit,
                 a.kind() == null ? null : a.kind().name());
-        return new NoteList(a.entityType().singular(), a.entityId(), notes.stream().map(n -> new NoteView(n.id(),
-                n.noteType(), text(n.params().get("text")), text(n.params().get("phone")),
+        return new NoteList(a.entityType().singular(), a.entityId(), notes.items().stream().map(n -> new NoteView(
+                n.id(), n.noteType(), text(n.params().get("text")), text(n.params().get("phone")),
                 n.params().get("duration") instanceof Number d ? d.longValue() : null, n.createdBy(),
-                time(n.createdAt()))).toList());
+                time(n.createdAt()))).toList(), notes.hasMore(), notes.hasMore() ? page + 1 : null);
     }
 
     /** Kommo's {@code params} for each kind (API.md §13), checked before anything is sent. */

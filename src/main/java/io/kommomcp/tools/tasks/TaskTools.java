@@ -17,6 +17,7 @@ import io.kommomcp.core.Tool;
 import io.kommomcp.core.ToolException;
 import io.kommomcp.core.ToolSet;
 import io.kommomcp.kommo.KommoCrm.Page;
+import io.kommomcp.kommo.KommoMetadata;
 import io.kommomcp.kommo.KommoTasks;
 import io.kommomcp.kommo.KommoTasks.Criteria;
 import io.kommomcp.kommo.KommoTasks.TaskFields;
@@ -39,6 +40,9 @@ public class TaskTools {
 
     @Inject
     KommoTasks tasks;
+
+    @Inject
+    KommoMetadata metadata;
 
     Clock clock = Clock.systemUTC();
 
@@ -187,6 +191,7 @@ public class TaskTools {
         if ((a.entityType() == null) != (a.entityId() == null)) {
             throw new ToolException("Give entity_type and entity_id together, or neither for a task on its own.");
         }
+        checkType(caller, a.taskTypeId());
         long id = tasks.create(caller, new TaskFields(text, due.getEpochSecond(),
                 a.entityType() == null ? null : a.entityType().name(), a.entityId(), a.responsibleUserId(),
                 a.taskTypeId() == null ? 1L : a.taskTypeId(),
@@ -212,6 +217,7 @@ public class TaskTools {
             throw new ToolException("Nothing to change: pass at least one of text, due, responsible_user_id,"
                     + " task_type_id.");
         }
+        checkType(caller, a.taskTypeId());
         Task before = existing(caller, a.taskId());
         tasks.update(caller, a.taskId(), new TaskFields(text, due == null ? null : due.getEpochSecond(), null, null,
                 a.responsibleUserId(), a.taskTypeId(), null, null, null));
@@ -298,5 +304,17 @@ public class TaskTools {
         }
         throw new ToolException("cursor '" + cursor + "' is not one this tool gave; pass the next_cursor of a"
                 + " previous tasks_list answer, or omit it to start from the beginning.");
+    }
+
+    /** A task type other than the built-in follow-up must be one of the account's (from the schema cache). */
+    private void checkType(Caller caller, Long typeId) {
+        if (typeId == null || typeId == 1L) {
+            return;
+        }
+        List<KommoTasks.TaskType> types = metadata.taskTypes(caller);
+        if (types.stream().noneMatch(t -> t.id() == typeId)) {
+            throw new ToolException("task_type_id " + typeId + ": there is no such task type. Task types: "
+                    + String.join(", ", types.stream().map(t -> t.name() + " (" + t.id() + ")").toList()) + ".");
+        }
     }
 }
