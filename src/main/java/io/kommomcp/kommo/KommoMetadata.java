@@ -59,6 +59,21 @@ public class KommoMetadata {
         return cached(caller, "pipelines", () -> crm.pipelines(caller));
     }
 
+    /**
+     * The pipelines, read again from Kommo once when the cached ones lack a pipeline or stage the caller names (one
+     * created since the cache was filled), so that a stale cache never refuses a valid pipeline or stage.
+     */
+    public List<Pipeline> pipelinesWith(Caller caller, Long pipelineId, Long stageId) {
+        List<Pipeline> cached = pipelines(caller);
+        boolean missing = (pipelineId != null && cached.stream().noneMatch(p -> p.id() == pipelineId))
+                || (stageId != null && KommoCrm.pipelinesWithStage(cached, stageId).isEmpty());
+        if (!missing) {
+            return cached;
+        }
+        invalidate(caller, "pipelines");
+        return pipelines(caller);
+    }
+
     /** Every custom field of {@code entity} (leads, contacts, companies), in Kommo's order. */
     public List<FieldDef> fields(Caller caller, String entity) {
         return cached(caller, "fields:" + entity, () -> {

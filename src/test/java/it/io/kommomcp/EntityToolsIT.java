@@ -487,6 +487,22 @@ class EntityToolsIT {
         assertTrue(smaller.path("truncated").isMissingNode(), "a page of that size fits");
     }
 
+    @Test
+    void withTheSchemaCachedATypicalReadIsOneKommoCall() throws Exception {
+        String tenant = server.newTenant("e-").id();
+        McpHttp c = server.mcp(tenant, "kommo.writer");
+        ok(c.call("pipelines_list", Map.of())); // reads Kommo and fills the tenant's cache
+        assertEquals(1, kommoCalls(tenant, "pipelines_list"));
+        long leadId = ok(c.call("leads_create", Map.of("name", "Cached"))).path("lead_id").asLong();
+        ok(c.call("leads_search", Map.of("text", "Cached")));
+        assertEquals(1, kommoCalls(tenant, "leads_search"), "the leads; stage names from the cache");
+        JsonNode lead = ok(c.call("leads_get", Map.of("lead_id", leadId)));
+        assertEquals("Initial contact", lead.path("stage").path("stage_name").asString());
+        assertEquals(1, kommoCalls(tenant, "leads_get"), "the lead (it has no contacts to read)");
+        ok(c.call("leads_move", Map.of("lead_id", leadId, "stage_id", lead.path("stage").path("stage_id").asLong())));
+        assertEquals(2, kommoCalls(tenant, "leads_move"), "the lead and the update");
+    }
+
     private static JsonNode byName(JsonNode array, String name) {
         for (JsonNode n : array) {
             if (n.path("name").asString().equals(name)) {

@@ -416,17 +416,11 @@ public class SalesActions {
                 + " in this account. Find the right id with leads_search."));
     }
 
-    /** The lead's pipeline; a pipeline created since the cache was filled is fetched once more. */
+    /** The lead's pipeline, from the schema cache (read again once when it lacks it). */
     private Pipeline pipelineOf(Caller caller, Lead lead) {
-        Optional<Pipeline> p = metadata.pipelines(caller).stream().filter(x -> lead.pipelineId() != null
-                && x.id() == lead.pipelineId()).findFirst();
-        if (p.isEmpty()) {
-            metadata.invalidate(caller, "pipelines");
-            p = metadata.pipelines(caller).stream().filter(x -> lead.pipelineId() != null
-                    && x.id() == lead.pipelineId()).findFirst();
-        }
-        return p.orElseThrow(() -> new ToolException("Lead " + lead.id() + " is in pipeline " + lead.pipelineId()
-                + ", which this account does not list."));
+        return metadata.pipelinesWith(caller, lead.pipelineId(), null).stream().filter(x -> lead.pipelineId() != null
+                && x.id() == lead.pipelineId()).findFirst().orElseThrow(() -> new ToolException("Lead " + lead.id()
+                        + " is in pipeline " + lead.pipelineId() + ", which this account does not list."));
     }
 
     /** The open stage after {@code current} in pipeline order; from the unsorted stage, the first open one. */
@@ -498,7 +492,7 @@ public class SalesActions {
     }
 
     private Stage stage(Caller caller, Long pipelineId, Long stageId) {
-        List<Pipeline> pipelines = metadata.pipelines(caller);
+        List<Pipeline> pipelines = metadata.pipelinesWith(caller, pipelineId, stageId);
         Pipeline p;
         if (pipelineId != null) {
             p = pipelines.stream().filter(x -> x.id() == pipelineId).findFirst().orElseThrow(() ->

@@ -18,6 +18,7 @@ import io.kommomcp.core.ToolSet;
 import io.kommomcp.kommo.KommoCrm;
 import io.kommomcp.kommo.KommoCrm.LeadCriteria;
 import io.kommomcp.kommo.KommoCrm.LeadFields;
+import io.kommomcp.kommo.KommoMetadata;
 import io.kommomcp.kommo.wire.Contact;
 import io.kommomcp.kommo.wire.Lead;
 import io.kommomcp.kommo.wire.Pipeline;
@@ -37,6 +38,9 @@ public class LeadTools {
 
     @Inject
     KommoCrm crm;
+
+    @Inject
+    KommoMetadata metadata;
 
     public record SearchArgs(
             @Describe("Free text matched against lead names and field values (Kommo full-text search).")
@@ -97,7 +101,7 @@ public class LeadTools {
                     + " Kommo orders them. Returns one page (default 25, at most 250) with each lead's stage name;"
                     + " when has_more is true, call again with page = next_page. Use leads_get for full details.")
     public LeadPage search(SearchArgs a, Caller caller) {
-        List<Pipeline> pipelines = crm.pipelines(caller);
+        List<Pipeline> pipelines = metadata.pipelinesWith(caller, a.pipelineId(), a.stageId());
         Long pipelineId = a.pipelineId();
         if (a.stageId() != null && pipelineId == null) {
             pipelineId = uniquePipelineOf(pipelines, a.stageId());
@@ -125,7 +129,7 @@ public class LeadTools {
                 .collect(Collectors.toMap(Lead.ContactLink::id, c -> Boolean.TRUE.equals(c.isMain()), (x, y) -> x,
                         LinkedHashMap::new));
         List<Contact> contacts = crm.contacts(caller, List.copyOf(main.keySet()));
-        List<Pipeline> pipelines = crm.pipelines(caller);
+        List<Pipeline> pipelines = metadata.pipelinesWith(caller, lead.pipelineId(), lead.statusId());
         return new LeadDetail(lead.id(), lead.name(), lead.price(), lead.responsibleUserId(), stage(pipelines, lead),
                 lead.lossReasons().isEmpty() ? null : lead.lossReasons().get(0).name(),
                 lead.tags().stream().map(t -> t.name()).toList(),
@@ -146,7 +150,7 @@ public class LeadTools {
         }
         Stage stage = null;
         if (a.stageId() != null || a.pipelineId() != null) {
-            List<Pipeline> pipelines = crm.pipelines(caller);
+            List<Pipeline> pipelines = metadata.pipelinesWith(caller, a.pipelineId(), a.stageId());
             long pipelineId = a.pipelineId() != null ? a.pipelineId() : uniquePipelineOf(pipelines, a.stageId());
             Pipeline p = pipeline(pipelines, pipelineId);
             long stageId = a.stageId() != null ? checkStage(pipelines, pipelineId, a.stageId()).id()
@@ -213,7 +217,7 @@ public class LeadTools {
             throw new ToolException("loss_reason_id applies only when moving to stage 143 (lost).");
         }
         Lead lead = existing(caller, a.leadId());
-        List<Pipeline> pipelines = crm.pipelines(caller);
+        List<Pipeline> pipelines = metadata.pipelinesWith(caller, a.pipelineId(), a.stageId());
         long pipelineId = a.pipelineId() != null ? a.pipelineId()
                 : lead.pipelineId() != null ? lead.pipelineId() : uniquePipelineOf(pipelines, a.stageId());
         Pipeline p = pipeline(pipelines, pipelineId);

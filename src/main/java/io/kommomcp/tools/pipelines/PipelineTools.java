@@ -6,7 +6,7 @@ import io.kommomcp.core.Caller;
 import io.kommomcp.core.Rendered;
 import io.kommomcp.core.Tool;
 import io.kommomcp.core.ToolSet;
-import io.kommomcp.kommo.KommoCrm;
+import io.kommomcp.kommo.KommoMetadata;
 import io.kommomcp.kommo.wire.Pipeline;
 import io.kommomcp.security.Roles;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,7 +17,7 @@ import jakarta.inject.Inject;
 public class PipelineTools {
 
     @Inject
-    KommoCrm crm;
+    KommoMetadata metadata;
 
     public record StageView(long id, String name, long sort, String kind, String color) {
     }
@@ -46,7 +46,8 @@ public class PipelineTools {
                     + " (incoming leads), 'open' (regular stages), 'won' (id 142) and 'lost' (id 143); 142 and 143"
                     + " exist in every pipeline. Use it before moving or creating leads to pick valid stage ids.")
     public PipelineList list(Caller caller) {
-        return new PipelineList(crm.pipelines(caller).stream().map(PipelineTools::view).toList());
+        metadata.invalidate(caller, "pipelines"); // an explicit listing reads Kommo and refreshes the tenant's cache
+        return new PipelineList(metadata.pipelines(caller).stream().map(PipelineTools::view).toList());
     }
 
     static PipelineView view(Pipeline p) {
