@@ -23,8 +23,8 @@ public final class KommoClient {
 
     private static final Logger LOG = Logger.getLogger(KommoClient.class.getName());
 
-    /** Retry settings for reads. */
-    public record RetryPolicy(int maxReadRetries, int maxRetryWaitSeconds, long baseBackoffMillis) {
+    /** How often a request is sent again after a 429, and the longest {@code retry_after} worth waiting for. */
+    public record RetryPolicy(int maxRateLimitRetries, int maxRetryWaitSeconds) {
     }
 
     /** Gives a new bearer token after Kommo rejected {@code rejected} with 401, or null when none can be had. */
@@ -37,6 +37,7 @@ public final class KommoClient {
     private String bearer;
     private String authorization;
     private final TokenRenewal renewal;
+    private final KommoRetries retries;
     private boolean renewed;
     private final RequestBudget limiter;
     private final KommoCallLog log;
@@ -44,7 +45,8 @@ public final class KommoClient {
     private final CircuitBreaker breaker;
 
     KommoClient(KommoApi api, String bearerToken, RequestBudget limiter, KommoCallLog log, RetryPolicy retry,
-            CircuitBreaker breaker, TokenRenewal renewal) {
+            CircuitBreaker breaker, TokenRenewal renewal, KommoRetries retries) {
+        this.retries = retries;
         this.api = api;
         this.bearer = bearerToken;
         this.authorization = "Bearer " + bearerToken;
@@ -55,36 +57,52 @@ public final class KommoClient {
         this.breaker = breaker;
     }
 
-    /** GET; empty when Kommo answers 204 (empty list, or an entity that does not exist). */
+    /**
+     * GET; empty when Kommo answers 204 (empty list, or an entity that does not exist). A 5xx or a failure on the way
+     * is retried by MicroProfile Fault Tolerance ({@link KommoRetries}); a 429 after Kommo's {@code retry_after}.
+     */
     public Optional<JsonNode> get(String resource, Query query) {
-        return Optional.ofNullable(withRetries(() -> send("GET", resource, query, null), true));
+        try {
+            return Optional.ofNullable(retries.read(() -> {
+                try {
+                    return afterRateLimits(() -> send("GET", resource, query, null));
+                } catch (KommoApiException e) {
+                    throw e.kind() == Kind.SERVER_ERROR || e.kind() == Kind.UNREACHABLE
+                            ? new KommoRetries.Transient(e) : e;
+                }
+            }));
+        } catch (KommoRetries.Transient t) {
+            throw t.failure();
+        }
     }
 
+    /** POST; sent again only after a 429, which Kommo answers before doing anything. */
     public JsonNode post(String resource, Object body) {
         String json = Json.mapper().writeValueAsString(body);
-        return withRetries(() -> send("POST", resource, Query.of(), json), false);
+        return afterRateLimits(() -> send("POST", resource, Query.of(), json));
     }
 
+    /** PATCH; sent again only after a 429. */
     public JsonNode patch(String resource, Object body) {
         String json = Json.mapper().writeValueAsString(body);
-        return withRetries(() -> send("PATCH", resource, Query.of(), json), false);
+        return afterRateLimits(() -> send("PATCH", resource, Query.of(), json));
     }
 
     /**
-     * Sends, and sends again after a failure that allows it: a read after a 429, a 5xx or no answer; a write only
-     * after a 429, which Kommo answers before doing anything (a write that may have been applied is never resent).
+     * Sends, and after a 429 waits the {@code retry_after} Kommo asks for and sends again (at most
+     * {@code max-read-retries} times; a longer wait than {@code max-retry-wait-seconds} is reported instead). A write
+     * that may have been applied (5xx, no answer) is never sent again.
      */
-    private JsonNode withRetries(java.util.function.Supplier<JsonNode> request, boolean read) {
+    private JsonNode afterRateLimits(java.util.function.Supplier<JsonNode> request) {
         int attempt = 0;
         while (true) {
             try {
                 return request.get();
             } catch (KommoApiException e) {
-                boolean again = read ? e.isTransient() : e.kind() == Kind.RATE_LIMITED;
-                if (!again || attempt >= retry.maxReadRetries()) {
+                if (e.kind() != Kind.RATE_LIMITED || attempt >= retry.maxRateLimitRetries()) {
                     throw e;
                 }
-                long waitMillis = waitBeforeRetry(e, attempt);
+                long waitMillis = waitBeforeRetry(e);
                 if (waitMillis < 0) {
                     throw e;
                 }
@@ -94,12 +112,10 @@ public final class KommoClient {
         }
     }
 
-    private long waitBeforeRetry(KommoApiException e, int attempt) {
-        if (e.kind() == Kind.RATE_LIMITED) {
-            int seconds = e.retryAfterSeconds() == null ? 1 : e.retryAfterSeconds();
-            return seconds > retry.maxRetryWaitSeconds() ? -1 : seconds * 1000L;
-        }
-        return retry.baseBackoffMillis() << attempt;
+    /** The wait a 429 asks for, or -1 when it is longer than we are willing to wait. */
+    private long waitBeforeRetry(KommoApiException e) {
+        int seconds = e.retryAfterSeconds() == null ? 1 : e.retryAfterSeconds();
+        return seconds > retry.maxRetryWaitSeconds() ? -1 : seconds * 1000L;
     }
 
     private JsonNode send(String method, String resource, Query query, String body) {

@@ -72,6 +72,9 @@ public class KommoGateway {
     @Inject
     SharedRequestWindow sharedWindow;
 
+    @Inject
+    KommoRetries retries;
+
     private final Map<String, RequestBudget> limiters = new ConcurrentHashMap<>();
 
     public KommoClient client(Caller caller) {
@@ -84,8 +87,8 @@ public class KommoGateway {
         CircuitBreaker breaker = breakers.computeIfAbsent(key, k -> new CircuitBreaker(breakerFailures,
                 Duration.ofSeconds(breakerOpenSeconds), Duration.ofSeconds(ipBlockPauseSeconds), Clock.systemUTC()));
         return new KommoClient(api, access.bearerToken(), limiter, caller.kommoCalls(),
-                new KommoClient.RetryPolicy(maxReadRetries, maxRetryWaitSeconds, 250), breaker,
-                rejected -> tenants.tokenAfterRejection(caller.tenantId(), rejected, caller.kommoCalls()));
+                new KommoClient.RetryPolicy(maxReadRetries, maxRetryWaitSeconds), breaker,
+                rejected -> tenants.tokenAfterRejection(caller.tenantId(), rejected, caller.kommoCalls()), retries);
     }
 
     private KommoApi buildApi(String baseUrl) {
