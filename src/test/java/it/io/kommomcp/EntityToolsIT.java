@@ -278,6 +278,8 @@ class EntityToolsIT {
     void customFieldsAreDescribedWrittenByNameAndRequiredStagesAreNamed() throws Exception {
         String tenant = server.newTenant("e-").id();
         McpHttp c = server.mcp(tenant, "kommo.writer");
+        String badType = McpHttp.text(err(c.call("fields_list", Map.of("entity_type", "deals"))));
+        assertTrue(badType.contains("entity_type") && badType.contains("contacts"), badType);
         JsonNode list = ok(c.call("fields_list", Map.of("entity_type", "leads")));
         JsonNode seats = byName(list.path("fields"), "Seats");
         assertEquals("numeric", seats.path("type").asString());
@@ -351,6 +353,10 @@ class EntityToolsIT {
                 List.of(" "))))).contains("at least one tag"));
         assertTrue(McpHttp.text(err(c.call("tags_add", Map.of("entity_type", "leads", "entity_id", 1, "tags",
                 List.of("x".repeat(101)))))).contains("100 characters"));
+        assertTrue(McpHttp.text(err(c.call("tags_list", Map.of("entity_type", "leads", "limit", 300))))
+                .contains("limit"));
+        String kind = McpHttp.text(err(c.call("tags_list", Map.of("entity_type", "deals"))));
+        assertTrue(kind.contains("entity_type") && kind.contains("companies"), kind);
     }
 
     @Test
@@ -446,6 +452,9 @@ class EntityToolsIT {
         assertEquals("Battery 10 kWh", products.get(0).path("name").asString());
         assertEquals("4500", products.get(0).path("price").asString());
 
+        assertTrue(McpHttp.text(err(c.call("leads_products", Map.of("lead_id", 0)))).contains("lead_id"));
+        assertTrue(McpHttp.text(err(c.call("catalog_elements_list", Map.of("catalog_id", catalogId, "limit", 0))))
+                .contains("limit"));
         ok(c.call("leads_remove_product", Map.of("lead_id", leadId, "element_id", elementId)));
         assertEquals(0, ok(c.call("leads_products", Map.of("lead_id", leadId))).path("products").size());
         assertTrue(McpHttp.text(err(c.call("leads_remove_product", Map.of("lead_id", leadId, "element_id",
