@@ -7,8 +7,5 @@ cd "$(dirname "$0")/.."
 port="${BENCH_PORT:-9180}"
 # MicroProfile Config reads the environment of the server process (above microprofile-config.properties).
 export KOMMO_CLIENT_REQUESTS_PER_SECOND=100000 KOMMO_SANDBOX_REQUESTS_PER_SECOND=100000
-mvn -q -DskipTests package liberty:create liberty:install-feature liberty:deploy -Dhttp.port="$port" -Dhttps.port=9543
-mvn -q liberty:start -Dhttp.port="$port" -Dhttps.port=9543
-trap 'mvn -q liberty:stop >/dev/null 2>&1 || true' EXIT
-for _ in $(seq 1 60); do curl -sf "http://localhost:$port/health/ready" >/dev/null && break; sleep 2; done
+source bench/start-server.sh "$port" 9543
 java bench/McpBench.java "http://localhost:$port" "${BENCH_SAMPLES:-300}" "${BENCH_SECONDS:-10}"

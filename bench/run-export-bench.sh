@@ -6,10 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port="${BENCH_PORT:-9280}"
-mvn -q -DskipTests package liberty:create liberty:install-feature liberty:deploy -Dhttp.port="$port" -Dhttps.port=9643
-mvn -q liberty:start -Dhttp.port="$port" -Dhttps.port=9643
-trap 'mvn -q liberty:stop >/dev/null 2>&1 || true' EXIT
-for _ in $(seq 1 60); do curl -sf "http://localhost:$port/health/ready" >/dev/null && break; sleep 2; done
+source bench/start-server.sh "$port" 9643
 pid="$(cat target/liberty/wlp/usr/servers/.pid/kommo-mcp.pid)"
 mvn -q -o dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=compile >/dev/null 2>&1 \
   || mvn -q dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=compile

@@ -6,8 +6,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port="${BENCH_PORT:-9380}"
-mvn -q -DskipTests package liberty:create liberty:install-feature liberty:deploy -Dhttp.port="$port" -Dhttps.port=9743
-mvn -q liberty:start -Dhttp.port="$port" -Dhttps.port=9743
-trap 'mvn -q liberty:stop >/dev/null 2>&1 || true' EXIT
-for _ in $(seq 1 60); do curl -sf "http://localhost:$port/health/ready" >/dev/null && break; sleep 2; done
+source bench/start-server.sh "$port" 9743
 java bench/McpBench.java "http://localhost:$port" --sales "${BENCH_SECONDS:-20}"

@@ -62,13 +62,7 @@ final class ItServer {
     /** A new sandbox account and a tenant bound to it with a long-lived token; ids start with {@code prefix}. */
     Tenant newTenant(String prefix) throws Exception {
         String id = prefix + shortId();
-        HttpResponse<String> account = http("POST", "/sandbox/_control/accounts/" + id, null, null);
-        assertEquals(200, account.statusCode(), account.body());
-        JsonNode acc = McpHttp.JSON.readTree(account.body());
-        HttpResponse<String> created = admin("POST", "/api/admin/tenants", "{\"id\":\"" + id
-                + "\",\"display_name\":\"IT " + id + "\",\"kommo_base_url\":\"" + acc.path("base_url").asString()
-                + "\",\"auth_kind\":\"LONG_LIVED_TOKEN\"}");
-        assertEquals(201, created.statusCode(), created.body());
+        JsonNode acc = accountAndTenant(id, "LONG_LIVED_TOKEN");
         HttpResponse<String> creds = admin("PUT", "/api/admin/tenants/" + id + "/credentials",
                 "{\"long_lived_token\":\"" + acc.path("token").asString() + "\"}");
         assertEquals(200, creds.statusCode(), creds.body());
@@ -82,13 +76,7 @@ final class ItServer {
      */
     Tenant newOAuthTenant(String prefix, long accessTtlSeconds) throws Exception {
         String id = prefix + shortId();
-        HttpResponse<String> account = http("POST", "/sandbox/_control/accounts/" + id, null, null);
-        assertEquals(200, account.statusCode(), account.body());
-        JsonNode acc = McpHttp.JSON.readTree(account.body());
-        HttpResponse<String> created = admin("POST", "/api/admin/tenants", "{\"id\":\"" + id
-                + "\",\"display_name\":\"IT " + id + "\",\"kommo_base_url\":\"" + acc.path("base_url").asString()
-                + "\",\"auth_kind\":\"OAUTH\"}");
-        assertEquals(201, created.statusCode(), created.body());
+        JsonNode acc = accountAndTenant(id, "OAUTH");
         HttpResponse<String> creds = admin("PUT", "/api/admin/tenants/" + id + "/credentials",
                 "{\"oauth_client_id\":\"" + acc.path("oauth_client_id").asString() + "\",\"client_secret\":\""
                         + acc.path("oauth_client_secret").asString()
@@ -100,6 +88,18 @@ final class ItServer {
                 "{\"code\":\"" + oauthCode(t) + "\"}");
         assertEquals(200, exchanged.statusCode(), exchanged.body());
         return t;
+    }
+
+    /** A new sandbox account {@code id} and a tenant {@code id} bound to it, no credentials yet; the account's data. */
+    JsonNode accountAndTenant(String id, String authKind) throws Exception {
+        HttpResponse<String> account = http("POST", "/sandbox/_control/accounts/" + id, null, null);
+        assertEquals(200, account.statusCode(), account.body());
+        JsonNode acc = McpHttp.JSON.readTree(account.body());
+        HttpResponse<String> created = admin("POST", "/api/admin/tenants", "{\"id\":\"" + id
+                + "\",\"display_name\":\"IT " + id + "\",\"kommo_base_url\":\"" + acc.path("base_url").asString()
+                + "\",\"auth_kind\":\"" + authKind + "\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        return acc;
     }
 
     /** An authorization code of the tenant's sandbox account, as Kommo sends it to the redirect URI. */

@@ -97,11 +97,7 @@ class OAuthIT {
     /** An OAuth tenant whose code has not been exchanged yet. */
     private Tenant waitingTenant() throws Exception {
         String id = "o-" + ItServer.shortId();
-        JsonNode acc = McpHttp.JSON.readTree(server.http("POST", "/sandbox/_control/accounts/" + id, null, null)
-                .body());
-        assertEquals(201, server.admin("POST", "/api/admin/tenants", "{\"id\":\"" + id + "\",\"display_name\":\"w\","
-                + "\"kommo_base_url\":\"" + acc.path("base_url").asString() + "\",\"auth_kind\":\"OAUTH\"}")
-                .statusCode());
+        JsonNode acc = server.accountAndTenant(id, "OAUTH");
         assertEquals(200, server.admin("PUT", "/api/admin/tenants/" + id + "/credentials", "{\"oauth_client_id\":\""
                 + acc.path("oauth_client_id").asString() + "\",\"client_secret\":\""
                 + acc.path("oauth_client_secret").asString() + "\"}").statusCode());
