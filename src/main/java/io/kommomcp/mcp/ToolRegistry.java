@@ -173,8 +173,7 @@ public class ToolRegistry implements ToolCatalog {
     /** The tenant's read-only switch first (it overrides everything), then its allow- and deny-lists. */
     private static String policyRefusal(RegisteredTool tool, McpTransportContext ctx) {
         Toolset set = Toolset.of(tool.meta());
-        if (Boolean.TRUE.equals(ctx.get(CTX_TENANT_READ_ONLY)) && (set == Toolset.write || set == Toolset.admin
-                || !tool.meta().readOnly())) {
+        if (Boolean.TRUE.equals(ctx.get(CTX_TENANT_READ_ONLY)) && !tool.meta().readOnly()) {
             return "Tenant is read-only: " + tool.meta().name() + " changes data and is disabled. A platform"
                     + " administrator can lift the read-only flag.";
         }

@@ -212,27 +212,7 @@ final class SandboxSeed {
     /** A custom field definition of {@code entity}; predefined ones (PHONE, EMAIL, ...) cannot be deleted. */
     private static void field(SandboxAccount a, String entity, String name, String type, String code,
             List<String> options, boolean predefined) {
-        java.util.Map<Long, ObjectNode> defs = a.fieldsOf(entity);
-        long id = a.newId();
-        ObjectNode f = Problems.JSON.createObjectNode();
-        f.put("id", id).put("name", name).put("type", type).put("account_id", a.accountId);
-        if (code == null) {
-            f.putNull("code");
-        } else {
-            f.put("code", code);
-        }
-        f.put("sort", 500 + defs.size()).put("is_api_only", false).putNull("group_id");
-        if (options.isEmpty()) {
-            f.putNull("enums");
-        } else {
-            ArrayNode enums = f.putArray("enums");
-            for (int i = 0; i < options.size(); i++) {
-                enums.addObject().put("id", a.newId()).put("value", options.get(i)).put("sort", (i + 1) * 10);
-            }
-        }
-        f.putArray("required_statuses");
-        f.put("is_deletable", !predefined).put("is_predefined", predefined).put("entity_type", entity);
-        defs.put(id, f);
+        a.fields.add(entity, name, type, code, options, predefined);
     }
 
     /** Makes a lead field required before leads enter a stage of the pipeline. */

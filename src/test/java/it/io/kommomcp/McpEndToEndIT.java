@@ -39,7 +39,7 @@ class McpEndToEndIT {
             "contacts_search", "contacts_get", "companies_search", "companies_get", "links_list", "tasks_list",
             "notes_list", "fields_list", "fields_required_for_stage", "tags_list", "account_get", "users_list",
             "loss_reasons_list", "events_list", "catalogs_list", "catalog_elements_list", "catalog_elements_get",
-            "leads_products");
+            "leads_products", "user_workload", "check_missing_fields");
     private static final Set<String> ALL_TOOLS = union(READ_TOOLS, Set.of("leads_create", "leads_update",
             "leads_move", "notes_add", "contacts_create", "contacts_update", "companies_create", "companies_update",
             "links_link", "links_unlink", "tasks_create", "tasks_update", "tasks_complete",

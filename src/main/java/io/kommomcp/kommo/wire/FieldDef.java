@@ -9,7 +9,8 @@ import tools.jackson.databind.JsonNode;
  * and MOB), group, and the stages before which it must be filled ({@code required_statuses}).
  */
 public record FieldDef(long id, String name, String type, String code, Integer sort, List<Option> options,
-        String groupId, List<RequiredIn> requiredIn, Boolean predefined, Boolean deletable, Boolean apiOnly) {
+        String groupId, List<RequiredIn> requiredIn, Boolean predefined, Boolean deletable, Boolean apiOnly,
+        List<RequiredIn> hiddenIn) {
 
     public record Option(long id, String value, Integer sort) {
 
@@ -33,6 +34,6 @@ public record FieldDef(long id, String name, String type, String code, Integer s
                 sort == null ? null : sort.intValue(), WireValues.list(n.get("enums"), Option::from),
                 WireValues.textOrNull(n, "group_id"), WireValues.list(n.get("required_statuses"), RequiredIn::from),
                 WireValues.boolOrNull(n, "is_predefined"), WireValues.boolOrNull(n, "is_deletable"),
-                WireValues.boolOrNull(n, "is_api_only"));
+                WireValues.boolOrNull(n, "is_api_only"), WireValues.list(n.get("hidden_statuses"), RequiredIn::from));
     }
 }

@@ -40,6 +40,7 @@ import io.kommomcp.tools.actions.ActionViews.PartyRef;
 import io.kommomcp.tools.actions.ActionViews.Registered;
 import io.kommomcp.tools.common.Entity;
 import io.kommomcp.tools.common.Times;
+import io.kommomcp.tools.common.UserResolver;
 import io.kommomcp.tools.fields.CustomFields;
 import io.kommomcp.tools.fields.CustomFields.Requirement;
 import io.kommomcp.tools.fields.CustomFields.Written;
@@ -76,6 +77,9 @@ public class SalesActions {
 
     @Inject
     CustomFields fields;
+
+    @Inject
+    UserResolver users;
 
     Clock clock = Clock.systemUTC();
 
@@ -180,7 +184,7 @@ public class SalesActions {
         // everything is checked before the first Kommo call that is not a metadata read
         Stage stage = a.pipelineId() != null || a.stageId() != null ? stage(caller, a.pipelineId(), a.stageId())
                 : null;
-        Long responsible = a.responsible() == null ? null : user(caller, a.responsible()).id();
+        Long responsible = a.responsible() == null ? null : users.resolve(caller, a.responsible()).id();
         List<Map<String, Object>> leadFields = new ArrayList<>();
         if (a.fields() != null && !a.fields().isEmpty()) {
             List<FieldDef> defs = metadata.fields(caller, "leads");
@@ -385,7 +389,7 @@ public class SalesActions {
                     + " and accents) or by e-mail; an unknown or ambiguous user is refused with the candidates."
                     + " Deactivated users are refused.")
     public Assigned assign(AssignArgs a, Caller caller) {
-        User u = user(caller, a.user());
+        User u = users.resolve(caller, a.user());
         Lead lead = existingLead(caller, a.leadId());
         if (lead.responsibleUserId() != null && lead.responsibleUserId() == u.id()) {
             return new Assigned(lead.id(), u.id(), u.name(), lead.responsibleUserId(), false);
@@ -449,46 +453,6 @@ public class SalesActions {
         }
         throw new ToolException("'" + r + "' is not a loss reason of this account. The loss reasons are: "
                 + String.join(", ", reasons.stream().map(l -> l.name() + " (" + l.id() + ")").toList()) + ".");
-    }
-
-    /** A user by id, e-mail or name (exact, ignoring case and accents; else a unique partial match). */
-    User user(Caller caller, String ref) {
-        String r = ref == null ? "" : ref.strip();
-        if (r.isEmpty()) {
-            throw new ToolException("Name the user by id, name or e-mail.");
-        }
-        List<User> users = metadata.users(caller);
-        List<User> found;
-        if (r.matches("\\d+")) {
-            found = users.stream().filter(u -> u.id() == Long.parseLong(r)).toList();
-        } else if (r.contains("@")) {
-            found = users.stream().filter(u -> u.email() != null && u.email().equalsIgnoreCase(r)).toList();
-        } else {
-            String f = FieldWriter.fold(r);
-            found = users.stream().filter(u -> FieldWriter.fold(u.name()).equals(f)).toList();
-            if (found.isEmpty()) {
-                found = users.stream().filter(u -> FieldWriter.fold(u.name()).contains(f)).toList();
-            }
-        }
-        if (found.isEmpty()) {
-            throw new ToolException("No user of this account matches '" + r + "'. The users are: "
-                    + String.join(", ", users.stream().limit(30).map(SalesActions::describe).toList())
-                    + (users.size() > 30 ? ", ..." : "") + ".");
-        }
-        if (found.size() > 1) {
-            throw new ToolException("'" + r + "' matches several users: " + String.join(", ", found.stream()
-                    .map(SalesActions::describe).toList()) + ". Name one by id or e-mail.");
-        }
-        User u = found.get(0);
-        if (Boolean.FALSE.equals(u.isActive())) {
-            throw new ToolException(u.name() + " (user " + u.id() + ") is deactivated in Kommo and cannot be"
-                    + " made responsible.");
-        }
-        return u;
-    }
-
-    private static String describe(User u) {
-        return u.name() + " <" + u.email() + "> (" + u.id() + ")";
     }
 
     private Stage stage(Caller caller, Long pipelineId, Long stageId) {

@@ -21,7 +21,7 @@ class FieldWriterTest {
         for (int i = 0; i < options.length; i++) {
             opts.add(new Option(id * 100 + i, options[i], i));
         }
-        return new FieldDef(id, name, type, code, 1, opts, null, List.of(), false, true, false);
+        return new FieldDef(id, name, type, code, 1, opts, null, List.of(), false, true, false, List.of());
     }
 
     private static final FieldDef SOURCE = def(1, "Lead source", "select", "LEAD_SOURCE", "Website", "Referral",
