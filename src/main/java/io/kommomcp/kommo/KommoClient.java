@@ -88,6 +88,11 @@ public final class KommoClient {
         return afterRateLimits(() -> send("PATCH", resource, Query.of(), json));
     }
 
+    /** DELETE (Kommo answers 204); sent again only after a 429. */
+    public void delete(String resource) {
+        afterRateLimits(() -> send("DELETE", resource, Query.of(), null));
+    }
+
     /**
      * Sends, and after a 429 waits the {@code retry_after} Kommo asks for and sends again (at most
      * {@code max-read-retries} times; a longer wait than {@code max-retry-wait-seconds} is reported instead). A write

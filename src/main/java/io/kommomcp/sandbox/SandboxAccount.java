@@ -203,6 +203,9 @@ final class SandboxAccount {
             lossReasons.values().forEach(l -> items.add(lossReason(l, r)));
             return SandboxResponse.ok(doc);
         }
+        if (p.length >= 2 && p[0].equals("leads") && p[1].equals("loss_reasons")) {
+            return lossReasonsWrite(r, p);
+        }
         if (p.length >= 1 && ENTITY_PATHS.contains(p[0])) {
             if (p.length >= 2 && p[1].equals("custom_fields")) {
                 return fields.route(r, p[0], p);
@@ -407,6 +410,56 @@ final class SandboxAccount {
         }
         l.putObject("_links").putObject("self").put("href", r.base() + "/api/v4/" + selfPath + query(r, false));
         return l;
+    }
+
+    /** {@code POST /leads/loss_reasons} (array of {@code {name, sort?}}), {@code GET|DELETE .../{id}} (API.md §18). */
+    private SandboxResponse lossReasonsWrite(Request r, String[] p) {
+        if (p.length == 2) {
+            if (!r.method().equals("POST")) {
+                return Problems.methodNotAllowed();
+            }
+            SandboxBatch batch = SandboxBatch.forAdd(r, 250);
+            if (batch.refusal() != null) {
+                return batch.refusal();
+            }
+            List<Violation> violations = new ArrayList<>();
+            for (int i = 0; i < batch.items().size(); i++) {
+                if (batch.items().get(i).path("name").asString("").isBlank()) {
+                    violations.add(new Violation(batch.requestIds().get(i), "NotBlank", "name",
+                            "This value should not be blank."));
+                }
+            }
+            if (!violations.isEmpty()) {
+                return Problems.validation(violations);
+            }
+            ObjectNode doc = Problems.JSON.createObjectNode();
+            doc.put("_total_items", batch.items().size());
+            ArrayNode out = doc.putObject("_embedded").putArray("loss_reasons");
+            for (int i = 0; i < batch.items().size(); i++) {
+                JsonNode item = batch.items().get(i);
+                ObjectNode reason = Problems.JSON.createObjectNode();
+                long id = newId();
+                reason.put("id", id).put("name", item.get("name").asString().strip())
+                        .put("sort", item.path("sort").asInt(lossReasons.size() * 10 + 10))
+                        .put("created_at", now()).put("updated_at", now());
+                lossReasons.put(id, reason);
+                out.add(lossReason(reason, r).put("request_id", batch.requestIds().get(i)));
+            }
+            return SandboxResponse.ok(doc);
+        }
+        Long id = p.length == 3 ? id(p[2]) : null;
+        ObjectNode reason = id == null ? null : lossReasons.get(id);
+        if (reason == null) {
+            return Problems.basic(404, "Not Found", "Loss reason not found");
+        }
+        return switch (r.method()) {
+            case "GET" -> SandboxResponse.ok(lossReason(reason, r));
+            case "DELETE" -> {
+                lossReasons.remove(id);
+                yield SandboxResponse.noContent();
+            }
+            default -> Problems.methodNotAllowed();
+        };
     }
 
     private ObjectNode lossReason(ObjectNode reason, Request r) {
