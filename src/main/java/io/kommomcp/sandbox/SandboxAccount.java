@@ -422,13 +422,7 @@ final class SandboxAccount {
             if (batch.refusal() != null) {
                 return batch.refusal();
             }
-            List<Violation> violations = new ArrayList<>();
-            for (int i = 0; i < batch.items().size(); i++) {
-                if (batch.items().get(i).path("name").asString("").isBlank()) {
-                    violations.add(new Violation(batch.requestIds().get(i), "NotBlank", "name",
-                            "This value should not be blank."));
-                }
-            }
+            List<Violation> violations = batch.blankNames();
             if (!violations.isEmpty()) {
                 return Problems.validation(violations);
             }

@@ -53,6 +53,17 @@ record SandboxBatch(List<JsonNode> items, List<String> requestIds, SandboxRespon
         return of(items);
     }
 
+    /** A {@code NotBlank} violation for each item without a name (a mutable list, for more checks). */
+    List<Violation> blankNames() {
+        List<Violation> out = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            if (items.get(i).path("name").asString("").isBlank()) {
+                out.add(new Violation(requestIds.get(i), "NotBlank", "name", "This value should not be blank."));
+            }
+        }
+        return out;
+    }
+
     private static SandboxBatch of(List<JsonNode> items) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {

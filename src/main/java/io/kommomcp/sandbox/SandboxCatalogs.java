@@ -114,13 +114,7 @@ final class SandboxCatalogs {
         if (batch.refusal() != null) {
             return batch.refusal();
         }
-        List<Violation> violations = new ArrayList<>();
-        for (int i = 0; i < batch.items().size(); i++) {
-            if (batch.items().get(i).path("name").asString("").isBlank()) {
-                violations.add(new Violation(batch.requestIds().get(i), "NotBlank", "name",
-                        "This value should not be blank."));
-            }
-        }
+        List<Violation> violations = batch.blankNames();
         if (catalogs.size() + batch.items().size() > MAX_CATALOGS) {
             return Problems.basic(400, "Bad Request", "At most " + MAX_CATALOGS + " catalogs per account");
         }
