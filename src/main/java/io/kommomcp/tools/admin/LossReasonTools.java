@@ -64,12 +64,12 @@ public class LossReasonTools {
 
         @Override
         public String toText() {
-            String what = plan.action() + ": " + String.join("; ", plan.kommoChanges())
-                    + (plan.consequences().isEmpty() ? "" : ". " + String.join(" ", plan.consequences()));
+            String what = plan.action() + ": " + String.join("; ", plan.kommoChanges()) + "."
+                    + (plan.consequences().isEmpty() ? "" : " " + String.join(" ", plan.consequences()));
             return switch (status) {
-                case "applied" -> "Applied. " + what + ".";
-                case "dry_run" -> "Dry run, nothing changed. " + what + ".";
-                default -> "Planned, nothing changed yet. " + what + ". To apply, ask the person to confirm, then"
+                case "applied" -> "Applied. " + what;
+                case "dry_run" -> "Dry run, nothing changed. " + what;
+                default -> "Planned, nothing changed yet. " + what + " To apply, ask the person to confirm, then"
                         + " call again with the same arguments and confirmation_token " + confirmationToken
                         + " (single use, expires " + expiresAt + ").";
             };
