@@ -468,13 +468,8 @@ final class SandboxAccount {
         if (batch.refusal() != null) {
             return batch.refusal();
         }
-        List<Violation> violations = new ArrayList<>();
         List<String> requestIds = batch.requestIds();
-        for (int i = 0; i < r.body().size(); i++) {
-            JsonNode item = r.body().get(i);
-            String requestId = requestIds.get(i);
-            violations.addAll(validateLead(item, requestId, null));
-        }
+        List<Violation> violations = batch.check((item, requestId) -> validateLead(item, requestId, null));
         if (!violations.isEmpty()) {
             return Problems.validation(violations);
         }

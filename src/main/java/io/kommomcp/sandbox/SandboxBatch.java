@@ -53,6 +53,15 @@ record SandboxBatch(List<JsonNode> items, List<String> requestIds, SandboxRespon
         return of(items);
     }
 
+    /** The violations {@code rule} finds in each item (given the item and its request id), in order. */
+    List<Violation> check(java.util.function.BiFunction<JsonNode, String, List<Violation>> rule) {
+        List<Violation> out = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            out.addAll(rule.apply(items.get(i), requestIds.get(i)));
+        }
+        return out;
+    }
+
     /** A {@code NotBlank} violation for each item without a name (a mutable list, for more checks). */
     List<Violation> blankNames() {
         List<Violation> out = new ArrayList<>();

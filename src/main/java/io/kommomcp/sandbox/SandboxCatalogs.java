@@ -136,10 +136,7 @@ final class SandboxCatalogs {
         if (batch.refusal() != null) {
             return batch.refusal();
         }
-        List<Violation> violations = new ArrayList<>();
-        for (int i = 0; i < batch.items().size(); i++) {
-            violations.addAll(validate(batch.items().get(i), batch.requestIds().get(i), true));
-        }
+        List<Violation> violations = batch.check((item, requestId) -> validate(item, requestId, true));
         if (!violations.isEmpty()) {
             return Problems.validation(violations);
         }

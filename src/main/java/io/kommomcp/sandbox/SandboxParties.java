@@ -155,13 +155,8 @@ final class SandboxParties {
         if (batch.refusal() != null) {
             return batch.refusal();
         }
-        List<Violation> violations = new ArrayList<>();
         List<String> requestIds = batch.requestIds();
-        for (int i = 0; i < r.body().size(); i++) {
-            JsonNode item = r.body().get(i);
-            String requestId = requestIds.get(i);
-            violations.addAll(validate(entity, item, requestId));
-        }
+        List<Violation> violations = batch.check((item, requestId) -> validate(entity, item, requestId));
         if (!violations.isEmpty()) {
             return Problems.validation(violations);
         }
