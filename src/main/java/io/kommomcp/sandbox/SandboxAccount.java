@@ -91,6 +91,7 @@ final class SandboxAccount {
     private final SandboxParties parties = new SandboxParties(this);
     final SandboxTasks tasks = new SandboxTasks(this);
     final SandboxFields fields = new SandboxFields(this);
+    private final SandboxPipelines pipelineApi = new SandboxPipelines(this);
     private long requestCount;
 
     SandboxAccount(String subdomain, long accountId, String token, int requestsPerSecond, long idBase) {
@@ -108,6 +109,15 @@ final class SandboxAccount {
             case "leads" -> leadFields;
             case "contacts" -> contactFields;
             default -> companyFields;
+        };
+    }
+
+    /** The leads, contacts or companies. */
+    Map<Long, ObjectNode> entitiesOf(String entity) {
+        return switch (entity) {
+            case "leads" -> leads;
+            case "contacts" -> contacts;
+            default -> companies;
         };
     }
 
@@ -193,7 +203,7 @@ final class SandboxAccount {
             return tasks.route(r, p);
         }
         if (p.length >= 2 && p[0].equals("leads") && p[1].equals("pipelines")) {
-            return pipelinesRoute(r, p);
+            return pipelineApi.route(r, p);
         }
         if (p.length == 2 && p[0].equals("leads") && p[1].equals("loss_reasons") && m.equals("GET")) {
             ObjectNode doc = Problems.JSON.createObjectNode();
@@ -255,58 +265,6 @@ final class SandboxAccount {
     }
 
     // ---------------------------------------------------------------- pipelines
-
-    private SandboxResponse pipelinesRoute(Request r, String[] p) {
-        if (!r.method().equals("GET")) {
-            return Problems.methodNotAllowed();
-        }
-        if (p.length == 2) {
-            ObjectNode doc = Problems.JSON.createObjectNode();
-            doc.put("_total_items", pipelines.size());
-            doc.putObject("_links").putObject("self").put("href", r.base() + "/api/v4/leads/pipelines");
-            ArrayNode items = doc.putObject("_embedded").putArray("pipelines");
-            pipelines.keySet().forEach(id -> items.add(renderPipeline(id, r)));
-            return SandboxResponse.ok(doc);
-        }
-        Long pid = id(p[2]);
-        if (pid == null || !pipelines.containsKey(pid)) {
-            return Problems.notFound("Pipeline not found");
-        }
-        if (p.length == 3) {
-            return SandboxResponse.ok(renderPipeline(pid, r));
-        }
-        if (!p[3].equals("statuses")) {
-            return null;
-        }
-        if (p.length == 4) {
-            ObjectNode doc = Problems.JSON.createObjectNode();
-            doc.put("_total_items", statuses.get(pid).size());
-            doc.putObject("_links").putObject("self").put("href",
-                    r.base() + "/api/v4/leads/pipelines/" + pid + "/statuses");
-            ArrayNode items = doc.putObject("_embedded").putArray("statuses");
-            statuses.get(pid).forEach(s -> items.add(renderStatus(s, r)));
-            return SandboxResponse.ok(doc);
-        }
-        Long sid = id(p[4]);
-        return statuses.get(pid).stream().filter(s -> sid != null && s.get("id").asLong() == sid).findFirst()
-                .map(s -> SandboxResponse.ok(renderStatus(s, r)))
-                .orElse(Problems.notFound("Status not found"));
-    }
-
-    private ObjectNode renderPipeline(long id, Request r) {
-        ObjectNode p = pipelines.get(id).deepCopy();
-        p.putObject("_links").putObject("self").put("href", r.base() + "/api/v4/leads/pipelines/" + id);
-        ArrayNode st = p.putObject("_embedded").putArray("statuses");
-        statuses.get(id).forEach(s -> st.add(renderStatus(s, r)));
-        return p;
-    }
-
-    private ObjectNode renderStatus(ObjectNode s, Request r) {
-        ObjectNode c = s.deepCopy();
-        c.putObject("_links").putObject("self").put("href", r.base() + "/api/v4/leads/pipelines/"
-                + s.get("pipeline_id").asLong() + "/statuses/" + s.get("id").asLong());
-        return c;
-    }
 
     ObjectNode mainPipeline() {
         return pipelines.values().stream().filter(p -> p.get("is_main").asBoolean()).findFirst()
