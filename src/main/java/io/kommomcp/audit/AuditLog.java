@@ -87,6 +87,12 @@ public class AuditLog {
         return append(draft(a, EntryKind.OUTCOME, correlationId));
     }
 
+    /** A governance step of a plan (PLAN, ELICITATION, APPROVAL, CONFIRMATION), correlated by the plan's id. */
+    @Transactional(TxType.REQUIRES_NEW)
+    public AuditEntry governance(EntryKind kind, ToolCallAudit a, UUID planId) {
+        return append(draft(a, kind, planId));
+    }
+
     /** Appends an entry prepared elsewhere (reconciliation, governance steps). */
     @Transactional(TxType.REQUIRES_NEW)
     public AuditEntry append(AuditEntry draft) {

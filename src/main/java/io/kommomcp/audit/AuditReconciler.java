@@ -103,7 +103,7 @@ public class AuditReconciler {
         OutcomeProbe probe = probeFor(u.tool());
         if (probe != null && u.tenantId() != null) {
             Caller caller = new Caller(u.tenantId(), RECONCILER, Set.of(), RECONCILER, null, null, calls,
-                    new ChangeLog());
+                    new ChangeLog(), null);
             try {
                 seen = probe.probe(u.tool(), Json.mapper().readTree(u.arguments() == null ? "{}" : u.arguments()),
                         caller);

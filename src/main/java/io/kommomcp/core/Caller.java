@@ -13,11 +13,13 @@ import java.util.Set;
  * @param sessionId     the MCP session id (may be null)
  * @param kommoCalls    collects every Kommo HTTP call made on behalf of this tool call, for the audit log
  * @param changes       collects what the tool changed, before and after, for the audit log
+ * @param elicitor      asks the person behind the client directly, when the client can be asked
  */
 public record Caller(String tenantId, String subject, Set<String> roles, String clientName, String clientVersion,
-        String sessionId, KommoCallLog kommoCalls, ChangeLog changes) {
+        String sessionId, KommoCallLog kommoCalls, ChangeLog changes, Elicitor elicitor) {
 
     public Caller {
         roles = Set.copyOf(roles);
+        elicitor = elicitor == null ? Elicitor.NONE : elicitor;
     }
 }

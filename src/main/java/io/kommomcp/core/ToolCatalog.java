@@ -6,4 +6,7 @@ import java.util.Set;
 public interface ToolCatalog {
 
     Set<String> toolNames();
+
+    /** The governed tools: those of role kommo.admin that change something (plan, confirm, apply). */
+    Set<String> governedToolNames();
 }

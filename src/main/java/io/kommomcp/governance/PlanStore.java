@@ -7,9 +7,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -17,6 +20,7 @@ import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.kommomcp.audit.ChainHash;
+import io.kommomcp.core.ApprovalPolicy;
 import io.kommomcp.core.Caller;
 import io.kommomcp.core.Json;
 import io.kommomcp.core.ToolException;
@@ -28,18 +32,19 @@ import jakarta.transaction.Transactional.TxType;
 import tools.jackson.core.type.TypeReference;
 
 /**
- * Confirmation tokens for admin plans (issue 4). A token is issued with the plan, stored only as its SHA-256 hash in
- * PostgreSQL (so every instance honours it), and redeemed at most once: by the same tenant and subject, for the same
- * tool and arguments (canonical hash), before it expires ({@code kommo.governance.token-ttl-seconds}), and only while
- * the account is still in the state the plan saw (its fingerprint). Anything else is refused and changes nothing.
+ * Plans of governed changes in PostgreSQL (table {@code governance_plan}), so that every server instance honours
+ * them. A confirmation token is stored only as its SHA-256 hash and redeemed at most once: by the same tenant and
+ * subject, for the same tool and arguments (canonical hash), before it expires, only while the account is in the
+ * state the plan saw (its fingerprint), and, when the plan needs approval, only after another administrator approved
+ * it. Anything else is refused and changes nothing.
  */
 @ApplicationScoped
-public class Confirmations {
+public class PlanStore {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Arguments that steer the plan flow and are not part of what is confirmed. */
-    private static final java.util.Set<String> FLOW_ARGUMENTS = java.util.Set.of("confirmation_token", "dry_run");
+    private static final Set<String> FLOW_ARGUMENTS = Set.of("confirmation_token", "dry_run");
 
     @Resource(lookup = "jdbc/kommo")
     DataSource ds;
@@ -48,8 +53,22 @@ public class Confirmations {
     @ConfigProperty(name = "kommo.governance.token-ttl-seconds", defaultValue = "300")
     long ttlSeconds;
 
-    /** A token handed out with a plan. */
-    public record Issued(String token, Instant expiresAt) {
+    @Inject
+    @ConfigProperty(name = "kommo.governance.approval-ttl-seconds", defaultValue = "86400")
+    long approvalTtlSeconds;
+
+    /** A plan handed out with its token ({@code token} null for a plan confirmed by elicitation). */
+    public record Issued(UUID planId, String token, Instant expiresAt) {
+    }
+
+    /** A plan waiting for another administrator's decision, as approvers see it. */
+    public record PendingPlan(String planId, String tool, String requestedBy, Instant requestedAt, Instant expiresAt,
+            Map<String, Object> plan) {
+    }
+
+    /** A decision taken on a plan. */
+    public record Decision(String planId, String tool, String requestedBy, String decision, String decidedBy,
+            Instant decidedAt, String note) {
     }
 
     /** The canonical hash of a tool's arguments, without the flow arguments. */
@@ -67,48 +86,72 @@ public class Confirmations {
         return ChainHash.sha256(ChainHash.canonicalJson(Json.mapper().convertValue(state, Object.class)));
     }
 
+    /** Stores a plan with a new token; a plan that needs approval waits for it, for the longer approval TTL. */
     @Transactional(TxType.REQUIRES_NEW)
-    public Issued issue(Caller caller, String tool, Object arguments, String stateFingerprint, Object plan) {
+    public Issued issue(Caller caller, String tool, Object arguments, String stateFingerprint, Object plan,
+            boolean needsApproval) {
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
         String token = "kmc_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        Instant now = Instant.now();
-        Instant expires = now.plusSeconds(Math.max(1, ttlSeconds));
+        Instant expires = Instant.now().plusSeconds(Math.max(1, needsApproval ? approvalTtlSeconds : ttlSeconds));
+        UUID id = insert(caller, tool, arguments, stateFingerprint, plan, ChainHash.sha256(token), expires,
+                needsApproval ? "AWAITING_APPROVAL" : "PLANNED", needsApproval, null);
+        return new Issued(id, token, expires);
+    }
+
+    /** Stores a plan the person answered directly (elicitation): CONFIRMED on accept, else DECLINED. */
+    @Transactional(TxType.REQUIRES_NEW)
+    public UUID elicited(Caller caller, String tool, Object arguments, String stateFingerprint, Object plan,
+            String answer, boolean confirmed) {
+        return insert(caller, tool, arguments, stateFingerprint, plan, null, Instant.now(),
+                confirmed ? "CONFIRMED" : "DECLINED", false, answer);
+    }
+
+    private UUID insert(Caller caller, String tool, Object arguments, String fingerprint, Object plan,
+            String tokenHash, Instant expires, String outcome, boolean approval, String elicitation) {
+        UUID id = UUID.randomUUID();
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("insert into governance_plan"
                 + " (id, tenant_id, subject, tool, arguments_hash, state_fingerprint, token_hash, plan, created_at,"
-                + " expires_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setObject(1, UUID.randomUUID());
+                + " expires_at, outcome, approval_required, elicitation, used_at)"
+                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            Instant now = Instant.now();
+            ps.setObject(1, id);
             ps.setString(2, caller.tenantId());
             ps.setString(3, caller.subject());
             ps.setString(4, tool);
             ps.setString(5, argumentsHash(arguments));
-            ps.setString(6, stateFingerprint);
-            ps.setString(7, ChainHash.sha256(token));
+            ps.setString(6, fingerprint);
+            ps.setString(7, tokenHash);
             ps.setString(8, Json.mapper().writeValueAsString(plan));
             ps.setTimestamp(9, Timestamp.from(now));
             ps.setTimestamp(10, Timestamp.from(expires));
+            ps.setString(11, outcome);
+            ps.setBoolean(12, approval);
+            ps.setString(13, elicitation);
+            ps.setTimestamp(14, elicitation != null ? Timestamp.from(now) : null);
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("the plan could not be stored: " + e.getMessage(), e);
         }
-        return new Issued(token, expires);
+        return id;
     }
 
     /**
-     * Redeems {@code token} for this call, or throws a {@link ToolException} saying why not (nothing is changed then).
-     * A redeemed token is spent even if applying the plan fails afterwards: plan again.
+     * Redeems {@code token} for this call and returns its plan's id, or throws a {@link ToolException} saying why
+     * not (nothing is changed then). A redeemed token is spent even if applying the plan fails afterwards.
      */
     @Transactional(TxType.REQUIRES_NEW)
-    public void redeem(Caller caller, String tool, Object arguments, String token, String currentFingerprint) {
+    public UUID redeem(Caller caller, String tool, Object arguments, String token, String currentFingerprint) {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("select id, tenant_id,"
-                + " subject, tool, arguments_hash, state_fingerprint, expires_at, used_at from governance_plan"
-                + " where token_hash = ? for update")) {
+                + " subject, tool, arguments_hash, state_fingerprint, expires_at, used_at, approval_required,"
+                + " outcome, decided_by from governance_plan where token_hash = ? for update")) {
             ps.setString(1, ChainHash.sha256(token == null ? "" : token.strip()));
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next() || !rs.getString(2).equals(caller.tenantId())) {
                     throw new ToolException("This confirmation token is not known for your tenant. Call " + tool
                             + " without confirmation_token to get a plan and a new token. Nothing was changed.");
                 }
+                String outcome = rs.getString(10);
                 String refusal = null;
                 if (!rs.getString(3).equals(caller.subject())) {
                     refusal = "This confirmation token was issued to someone else; only the person who asked for the"
@@ -120,6 +163,11 @@ public class Confirmations {
                 } else if (rs.getTimestamp(7).toInstant().isBefore(Instant.now())) {
                     refusal = "This confirmation token expired at " + rs.getTimestamp(7).toInstant() + ". Ask for a"
                             + " new plan.";
+                } else if (rs.getBoolean(9) && "AWAITING_APPROVAL".equals(outcome)) {
+                    refusal = "This plan (" + rs.getObject(1) + ") still waits for another administrator's approval"
+                            + " (approvals_list / approvals_decide). Apply it once it is approved.";
+                } else if (rs.getBoolean(9) && "REJECTED".equals(outcome)) {
+                    refusal = "This plan (" + rs.getObject(1) + ") was rejected by " + rs.getString(11) + ".";
                 } else if (!rs.getString(5).equals(argumentsHash(arguments))) {
                     refusal = "The arguments differ from the ones the plan was made for. Confirm exactly the planned"
                             + " change, or call " + tool + " without confirmation_token for a new plan.";
@@ -130,17 +178,130 @@ public class Confirmations {
                 if (refusal != null) {
                     throw new ToolException(refusal + " Nothing was changed.");
                 }
+                UUID id = (UUID) rs.getObject(1);
                 try (PreparedStatement use = c.prepareStatement("update governance_plan set used_at = ?,"
                         + " outcome = 'CONFIRMED' where id = ? and used_at is null")) {
                     use.setTimestamp(1, Timestamp.from(Instant.now()));
-                    use.setObject(2, rs.getObject(1));
+                    use.setObject(2, id);
                     if (use.executeUpdate() != 1) {
                         throw new ToolException("This confirmation token was used already. Nothing was changed.");
                     }
                 }
+                return id;
             }
         } catch (SQLException e) {
             throw new IllegalStateException("the plan could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Records how applying a confirmed plan ended: APPLIED, PARTIALLY_APPLIED or FAILED, with what was done. */
+    @Transactional(TxType.REQUIRES_NEW)
+    public void finish(UUID planId, String outcome, Object result) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("update governance_plan"
+                + " set outcome = ?, applied_at = ?, result = ? where id = ?")) {
+            ps.setString(1, outcome);
+            ps.setTimestamp(2, Timestamp.from(Instant.now()));
+            ps.setString(3, Json.mapper().writeValueAsString(result));
+            ps.setObject(4, planId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("the plan's outcome could not be stored: " + e.getMessage(), e);
+        }
+    }
+
+    /** The tenant's four-eyes policy. */
+    public ApprovalPolicy approvalPolicy(String tenantId) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("select approval_enabled,"
+                + " approval_tools from tenant where id = ?")) {
+            ps.setString(1, tenantId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return ApprovalPolicy.OFF;
+                }
+                String tools = rs.getString(2);
+                return new ApprovalPolicy(rs.getBoolean(1), tools == null || tools.isBlank() ? List.of()
+                        : List.of(tools.split(",")));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the approval policy could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Plans of the tenant that wait for a decision and have not expired, oldest first. */
+    public List<PendingPlan> pending(String tenantId) {
+        List<PendingPlan> out = new ArrayList<>();
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("select id, tool, subject,"
+                + " created_at, expires_at, plan from governance_plan where tenant_id = ? and outcome ="
+                + " 'AWAITING_APPROVAL' and expires_at > now() order by created_at limit 200")) {
+            ps.setString(1, tenantId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new PendingPlan(rs.getString(1), rs.getString(2), rs.getString(3),
+                            rs.getTimestamp(4).toInstant(), rs.getTimestamp(5).toInstant(),
+                            Json.mapper().readValue(rs.getString(6), new TypeReference<Map<String, Object>>() {
+                            })));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the pending plans could not be read: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /**
+     * Approves or rejects a waiting plan of the tenant. The approver must be another person than the requester; a
+     * plan is decided once; an expired plan cannot be decided.
+     */
+    @Transactional(TxType.REQUIRES_NEW)
+    public Decision decide(String tenantId, String approver, String planId, boolean approve, String note) {
+        UUID id;
+        try {
+            id = UUID.fromString(planId == null ? "" : planId.strip());
+        } catch (IllegalArgumentException e) {
+            throw new DecisionRefused(400, "plan_id '" + planId + "' is not a plan id; approvals_list shows the"
+                    + " waiting plans with their ids.");
+        }
+        if (note != null && note.length() > 1000) {
+            throw new DecisionRefused(400, "note must be at most 1000 characters.");
+        }
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("select tool, subject,"
+                + " outcome, expires_at, approval_required from governance_plan where id = ? and tenant_id = ?"
+                + " for update")) {
+            ps.setObject(1, id);
+            ps.setString(2, tenantId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || !rs.getBoolean(5)) {
+                    throw new DecisionRefused(404, "There is no plan " + planId + " waiting for approval in your tenant;"
+                            + " approvals_list shows the waiting plans.");
+                }
+                String requester = rs.getString(2);
+                if (requester.equals(approver)) {
+                    throw new DecisionRefused(403, "You asked for this plan yourself; another administrator must approve"
+                            + " or reject it (four-eyes rule). Nothing was changed.");
+                }
+                if (!"AWAITING_APPROVAL".equals(rs.getString(3))) {
+                    throw new DecisionRefused(409, "Plan " + planId + " is no longer waiting (it is "
+                            + rs.getString(3).toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ").");
+                }
+                if (rs.getTimestamp(4).toInstant().isBefore(Instant.now())) {
+                    throw new DecisionRefused(409, "Plan " + planId + " expired at " + rs.getTimestamp(4).toInstant()
+                            + "; the requester must ask for a new plan.");
+                }
+                Instant now = Instant.now();
+                String outcome = approve ? "APPROVED" : "REJECTED";
+                try (PreparedStatement up = c.prepareStatement("update governance_plan set outcome = ?,"
+                        + " decided_by = ?, decided_at = ?, decision_note = ? where id = ?")) {
+                    up.setString(1, outcome);
+                    up.setString(2, approver);
+                    up.setTimestamp(3, Timestamp.from(now));
+                    up.setString(4, note);
+                    up.setObject(5, id);
+                    up.executeUpdate();
+                }
+                return new Decision(id.toString(), rs.getString(1), requester, outcome, approver, now, note);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the plan could not be decided: " + e.getMessage(), e);
         }
     }
 }

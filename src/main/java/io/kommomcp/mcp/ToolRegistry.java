@@ -170,6 +170,14 @@ public class ToolRegistry implements ToolCatalog {
         return Collections.unmodifiableSet(tools.keySet());
     }
 
+    @Override
+    public Set<String> governedToolNames() {
+        Set<String> out = new java.util.TreeSet<>();
+        tools.values().stream().filter(t -> t.meta().role().equals(Roles.ADMIN) && !t.meta().readOnly()
+                && !t.meta().name().startsWith("approvals_")).forEach(t -> out.add(t.meta().name()));
+        return out;
+    }
+
     /** The tenant's read-only switch first (it overrides everything), then its allow- and deny-lists. */
     private static String policyRefusal(RegisteredTool tool, McpTransportContext ctx) {
         Toolset set = Toolset.of(tool.meta());
@@ -197,7 +205,7 @@ public class ToolRegistry implements ToolCatalog {
         McpSchema.Implementation client = exchange.getClientInfo();
         Caller caller = new Caller((String) ctx.get(CTX_TENANT), (String) ctx.get(CTX_SUBJECT), roles(ctx),
                 client == null ? null : client.name(), client == null ? null : client.version(),
-                exchange.sessionId(), new KommoCallLog(), new ChangeLog());
+                exchange.sessionId(), new KommoCallLog(), new ChangeLog(), new ExchangeElicitor(exchange));
         Map<String, Object> arguments = request.arguments() == null ? Map.of() : request.arguments();
         String name = tool.meta().name();
 

@@ -30,6 +30,9 @@ public class AdminErrorMapper implements ExceptionMapper<Throwable> {
         if (cause instanceof TenantException t) {
             return problem(t.status(), t.getMessage());
         }
+        if (cause instanceof io.kommomcp.governance.DecisionRefused d) {
+            return problem(d.status(), d.getMessage());
+        }
         if (cause instanceof ReportException r) {
             return problem(400, r.getMessage());
         }
@@ -55,7 +58,8 @@ public class AdminErrorMapper implements ExceptionMapper<Throwable> {
     private static Throwable unwrap(Throwable e) {
         Throwable c = e;
         for (int i = 0; i < 10 && c != null; i++) {
-            if (c instanceof TenantException || c instanceof ReportException || c instanceof JacksonException) {
+            if (c instanceof TenantException || c instanceof ReportException || c instanceof JacksonException
+                    || c instanceof io.kommomcp.governance.DecisionRefused) {
                 return c;
             }
             c = c.getCause();

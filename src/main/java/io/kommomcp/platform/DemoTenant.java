@@ -47,7 +47,7 @@ public class DemoTenant {
         String token = sandbox.ensureAccount(tenantId);
         try {
             tenants.get(tenantId);
-            tenants.update(tenantId, new TenantChanges(null, baseUrl, true, null, null));
+            tenants.update(tenantId, new TenantChanges(null, baseUrl, true, null, null, null));
         } catch (TenantException missing) {
             tenants.create(new NewTenant(tenantId, "Demo tenant (Kommo sandbox)", baseUrl, AuthKind.LONG_LIVED_TOKEN,
                     false, null));

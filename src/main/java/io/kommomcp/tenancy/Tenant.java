@@ -3,6 +3,7 @@ package io.kommomcp.tenancy;
 import java.time.Instant;
 import java.util.List;
 
+import io.kommomcp.core.ApprovalPolicy;
 import io.kommomcp.core.ToolPolicy;
 
 import jakarta.persistence.Column;
@@ -62,6 +63,12 @@ public class Tenant {
     @Column(name = "tools_denied")
     private String toolsDenied;
 
+    @Column(name = "approval_enabled", nullable = false)
+    private boolean approvalEnabled;
+
+    @Column(name = "approval_tools")
+    private String approvalTools;
+
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
@@ -111,6 +118,12 @@ public class Tenant {
     public void setToolPolicy(ToolPolicy p) {
         this.toolsAllowed = p.allow().isEmpty() ? null : String.join(",", p.allow());
         this.toolsDenied = p.deny().isEmpty() ? null : String.join(",", p.deny());
+        touch();
+    }
+    public ApprovalPolicy getApprovalPolicy() { return new ApprovalPolicy(approvalEnabled, names(approvalTools)); }
+    public void setApprovalPolicy(ApprovalPolicy p) {
+        this.approvalEnabled = p.enabled();
+        this.approvalTools = p.tools().isEmpty() ? null : String.join(",", p.tools());
         touch();
     }
     public Instant getCreatedAt() { return createdAt; }

@@ -2,6 +2,7 @@ package io.kommomcp.tenancy;
 
 import java.time.Instant;
 
+import io.kommomcp.core.ApprovalPolicy;
 import io.kommomcp.core.ToolPolicy;
 
 /** The tenant administration API's payloads (snake_case on the wire). */
@@ -13,8 +14,8 @@ public final class TenantRecords {
     /** A tenant as administrators see it: which secrets are set, never their values. */
     public record TenantView(String id, String displayName, String kommoBaseUrl, AuthKind authKind,
             String oauthClientId, boolean enabled, boolean readOnly, boolean hasAccessToken, boolean hasClientSecret,
-            boolean hasRefreshToken, Instant accessTokenExpiresAt, ToolPolicy toolPolicy, Instant createdAt,
-            Instant updatedAt) {
+            boolean hasRefreshToken, Instant accessTokenExpiresAt, ToolPolicy toolPolicy,
+            ApprovalPolicy approvalPolicy, Instant createdAt, Instant updatedAt) {
     }
 
     /** Creates a tenant; credentials are set separately. */
@@ -24,10 +25,11 @@ public final class TenantRecords {
 
     /**
      * Changes a tenant; null fields stay as they are. {@code toolPolicy} replaces the whole policy (empty lists
-     * remove it).
+     * remove it); so does {@code approvalPolicy} (four-eyes: enabled, and the tools it covers, by default every
+     * governed delete).
      */
     public record TenantChanges(String displayName, String kommoBaseUrl, Boolean enabled, Boolean readOnly,
-            ToolPolicy toolPolicy) {
+            ToolPolicy toolPolicy, ApprovalPolicy approvalPolicy) {
     }
 
     /**

@@ -16,6 +16,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.kommomcp.core.KommoCallLog;
 import io.kommomcp.core.ToolCatalog;
+import io.kommomcp.core.ApprovalPolicy;
 import io.kommomcp.core.ToolPolicy;
 import io.kommomcp.core.Toolset;
 import io.kommomcp.tenancy.TenantRecords.Credentials;
@@ -129,6 +130,9 @@ public class TenantService {
         }
         if (c.toolPolicy() != null) {
             t.setToolPolicy(checkedPolicy(c.toolPolicy()));
+        }
+        if (c.approvalPolicy() != null) {
+            t.setApprovalPolicy(checkedApprovals(c.approvalPolicy()));
         }
         return view(t);
     }
@@ -313,10 +317,23 @@ public class TenantService {
         return new ToolPolicy(p.allow().stream().distinct().toList(), p.deny().stream().distinct().toList());
     }
 
+    /** Four-eyes may name only governed tools (those of role kommo.admin that change something). */
+    private ApprovalPolicy checkedApprovals(ApprovalPolicy p) {
+        Set<String> governed = new TreeSet<>(catalog.governedToolNames());
+        for (String n : p.tools()) {
+            if (n == null || !governed.contains(n)) {
+                throw new TenantException(400, "'" + n + "' in approval_policy.tools is not a governed tool."
+                        + " Governed tools: " + String.join(", ", governed) + ". Leave tools empty to cover every"
+                        + " governed delete.");
+            }
+        }
+        return new ApprovalPolicy(p.enabled(), p.tools().stream().distinct().toList());
+    }
+
     static TenantView view(Tenant t) {
         return new TenantView(t.getId(), t.getDisplayName(), t.getKommoBaseUrl(), t.getAuthKind(),
                 t.getOauthClientId(), t.isEnabled(), t.isReadOnly(), t.getAccessTokenEnc() != null,
                 t.getClientSecretEnc() != null, t.getRefreshTokenEnc() != null, t.getAccessTokenExpiresAt(),
-                t.getToolPolicy(), t.getCreatedAt(), t.getUpdatedAt());
+                t.getToolPolicy(), t.getApprovalPolicy(), t.getCreatedAt(), t.getUpdatedAt());
     }
 }

@@ -55,13 +55,13 @@ class GovernanceIT {
                 "%" + token + "%"), "the token is not kept in the audit trail");
 
         String replay = McpHttp.text(err(admin.call("loss_reasons_delete", Map.of("loss_reason_id",
-                applied.path("id").asLong(), "confirmation_token", token))));
+                applied.path("ids").get(0).asLong(), "confirmation_token", token))));
         assertTrue(replay.contains("plan of loss_reasons_create"), replay);
         String again = McpHttp.text(err(admin.call("loss_reasons_create", Map.of("name", "In-house build",
                 "confirmation_token", token))));
         assertTrue(again.contains("exists already"), "re-planning sees the new state first: " + again);
 
-        long id = applied.path("id").asLong();
+        long id = applied.path("ids").get(0).asLong();
         String deleteToken = ok(admin.call("loss_reasons_delete", Map.of("loss_reason_id", id)))
                 .path("confirmation_token").asString();
         ok(admin.call("loss_reasons_delete", Map.of("loss_reason_id", id, "confirmation_token", deleteToken)));

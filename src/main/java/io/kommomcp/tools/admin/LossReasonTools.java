@@ -1,18 +1,17 @@
 package io.kommomcp.tools.admin;
 
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.kommomcp.core.Caller;
 import io.kommomcp.core.Describe;
-import io.kommomcp.core.Rendered;
 import io.kommomcp.core.Tool;
 import io.kommomcp.core.ToolException;
 import io.kommomcp.core.ToolSet;
-import io.kommomcp.governance.Confirmations;
-import io.kommomcp.governance.Confirmations.Issued;
+import io.kommomcp.governance.Governor;
+import io.kommomcp.governance.Plan;
+import io.kommomcp.governance.PlanResult;
 import io.kommomcp.kommo.KommoGateway;
 import io.kommomcp.kommo.KommoMetadata;
 import io.kommomcp.kommo.KommoMetadata.LossReason;
@@ -25,7 +24,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Loss reasons, changed the governed way: the first call returns the plan and a confirmation token, the second
- * (with the token) applies exactly that plan, and nothing else. {@code dry_run} returns the plan only.
+ * (with the token) applies exactly that plan, and nothing else ({@link Governor}). {@code dry_run} returns the plan
+ * only.
  */
 @ToolSet
 @ApplicationScoped
@@ -38,7 +38,7 @@ public class LossReasonTools {
     KommoGateway gateway;
 
     @Inject
-    Confirmations confirmations;
+    Governor governor;
 
     public record CreateArgs(
             @Describe(value = "The new loss reason, e.g. \"Went with an in-house solution\".", required = true)
@@ -52,28 +52,6 @@ public class LossReasonTools {
             Long lossReasonId,
             @Describe("The token from this tool's plan, to apply it.") String confirmationToken,
             @Describe("true: only show the plan; no token is issued.") Boolean dryRun) {
-    }
-
-    /** What an admin mutation will do, or did. */
-    public record Plan(String action, List<String> kommoChanges, Map<String, Object> before,
-            Map<String, Object> after, List<String> consequences) {
-    }
-
-    public record PlanResult(String status, Plan plan, String confirmationToken, Instant expiresAt, Long id)
-            implements Rendered {
-
-        @Override
-        public String toText() {
-            String what = plan.action() + ": " + String.join("; ", plan.kommoChanges()) + "."
-                    + (plan.consequences().isEmpty() ? "" : " " + String.join(" ", plan.consequences()));
-            return switch (status) {
-                case "applied" -> "Applied. " + what;
-                case "dry_run" -> "Dry run, nothing changed. " + what;
-                default -> "Planned, nothing changed yet. " + what + " To apply, ask the person to confirm, then"
-                        + " call again with the same arguments and confirmation_token " + confirmationToken
-                        + " (single use, expires " + expiresAt + ").";
-            };
-        }
     }
 
     @Tool(name = "loss_reasons_create", title = "Create a loss reason", role = Roles.ADMIN, readOnly = false,
@@ -93,20 +71,17 @@ public class LossReasonTools {
                 });
         Map<String, Object> after = new LinkedHashMap<>();
         after.put("name", name);
-        Plan plan = new Plan("create loss reason \"" + name + "\"",
-                List.of("POST /api/v4/leads/loss_reasons [{\"name\": \"" + name + "\"}]"), null, after,
+        String request = "POST /api/v4/leads/loss_reasons " + io.kommomcp.core.Json.mapper().writeValueAsString(List.of(after));
+        Plan plan = new Plan("create loss reason \"" + name + "\"", List.of(request), null, after,
                 List.of("Agents and users can then close leads as lost with this reason."));
-        PlanResult planned = planOrApply(a, a.confirmationToken(), a.dryRun(), "loss_reasons_create", current, plan,
-                caller);
-        if (planned != null) {
-            return planned;
-        }
-        JsonNode made = gateway.client(caller).post("leads/loss_reasons", List.of(Map.of("name", name)));
-        long id = WireValues.embedded(made, "loss_reasons", n -> WireValues.longOr(n, "id", 0)).stream().findFirst()
-                .orElse(0L);
-        metadata.invalidate(caller, "loss_reasons");
-        caller.changes().record("loss_reason", id, null, after);
-        return new PlanResult("applied", plan, null, null, id);
+        return governor.govern(caller, request("loss_reasons_create", a, a.confirmationToken(), a.dryRun(), false,
+                current, caller, plan), steps -> {
+                    JsonNode made = steps.run(request, () -> gateway.client(caller).post("leads/loss_reasons",
+                            List.of(after)));
+                    List<Long> ids = WireValues.embedded(made, "loss_reasons", n -> WireValues.longOr(n, "id", 0));
+                    caller.changes().record("loss_reason", ids.isEmpty() ? null : ids.get(0), null, after);
+                    return ids;
+                });
     }
 
     @Tool(name = "loss_reasons_delete", title = "Delete a loss reason", role = Roles.ADMIN, readOnly = false,
@@ -123,34 +98,22 @@ public class LossReasonTools {
         Map<String, Object> before = new LinkedHashMap<>();
         before.put("id", target.id());
         before.put("name", target.name());
-        Plan plan = new Plan("delete loss reason \"" + target.name() + "\"",
-                List.of("DELETE /api/v4/leads/loss_reasons/" + target.id()), before, null,
+        String request = "DELETE /api/v4/leads/loss_reasons/" + target.id();
+        Plan plan = new Plan("delete loss reason \"" + target.name() + "\"", List.of(request), before, null,
                 List.of("It can no longer be chosen when a lead is lost; leads already lost for it keep their"
                         + " history."));
-        PlanResult planned = planOrApply(a, a.confirmationToken(), a.dryRun(), "loss_reasons_delete", current, plan,
-                caller);
-        if (planned != null) {
-            return planned;
-        }
-        gateway.client(caller).delete("leads/loss_reasons/" + target.id());
-        metadata.invalidate(caller, "loss_reasons");
-        caller.changes().record("loss_reason", target.id(), before, null);
-        return new PlanResult("applied", plan, null, null, target.id());
+        return governor.govern(caller, request("loss_reasons_delete", a, a.confirmationToken(), a.dryRun(), true,
+                current, caller, plan), steps -> {
+                    steps.run(request, () -> gateway.client(caller).delete("leads/loss_reasons/" + target.id()));
+                    caller.changes().record("loss_reason", target.id(), before, null);
+                    return List.of(target.id());
+                });
     }
 
-    /** The plan answer (dry run, or a new token), or null once the token is redeemed and the plan may be applied. */
-    private PlanResult planOrApply(Object args, String token, Boolean dryRun, String tool, List<LossReason> state,
-            Plan plan, Caller caller) {
-        String fingerprint = Confirmations.fingerprint(state);
-        if (Boolean.TRUE.equals(dryRun)) {
-            return new PlanResult("dry_run", plan, null, null, null);
-        }
-        if (token == null || token.isBlank()) {
-            Issued issued = confirmations.issue(caller, tool, args, fingerprint, plan);
-            return new PlanResult("planned", plan, issued.token(), issued.expiresAt(), null);
-        }
-        confirmations.redeem(caller, tool, args, token, fingerprint);
-        return null;
+    private Governor.Request request(String tool, Object args, String token, Boolean dryRun, boolean destructive,
+            Object state, Caller caller, Plan plan) {
+        return new Governor.Request(tool, args, token, dryRun, destructive, state, () -> fresh(caller), plan,
+                () -> metadata.invalidate(caller, "loss_reasons"));
     }
 
     /** The loss reasons as Kommo has them now: a plan must see the current state, not a cached one. */

@@ -1,0 +1,71 @@
+package io.kommomcp.tools.admin;
+
+import java.util.List;
+
+import io.kommomcp.core.Caller;
+import io.kommomcp.core.Describe;
+import io.kommomcp.core.Rendered;
+import io.kommomcp.core.Tool;
+import io.kommomcp.core.ToolSet;
+import io.kommomcp.governance.Approvals;
+import io.kommomcp.governance.PlanStore;
+import io.kommomcp.security.Roles;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** The four-eyes rule from the approver's side: what waits, and approving or rejecting it (never one's own plan). */
+@ToolSet
+@ApplicationScoped
+public class ApprovalTools {
+
+    @Inject
+    Approvals approvals;
+
+    public record Pending(List<PlanStore.PendingPlan> plans) implements Rendered {
+
+        @Override
+        public String toText() {
+            if (plans.isEmpty()) {
+                return "No plans wait for approval.";
+            }
+            StringBuilder b = new StringBuilder(plans.size() + " plan(s) wait for approval:");
+            plans.forEach(p -> b.append("\n- ").append(p.planId()).append(": ").append(p.tool()).append(" by ")
+                    .append(p.requestedBy()).append(" at ").append(p.requestedAt()).append(" - ")
+                    .append(p.plan().get("action")).append(" (expires ").append(p.expiresAt()).append(")"));
+            return b.toString();
+        }
+    }
+
+    public record DecideArgs(
+            @Describe(value = "The plan's id (approvals_list).", required = true) String planId,
+            @Describe(value = "approve or reject.", required = true) String decision,
+            @Describe("Why, for the requester and the audit trail.") String note) {
+    }
+
+    public record Decided(PlanStore.Decision decision) implements Rendered {
+
+        @Override
+        public String toText() {
+            return "Plan " + decision.planId() + " (" + decision.tool() + " by " + decision.requestedBy() + ") is "
+                    + decision.decision().toLowerCase(java.util.Locale.ROOT) + "."
+                    + (decision.decision().equals("APPROVED") ? " The requester can now apply it with their"
+                            + " confirmation token." : " Its token can no longer be used.");
+        }
+    }
+
+    @Tool(name = "approvals_list", title = "Plans waiting for approval", role = Roles.ADMIN, readOnly = true,
+            description = "Lists governed changes that wait for a second administrator (four-eyes rule), oldest"
+                    + " first, with the full plan of each.")
+    public Pending list(Caller caller) {
+        return new Pending(approvals.pending(caller.tenantId()));
+    }
+
+    @Tool(name = "approvals_decide", title = "Approve or reject a plan", role = Roles.ADMIN, readOnly = false,
+            description = "Approves or rejects a plan waiting for a second administrator. Show the plan to the person"
+                    + " and decide only on their word. Nobody can decide their own plan. An approved plan is then"
+                    + " applied by its requester; nothing in Kommo changes by approving.")
+    public Decided decide(DecideArgs a, Caller caller) {
+        return new Decided(approvals.decide(caller.tenantId(), caller.subject(), caller.roles(), a.planId(),
+                a.decision(), a.note(), "approvals_decide", caller.clientName(), caller.sessionId()));
+    }
+}

@@ -1,0 +1,113 @@
+package it.io.kommomcp;
+
+import static it.io.kommomcp.ItServer.count;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.ElicitFormRequest;
+import io.modelcontextprotocol.spec.McpSchema.ElicitResult;
+import it.io.kommomcp.ItServer.Tenant;
+
+/**
+ * Elicitation (issue 4, point 3) with a real MCP client that declares the capability: the MCP Java SDK's client over
+ * Streamable HTTP. The person sees the plan; only an accepted, ticked confirmation applies it; decline, cancel or an
+ * unticked box change nothing.
+ */
+@ExtendWith(ArquillianExtension.class)
+class ElicitationIT {
+
+    private final ItServer server = ItServer.local();
+
+    @Test
+    void anAcceptedElicitationAppliesThePlanItShowed() throws Exception {
+        Tenant t = server.newTenant("eli-");
+        List<String> shown = new CopyOnWriteArrayList<>();
+        try (McpSyncClient client = client(t, req -> {
+            shown.add(req.message());
+            assertEquals("boolean", ((Map<?, ?>) ((Map<?, ?>) req.requestedSchema().get("properties")).get("confirm"))
+                    .get("type"));
+            return new ElicitResult(ElicitResult.Action.ACCEPT, Map.of("confirm", true));
+        })) {
+            CallToolResult r = client.callTool(new McpSchema.CallToolRequest("loss_reasons_create", Map.of("name",
+                    "Project cancelled")));
+            assertFalse(Boolean.TRUE.equals(r.isError()), r.toString());
+            Map<?, ?> out = (Map<?, ?>) r.structuredContent();
+            assertEquals("applied", out.get("status"));
+            assertNull(out.get("confirmation_token"), "no token: the person confirmed directly");
+            assertEquals(1, shown.size());
+            assertTrue(shown.get(0).contains("POST /api/v4/leads/loss_reasons") && shown.get(0).contains(
+                    "Project cancelled"), shown.get(0));
+            assertTrue(lossReasons(client).contains("Project cancelled"));
+        }
+        assertEquals(1, count("select count(*) from governance_plan where tenant_id = ? and elicitation = 'accept'"
+                + " and outcome = 'APPLIED'", t.id()));
+        assertEquals(1, count("select count(*) from audit_entry where tenant_id = ? and kind = 'ELICITATION' and"
+                + " outcome = 'SUCCEEDED'", t.id()));
+    }
+
+    @Test
+    void declineCancelAndAnUntickedBoxChangeNothing() throws Exception {
+        Tenant t = server.newTenant("eli-");
+        List<ElicitResult> answers = List.of(new ElicitResult(ElicitResult.Action.DECLINE, null),
+                new ElicitResult(ElicitResult.Action.CANCEL, null),
+                new ElicitResult(ElicitResult.Action.ACCEPT, Map.of("confirm", false)));
+        for (ElicitResult answer : answers) {
+            try (McpSyncClient client = client(t, req -> answer)) {
+                CallToolResult r = client.callTool(new McpSchema.CallToolRequest("loss_reasons_create", Map.of(
+                        "name", "Never added")));
+                assertFalse(Boolean.TRUE.equals(r.isError()), r.toString());
+                assertEquals("declined", ((Map<?, ?>) r.structuredContent()).get("status"), answer.toString());
+                assertTrue(((McpSchema.TextContent) r.content().get(0)).text().contains("Nothing was changed"));
+                assertFalse(lossReasons(client).contains("Never added"), answer.toString());
+            }
+        }
+        assertEquals(3, count("select count(*) from governance_plan where tenant_id = ? and outcome = 'DECLINED'",
+                t.id()));
+        assertEquals(3, count("select count(*) from audit_entry where tenant_id = ? and kind = 'ELICITATION' and"
+                + " outcome = 'DENIED'", t.id()));
+        assertEquals(0, count("select count(*) from audit_entry where tenant_id = ? and kommo_calls like ?", t.id(),
+                "%\"method\":\"POST\"%"), "nothing was sent to Kommo");
+    }
+
+    private McpSyncClient client(Tenant t, Function<ElicitFormRequest, ElicitResult> person) {
+        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(server.base)
+                .endpoint("/mcp")
+                .clientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1))
+                .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + TestTokens.token(t.id(),
+                        "kommo.admin")))
+                .build();
+        McpSyncClient client = McpClient.sync(transport)
+                .clientInfo(new McpSchema.Implementation("elicitation-it", "1.0"))
+                .requestTimeout(Duration.ofSeconds(60))
+                .capabilities(McpSchema.ClientCapabilities.builder().elicitation().build())
+                .elicitation(person)
+                .build();
+        client.initialize();
+        return client;
+    }
+
+    private static List<String> lossReasons(McpSyncClient client) {
+        CallToolResult r = client.callTool(new McpSchema.CallToolRequest("loss_reasons_list", Map.of()));
+        List<?> list = (List<?>) ((Map<?, ?>) r.structuredContent()).get("loss_reasons");
+        return list.stream().map(l -> String.valueOf(((Map<?, ?>) l).get("name"))).toList();
+    }
+}
