@@ -1,0 +1,93 @@
+package io.kommomcp.tools.admin;
+
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.kommomcp.core.Caller;
+import io.kommomcp.kommo.KommoCrm;
+import io.kommomcp.kommo.KommoGateway;
+import io.kommomcp.kommo.Query;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Counts for the consequences of a plan ("12 leads will move", "erases values on 340 leads"). Kommo gives no totals
+ * for leads, contacts or companies, so these page through them, up to {@code kommo.governance.count-max-pages} pages
+ * of 250; beyond that a count is a lower bound and says so.
+ */
+@ApplicationScoped
+public class AdminCounts {
+
+    @Inject
+    KommoGateway gateway;
+
+    @Inject
+    @ConfigProperty(name = "kommo.governance.count-max-pages", defaultValue = "20")
+    int maxPages;
+
+    /** A count, exact unless {@code atLeast}. */
+    public record Count(long n, boolean atLeast) {
+
+        @Override
+        public String toString() {
+            return (atLeast ? "at least " : "") + n;
+        }
+
+        public boolean none() {
+            return n == 0 && !atLeast;
+        }
+    }
+
+    /** Leads in a pipeline, or in one of its stages when {@code stageId} is given. */
+    public Count leads(Caller caller, long pipelineId, Long stageId) {
+        return count(caller, "leads", () -> stageId != null
+                ? Query.of().add("filter[statuses][0][pipeline_id]", pipelineId)
+                        .add("filter[statuses][0][status_id]", stageId)
+                : Query.of().add("filter[pipeline_id]", pipelineId), "leads", e -> true);
+    }
+
+    /** Leads, contacts or companies that hold a value of the field (one of {@code optionIds} when given). */
+    public Count withValue(Caller caller, String entity, long fieldId, java.util.Set<Long> optionIds) {
+        return count(caller, entity, Query::of, entity, e -> {
+            for (JsonNode cf : e.path("custom_fields_values")) {
+                if (cf.path("field_id").asLong() != fieldId) {
+                    continue;
+                }
+                if (optionIds == null) {
+                    return true;
+                }
+                for (JsonNode v : cf.path("values")) {
+                    if (optionIds.contains(v.path("enum_id").asLong())) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        });
+    }
+
+    private Count count(Caller caller, String resource, Supplier<Query> filter, String key,
+            Predicate<JsonNode> matches) {
+        long n = 0;
+        for (int page = 1; page <= maxPages; page++) {
+            Optional<JsonNode> doc = gateway.client(caller).get(resource, filter.get().add("page", page)
+                    .add("limit", KommoCrm.MAX_PAGE_SIZE));
+            if (doc.isEmpty()) {
+                return new Count(n, false);
+            }
+            for (JsonNode e : doc.get().path("_embedded").path(key)) {
+                if (matches.test(e)) {
+                    n++;
+                }
+            }
+            if (!io.kommomcp.kommo.wire.WireValues.hasNext(doc.get())) {
+                return new Count(n, false);
+            }
+        }
+        return new Count(n, true);
+    }
+}
