@@ -138,6 +138,38 @@ class AdminToolsIT {
     }
 
     @Test
+    void configurationPlansAreBoundToTheStateTheArgumentsTheToolAndTheRole() throws Exception {
+        Tenant t = server.newTenant("adm-");
+        McpHttp admin = server.mcp(t.id(), "kommo.admin");
+        long sales = pipelineId(t, "Sales pipeline");
+        long proposal = stageId(t, sales, "Proposal sent");
+        Map<String, Object> rename = new HashMap<>(Map.of("pipeline_id", sales, "stage_id", proposal, "name",
+                "Quote sent"));
+        String token = ok(admin.call("stages_update", rename)).path("confirmation_token").asString();
+
+        Map<String, Object> tampered = new HashMap<>(rename);
+        tampered.put("name", "Something else");
+        tampered.put("confirmation_token", token);
+        refused(admin, "stages_update", tampered, "arguments differ");
+        Map<String, Object> otherTool = new HashMap<>(Map.of("pipeline_id", sales, "stage_id", proposal,
+                "confirmation_token", token));
+        refused(admin, "stages_delete", otherTool, "plan of stages_update");
+        // someone changes the pipeline in Kommo directly: the plan no longer fits and is refused
+        assertEquals(200, kommoSend(t, "PATCH", "/leads/pipelines/" + sales + "/statuses/" + stageId(t, sales,
+                "Negotiation"), Map.of("color", "#e6e8ea")).statusCode());
+        rename.put("confirmation_token", token);
+        refused(admin, "stages_update", rename, "account changed since the plan");
+        assertEquals("Proposal sent", kommo(t, "/leads/pipelines/" + sales + "/statuses/" + proposal).path("name")
+                .asString());
+
+        String denied = McpHttp.text(err(server.mcp(t.id(), "kommo.writer").call("pipelines_delete", Map.of(
+                "pipeline_id", sales))));
+        assertTrue(denied.contains("requires the role kommo.admin"), denied);
+        assertEquals(1, count("select count(*) from audit_entry where tenant_id = ? and tool = 'pipelines_delete'"
+                + " and outcome = 'DENIED'", t.id()));
+    }
+
+    @Test
     void stageDeletionCountsTheLeadsThatMoveAndMovesThem() throws Exception {
         Tenant t = server.newTenant("adm-");
         McpHttp admin = server.mcp(t.id(), "kommo.admin");
