@@ -1,6 +1,5 @@
 package io.kommomcp.tools.admin;
 
-import static io.kommomcp.tools.admin.PipelineAdminTools.json;
 import static io.kommomcp.tools.admin.PipelineAdminTools.name;
 import static io.kommomcp.tools.admin.PipelineAdminTools.refused;
 
@@ -18,18 +17,16 @@ import io.kommomcp.core.ToolSet;
 import io.kommomcp.governance.Governor;
 import io.kommomcp.governance.Plan;
 import io.kommomcp.governance.PlanResult;
-import io.kommomcp.kommo.KommoGateway;
 import io.kommomcp.kommo.KommoMetadata;
 import io.kommomcp.kommo.KommoMetadata.FieldGroup;
 import io.kommomcp.kommo.wire.FieldDef;
 import io.kommomcp.kommo.wire.Pipeline;
-import io.kommomcp.kommo.wire.WireValues;
 import io.kommomcp.security.Roles;
+import io.kommomcp.tools.admin.AdminWrites.KommoWrite;
 import io.kommomcp.tools.common.Entity;
 import io.kommomcp.tools.fields.FieldWriter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Custom fields of leads, contacts and companies, their options and their groups, changed the governed way
@@ -44,18 +41,13 @@ public class FieldAdminTools {
     static final List<String> TYPES = List.of("text", "numeric", "checkbox", "select", "multiselect", "date", "url",
             "textarea", "radiobutton", "streetaddress", "birthday", "date_time", "price", "monetary");
     private static final Set<String> WITH_OPTIONS = Set.of("select", "multiselect", "radiobutton");
-    private static final String FLOW = " Governed: without confirmation_token it returns the plan and a token; show"
-            + " the plan to the person, and only after they agree call again with the same arguments and the token."
-            + " dry_run returns the plan only.";
+    private static final String FLOW = AdminWrites.FLOW;
 
     @Inject
     KommoMetadata metadata;
 
     @Inject
-    KommoGateway gateway;
-
-    @Inject
-    Governor governor;
+    AdminWrites writes;
 
     @Inject
     AdminCounts counts;
@@ -164,20 +156,13 @@ public class FieldAdminTools {
             pipelines = pipelines(caller);
             body.put("required_statuses", stages(entity, a.requiredInStages(), pipelines, consequences));
         }
-        String request = "POST /api/v4/" + entity + "/custom_fields " + json(List.of(body));
-        Plan plan = new Plan("create " + type + " field \"" + name + "\" on " + entity, List.of(request), null, body,
-                consequences);
-        Object seen = List.of(state, pipelines);
-        return governor.govern(caller, request("fields_create", a, a.confirmationToken(), a.dryRun(), false, seen,
-                () -> List.of(fresh(caller, entity), a.requiredInStages() == null || a.requiredInStages().isEmpty()
-                        ? List.of() : pipelines(caller)), caller, entity, plan), steps -> {
-                            JsonNode made = steps.run(request, () -> gateway.client(caller).post(entity
-                                    + "/custom_fields", List.of(body)));
-                            List<Long> ids = WireValues.embedded(made, "custom_fields", n -> WireValues.longOr(n,
-                                    "id", 0));
-                            caller.changes().record("field", ids.isEmpty() ? null : ids.get(0), null, body);
-                            return ids;
-                        });
+        KommoWrite w = new KommoWrite("POST", entity + "/custom_fields", List.of(body));
+        Plan plan = new Plan("create " + type + " field \"" + name + "\" on " + entity, List.of(w.line()), null,
+                body, consequences);
+        boolean withPipelines = !pipelines.isEmpty();
+        return writes.create(caller, request("fields_create", a, a.confirmationToken(), a.dryRun(), false,
+                List.of(state, pipelines), () -> List.of(fresh(caller, entity), withPipelines ? pipelines(caller)
+                        : List.of()), caller, entity, plan), w, "field", "custom_fields");
     }
 
     @Tool(name = "fields_update", title = "Change a custom field", role = Roles.ADMIN, readOnly = false,
@@ -277,18 +262,13 @@ public class FieldAdminTools {
         Map<String, Object> before = fieldView(f);
         Map<String, Object> after = new LinkedHashMap<>(before);
         after.putAll(body);
-        String request = "PATCH /api/v4/" + entity + "/custom_fields/" + f.id() + " " + json(body);
-        Plan plan = new Plan("change field \"" + f.name() + "\" of " + entity, List.of(request), before, after,
+        KommoWrite w = new KommoWrite("PATCH", entity + "/custom_fields/" + f.id(), body);
+        Plan plan = new Plan("change field \"" + f.name() + "\" of " + entity, List.of(w.line()), before, after,
                 consequences);
         boolean withPipelines = a.requiredInStages() != null;
-        return governor.govern(caller, request("fields_update", a, a.confirmationToken(), a.dryRun(),
+        return writes.change(caller, request("fields_update", a, a.confirmationToken(), a.dryRun(),
                 !removedIds.isEmpty(), List.of(state, pipelines), () -> List.of(fresh(caller, entity), withPipelines
-                        ? pipelines(caller) : List.of()), caller, entity, plan), steps -> {
-                            steps.run(request, () -> gateway.client(caller).patch(entity + "/custom_fields/" + f.id(),
-                                    body));
-                            caller.changes().record("field", f.id(), before, after);
-                            return List.of(f.id());
-                        });
+                        ? pipelines(caller) : List.of()), caller, entity, plan), w, "field", f.id(), before, after);
     }
 
     @Tool(name = "fields_delete", title = "Delete a custom field", role = Roles.ADMIN, readOnly = false,
@@ -315,15 +295,11 @@ public class FieldAdminTools {
             consequences.add("Integrations that use its code \"" + f.code() + "\" will no longer find it.");
         }
         Map<String, Object> before = fieldView(f);
-        String request = "DELETE /api/v4/" + entity + "/custom_fields/" + f.id();
-        Plan plan = new Plan("delete field \"" + f.name() + "\" of " + entity, List.of(request), before, null,
+        KommoWrite w = new KommoWrite("DELETE", entity + "/custom_fields/" + f.id(), null);
+        Plan plan = new Plan("delete field \"" + f.name() + "\" of " + entity, List.of(w.line()), before, null,
                 consequences);
-        return governor.govern(caller, request("fields_delete", a, a.confirmationToken(), a.dryRun(), true, state,
-                () -> fresh(caller, entity), caller, entity, plan), steps -> {
-                    steps.run(request, () -> gateway.client(caller).delete(entity + "/custom_fields/" + f.id()));
-                    caller.changes().record("field", f.id(), before, null);
-                    return List.of(f.id());
-                });
+        return writes.change(caller, request("fields_delete", a, a.confirmationToken(), a.dryRun(), true, state,
+                () -> fresh(caller, entity), caller, entity, plan), w, "field", f.id(), before, null);
     }
 
     // ---------------------------------------------------------------- groups
@@ -338,18 +314,12 @@ public class FieldAdminTools {
             throw refused(entity + " already have a field group \"" + g.name() + "\" (id " + g.id() + ").");
         });
         Map<String, Object> body = Map.of("name", name, "sort", state.size() * 10 + 10);
-        String request = "POST /api/v4/" + entity + "/custom_fields/groups " + json(List.of(body));
-        Plan plan = new Plan("create field group \"" + name + "\" on " + entity, List.of(request), null, body,
+        KommoWrite w = new KommoWrite("POST", entity + "/custom_fields/groups", List.of(body));
+        Plan plan = new Plan("create field group \"" + name + "\" on " + entity, List.of(w.line()), null, body,
                 List.of());
-        return governor.govern(caller, request("field_groups_create", a, a.confirmationToken(), a.dryRun(), false,
-                state, () -> freshGroups(caller, entity), caller, entity, plan), steps -> {
-                    JsonNode made = steps.run(request, () -> gateway.client(caller).post(entity
-                            + "/custom_fields/groups", List.of(body)));
-                    List<String> ids = WireValues.embedded(made, "custom_field_groups", n -> WireValues.textOrNull(n,
-                            "id"));
-                    caller.changes().record("field_group", ids.isEmpty() ? null : ids.get(0), null, body);
-                    return List.of();
-                });
+        return writes.create(caller, request("field_groups_create", a, a.confirmationToken(), a.dryRun(), false,
+                state, () -> freshGroups(caller, entity), caller, entity, plan), w, "field_group",
+                "custom_field_groups");
     }
 
     @Tool(name = "field_groups_update", title = "Rename a field group", role = Roles.ADMIN, readOnly = false,
@@ -364,17 +334,12 @@ public class FieldAdminTools {
         });
         Map<String, Object> before = Map.of("id", g.id(), "name", g.name());
         Map<String, Object> after = Map.of("id", g.id(), "name", name);
-        String request = "PATCH /api/v4/" + entity + "/custom_fields/groups/" + g.id() + " " + json(Map.of("name",
-                name));
-        Plan plan = new Plan("rename field group \"" + g.name() + "\" to \"" + name + "\"", List.of(request), before,
-                after, List.of("Its fields stay in it."));
-        return governor.govern(caller, request("field_groups_update", a, a.confirmationToken(), a.dryRun(), false,
-                state, () -> freshGroups(caller, entity), caller, entity, plan), steps -> {
-                    steps.run(request, () -> gateway.client(caller).patch(entity + "/custom_fields/groups/" + g.id(),
-                            Map.of("name", name)));
-                    caller.changes().record("field_group", g.id(), before, after);
-                    return List.of();
-                });
+        KommoWrite w = new KommoWrite("PATCH", entity + "/custom_fields/groups/" + g.id(), Map.of("name", name));
+        Plan plan = new Plan("rename field group \"" + g.name() + "\" to \"" + name + "\"", List.of(w.line()),
+                before, after, List.of("Its fields stay in it."));
+        return writes.change(caller, request("field_groups_update", a, a.confirmationToken(), a.dryRun(), false,
+                state, () -> freshGroups(caller, entity), caller, entity, plan), w, "field_group", g.id(), before,
+                after);
     }
 
     @Tool(name = "field_groups_delete", title = "Delete a field group", role = Roles.ADMIN, readOnly = false,
@@ -387,17 +352,13 @@ public class FieldAdminTools {
         List<String> inIt = fresh(caller, entity).stream().filter(f -> g.id().equals(f.groupId())).map(
                 FieldDef::name).toList();
         Map<String, Object> before = Map.of("id", g.id(), "name", g.name(), "fields", inIt);
-        String request = "DELETE /api/v4/" + entity + "/custom_fields/groups/" + g.id();
-        Plan plan = new Plan("delete field group \"" + g.name() + "\" of " + entity, List.of(request), before, null,
+        KommoWrite w = new KommoWrite("DELETE", entity + "/custom_fields/groups/" + g.id(), null);
+        Plan plan = new Plan("delete field group \"" + g.name() + "\" of " + entity, List.of(w.line()), before, null,
                 List.of(inIt.isEmpty() ? "The group holds no fields." : "Its " + inIt.size() + " field(s) ("
                         + String.join(", ", inIt) + ") move to the default group; their values stay."));
-        return governor.govern(caller, request("field_groups_delete", a, a.confirmationToken(), a.dryRun(), true,
-                state, () -> freshGroups(caller, entity), caller, entity, plan), steps -> {
-                    steps.run(request, () -> gateway.client(caller).delete(entity + "/custom_fields/groups/"
-                            + g.id()));
-                    caller.changes().record("field_group", g.id(), before, null);
-                    return List.of();
-                });
+        return writes.change(caller, request("field_groups_delete", a, a.confirmationToken(), a.dryRun(), true,
+                state, () -> freshGroups(caller, entity), caller, entity, plan), w, "field_group", g.id(), before,
+                null);
     }
 
     // ---------------------------------------------------------------- helpers

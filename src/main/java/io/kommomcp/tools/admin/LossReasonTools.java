@@ -12,15 +12,13 @@ import io.kommomcp.core.ToolSet;
 import io.kommomcp.governance.Governor;
 import io.kommomcp.governance.Plan;
 import io.kommomcp.governance.PlanResult;
-import io.kommomcp.kommo.KommoGateway;
 import io.kommomcp.kommo.KommoMetadata;
 import io.kommomcp.kommo.KommoMetadata.LossReason;
-import io.kommomcp.kommo.wire.WireValues;
 import io.kommomcp.security.Roles;
+import io.kommomcp.tools.admin.AdminWrites.KommoWrite;
 import io.kommomcp.tools.fields.FieldWriter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Loss reasons, changed the governed way: the first call returns the plan and a confirmation token, the second
@@ -35,10 +33,7 @@ public class LossReasonTools {
     KommoMetadata metadata;
 
     @Inject
-    KommoGateway gateway;
-
-    @Inject
-    Governor governor;
+    AdminWrites writes;
 
     public record CreateArgs(
             @Describe(value = "The new loss reason, e.g. \"Went with an in-house solution\".", required = true)
@@ -55,9 +50,7 @@ public class LossReasonTools {
     }
 
     @Tool(name = "loss_reasons_create", title = "Create a loss reason", role = Roles.ADMIN, readOnly = false,
-            description = "Adds a reason leads can be lost for. Governed: without confirmation_token it returns the"
-                    + " plan and a token; show the plan to the person, and only after they agree call again with"
-                    + " the same arguments and the token. dry_run returns the plan only.")
+            description = "Adds a reason leads can be lost for." + AdminWrites.FLOW)
     public PlanResult create(CreateArgs a, Caller caller) {
         String name = a.name().strip();
         if (name.length() > 255) {
@@ -71,24 +64,16 @@ public class LossReasonTools {
                 });
         Map<String, Object> after = new LinkedHashMap<>();
         after.put("name", name);
-        String request = "POST /api/v4/leads/loss_reasons " + io.kommomcp.core.Json.mapper().writeValueAsString(List.of(after));
-        Plan plan = new Plan("create loss reason \"" + name + "\"", List.of(request), null, after,
+        KommoWrite w = new KommoWrite("POST", "leads/loss_reasons", List.of(after));
+        Plan plan = new Plan("create loss reason \"" + name + "\"", List.of(w.line()), null, after,
                 List.of("Agents and users can then close leads as lost with this reason."));
-        return governor.govern(caller, request("loss_reasons_create", a, a.confirmationToken(), a.dryRun(), false,
-                current, caller, plan), steps -> {
-                    JsonNode made = steps.run(request, () -> gateway.client(caller).post("leads/loss_reasons",
-                            List.of(after)));
-                    List<Long> ids = WireValues.embedded(made, "loss_reasons", n -> WireValues.longOr(n, "id", 0));
-                    caller.changes().record("loss_reason", ids.isEmpty() ? null : ids.get(0), null, after);
-                    return ids;
-                });
+        return writes.create(caller, request("loss_reasons_create", a, a.confirmationToken(), a.dryRun(), false,
+                current, caller, plan), w, "loss_reason", "loss_reasons");
     }
 
     @Tool(name = "loss_reasons_delete", title = "Delete a loss reason", role = Roles.ADMIN, readOnly = false,
             destructive = true,
-            description = "Removes a loss reason so it can no longer be chosen. Governed: without confirmation_token"
-                    + " it returns the plan and a token; apply only after the person agrees, with the same arguments"
-                    + " and the token. dry_run returns the plan only.")
+            description = "Removes a loss reason so it can no longer be chosen." + AdminWrites.FLOW)
     public PlanResult delete(DeleteArgs a, Caller caller) {
         List<LossReason> current = fresh(caller);
         LossReason target = current.stream().filter(l -> l.id() == a.lossReasonId()).findFirst()
@@ -98,16 +83,12 @@ public class LossReasonTools {
         Map<String, Object> before = new LinkedHashMap<>();
         before.put("id", target.id());
         before.put("name", target.name());
-        String request = "DELETE /api/v4/leads/loss_reasons/" + target.id();
-        Plan plan = new Plan("delete loss reason \"" + target.name() + "\"", List.of(request), before, null,
+        KommoWrite w = new KommoWrite("DELETE", "leads/loss_reasons/" + target.id(), null);
+        Plan plan = new Plan("delete loss reason \"" + target.name() + "\"", List.of(w.line()), before, null,
                 List.of("It can no longer be chosen when a lead is lost; leads already lost for it keep their"
                         + " history."));
-        return governor.govern(caller, request("loss_reasons_delete", a, a.confirmationToken(), a.dryRun(), true,
-                current, caller, plan), steps -> {
-                    steps.run(request, () -> gateway.client(caller).delete("leads/loss_reasons/" + target.id()));
-                    caller.changes().record("loss_reason", target.id(), before, null);
-                    return List.of(target.id());
-                });
+        return writes.change(caller, request("loss_reasons_delete", a, a.confirmationToken(), a.dryRun(), true,
+                current, caller, plan), w, "loss_reason", target.id(), before, null);
     }
 
     private Governor.Request request(String tool, Object args, String token, Boolean dryRun, boolean destructive,

@@ -14,17 +14,15 @@ import io.kommomcp.core.ToolSet;
 import io.kommomcp.governance.Governor;
 import io.kommomcp.governance.Plan;
 import io.kommomcp.governance.PlanResult;
-import io.kommomcp.kommo.KommoGateway;
 import io.kommomcp.kommo.KommoMetadata;
 import io.kommomcp.kommo.wire.FieldDef;
 import io.kommomcp.kommo.wire.Pipeline;
 import io.kommomcp.kommo.wire.Pipeline.Stage;
-import io.kommomcp.kommo.wire.WireValues;
 import io.kommomcp.security.Roles;
+import io.kommomcp.tools.admin.AdminWrites.KommoWrite;
 import io.kommomcp.tools.fields.FieldWriter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Pipelines and their stages, changed the governed way ({@link Governor}): each call first returns a plan (the exact
@@ -42,18 +40,13 @@ public class PipelineAdminTools {
     static final List<String> PALETTE = List.of("#fffeb2", "#fffd7f", "#fff000", "#ffeab2", "#ffdc7f", "#ffce5a",
             "#ffdbdb", "#ffc8c8", "#ff8f92", "#d6eaff", "#c1e0ff", "#98cbff", "#ebffb1", "#deff81", "#87f2c0",
             "#f9deff", "#f3beff", "#ccc8f9", "#eb93ff", "#f2f3f4", "#e6e8ea");
-    private static final String FLOW = " Governed: without confirmation_token it returns the plan (exact Kommo"
-            + " requests, before/after, consequences) and a token; show the plan to the person, and only after they"
-            + " agree call again with the same arguments and the token. dry_run returns the plan only.";
+    private static final String FLOW = AdminWrites.FLOW;
 
     @Inject
     KommoMetadata metadata;
 
     @Inject
-    KommoGateway gateway;
-
-    @Inject
-    Governor governor;
+    AdminWrites writes;
 
     @Inject
     AdminCounts counts;
@@ -178,17 +171,11 @@ public class PipelineAdminTools {
             consequences.add("It becomes the main pipeline instead of \"" + currentMain + "\": leads created"
                     + " without a pipeline go to it.");
         }
-        String request = "POST /api/v4/leads/pipelines " + json(List.of(body));
+        KommoWrite w = new KommoWrite("POST", "leads/pipelines", List.of(body));
         Plan plan = new Plan("create pipeline \"" + name + "\" with " + a.stages().size() + " open stages",
-                List.of(request), null, body, consequences);
-        return governor.govern(caller, request("pipelines_create", a, a.confirmationToken(), a.dryRun(), false,
-                state, caller, plan), steps -> {
-                    JsonNode made = steps.run(request, () -> gateway.client(caller).post("leads/pipelines",
-                            List.of(body)));
-                    List<Long> ids = WireValues.embedded(made, "pipelines", n -> WireValues.longOr(n, "id", 0));
-                    caller.changes().record("pipeline", ids.isEmpty() ? null : ids.get(0), null, body);
-                    return ids;
-                });
+                List.of(w.line()), null, body, consequences);
+        return writes.create(caller, request("pipelines_create", a, a.confirmationToken(), a.dryRun(), false, state,
+                caller, plan), w, "pipeline", "pipelines");
     }
 
     @Tool(name = "pipelines_update", title = "Change a pipeline", role = Roles.ADMIN, readOnly = false,
@@ -243,14 +230,10 @@ public class PipelineAdminTools {
         }
         Map<String, Object> after = new LinkedHashMap<>(before);
         after.putAll(body);
-        String request = "PATCH /api/v4/leads/pipelines/" + p.id() + " " + json(body);
-        Plan plan = new Plan("change pipeline \"" + p.name() + "\"", List.of(request), before, after, consequences);
-        return governor.govern(caller, request("pipelines_update", a, a.confirmationToken(), a.dryRun(), false,
-                state, caller, plan), steps -> {
-                    steps.run(request, () -> gateway.client(caller).patch("leads/pipelines/" + p.id(), body));
-                    caller.changes().record("pipeline", p.id(), before, after);
-                    return List.of(p.id());
-                });
+        KommoWrite w = new KommoWrite("PATCH", "leads/pipelines/" + p.id(), body);
+        Plan plan = new Plan("change pipeline \"" + p.name() + "\"", List.of(w.line()), before, after, consequences);
+        return writes.change(caller, request("pipelines_update", a, a.confirmationToken(), a.dryRun(), false, state,
+                caller, plan), w, "pipeline", p.id(), before, after);
     }
 
     @Tool(name = "pipelines_delete", title = "Delete a pipeline", role = Roles.ADMIN, readOnly = false,
@@ -276,14 +259,10 @@ public class PipelineAdminTools {
                 .map(Stage::name).toList()) + ".");
         requirementsIn(caller, s -> s.pipelineId() == p.id()).forEach(consequences::add);
         Map<String, Object> before = pipelineView(p);
-        String request = "DELETE /api/v4/leads/pipelines/" + p.id();
-        Plan plan = new Plan("delete pipeline \"" + p.name() + "\"", List.of(request), before, null, consequences);
-        return governor.govern(caller, request("pipelines_delete", a, a.confirmationToken(), a.dryRun(), true,
-                state, caller, plan), steps -> {
-                    steps.run(request, () -> gateway.client(caller).delete("leads/pipelines/" + p.id()));
-                    caller.changes().record("pipeline", p.id(), before, null);
-                    return List.of(p.id());
-                });
+        KommoWrite w = new KommoWrite("DELETE", "leads/pipelines/" + p.id(), null);
+        Plan plan = new Plan("delete pipeline \"" + p.name() + "\"", List.of(w.line()), before, null, consequences);
+        return writes.change(caller, request("pipelines_delete", a, a.confirmationToken(), a.dryRun(), true, state,
+                caller, plan), w, "pipeline", p.id(), before, null);
     }
 
     // ---------------------------------------------------------------- stages
@@ -308,21 +287,13 @@ public class PipelineAdminTools {
             body.add(stageBody(s.name().strip(), color(s.color()), sort));
             sort += 10;
         }
-        String request = "POST /api/v4/leads/pipelines/" + p.id() + "/statuses " + json(body);
-        Plan plan = new Plan("add " + body.size() + " stage(s) to \"" + p.name() + "\"", List.of(request),
+        KommoWrite w = new KommoWrite("POST", "leads/pipelines/" + p.id() + "/statuses", body);
+        Plan plan = new Plan("add " + body.size() + " stage(s) to \"" + p.name() + "\"", List.of(w.line()),
                 Map.of("stages", names(p)), Map.of("stages", addedNames(p, a.stages())),
                 List.of("\"" + p.name() + "\" will have " + (p.stages().size() + body.size()) + " stages (of at most "
                         + MAX_STAGES + ")."));
-        return governor.govern(caller, request("stages_create", a, a.confirmationToken(), a.dryRun(), false, state,
-                caller, plan), steps -> {
-                    JsonNode made = steps.run(request, () -> gateway.client(caller).post("leads/pipelines/" + p.id()
-                            + "/statuses", body));
-                    List<Long> ids = WireValues.embedded(made, "statuses", n -> WireValues.longOr(n, "id", 0));
-                    for (int i = 0; i < ids.size() && i < body.size(); i++) {
-                        caller.changes().record("stage", ids.get(i), null, body.get(i));
-                    }
-                    return ids;
-                });
+        return writes.create(caller, request("stages_create", a, a.confirmationToken(), a.dryRun(), false, state,
+                caller, plan), w, "stage", "statuses");
     }
 
     @Tool(name = "stages_update", title = "Change a stage", role = Roles.ADMIN, readOnly = false,
@@ -355,16 +326,11 @@ public class PipelineAdminTools {
         Map<String, Object> before = stageView(s);
         Map<String, Object> after = new LinkedHashMap<>(before);
         after.putAll(body);
-        String request = "PATCH /api/v4/leads/pipelines/" + p.id() + "/statuses/" + s.id() + " " + json(body);
-        Plan plan = new Plan("change stage \"" + s.name() + "\" of \"" + p.name() + "\"", List.of(request), before,
-                after, List.of("Leads in the stage stay where they are."));
-        return governor.govern(caller, request("stages_update", a, a.confirmationToken(), a.dryRun(), false, state,
-                caller, plan), steps -> {
-                    steps.run(request, () -> gateway.client(caller).patch("leads/pipelines/" + p.id() + "/statuses/"
-                            + s.id(), body));
-                    caller.changes().record("stage", s.id(), before, after);
-                    return List.of(s.id());
-                });
+        KommoWrite w = new KommoWrite("PATCH", "leads/pipelines/" + p.id() + "/statuses/" + s.id(), body);
+        Plan plan = new Plan("change stage \"" + s.name() + "\" of \"" + p.name() + "\"", List.of(w.line()),
+                before, after, List.of("Leads in the stage stay where they are."));
+        return writes.change(caller, request("stages_update", a, a.confirmationToken(), a.dryRun(), false, state,
+                caller, plan), w, "stage", s.id(), before, after);
     }
 
     @Tool(name = "stages_reorder", title = "Reorder a pipeline's stages", role = Roles.ADMIN, readOnly = false,
@@ -381,15 +347,15 @@ public class PipelineAdminTools {
             throw refused("stage_ids must list each open stage of \"" + p.name() + "\" exactly once: "
                     + String.join(", ", open.stream().map(s -> s.name() + " (" + s.id() + ")").toList()) + ".");
         }
-        List<String> requests = new ArrayList<>();
+        List<KommoWrite> requests = new ArrayList<>();
         List<Long> moved = new ArrayList<>();
         List<Long> sorts = new ArrayList<>();
         long sort = 20;
         for (Long id : wanted) {
             Stage s = open.stream().filter(x -> x.id() == id).findFirst().orElseThrow();
             if (s.sort() == null || s.sort() != sort) {
-                requests.add("PATCH /api/v4/leads/pipelines/" + p.id() + "/statuses/" + id + " {\"sort\":" + sort
-                        + "}");
+                requests.add(new KommoWrite("PATCH", "leads/pipelines/" + p.id() + "/statuses/" + id, Map.of("sort",
+                        sort)));
                 moved.add(id);
                 sorts.add(sort);
             }
@@ -398,18 +364,19 @@ public class PipelineAdminTools {
         if (requests.isEmpty()) {
             throw refused("The stages are in that order already.");
         }
-        Plan plan = new Plan("reorder the stages of \"" + p.name() + "\"", requests, Map.of("order", names(p)),
+        Plan plan = new Plan("reorder the stages of \"" + p.name() + "\"", requests.stream().map(KommoWrite::line)
+                .toList(), Map.of("order", names(p)),
                 Map.of("order", wanted.stream().map(id -> open.stream().filter(x -> x.id() == id).findFirst()
                         .orElseThrow().name()).toList()), List.of(moved.size() + " stage(s) change position; leads"
                                 + " stay in their stages."));
-        return governor.govern(caller, request("stages_reorder", a, a.confirmationToken(), a.dryRun(), false,
+        return writes.govern(caller, request("stages_reorder", a, a.confirmationToken(), a.dryRun(), false,
                 state, caller, plan), steps -> {
                     for (int i = 0; i < moved.size(); i++) {
                         long id = moved.get(i);
                         long to = sorts.get(i);
                         Stage s = open.stream().filter(x -> x.id() == id).findFirst().orElseThrow();
-                        steps.run(requests.get(i), () -> gateway.client(caller).patch("leads/pipelines/" + p.id()
-                                + "/statuses/" + id, Map.of("sort", to)));
+                        KommoWrite w = requests.get(i);
+                        steps.run(w.line(), () -> writes.send(caller, w));
                         caller.changes().record("stage", id, Map.of("name", s.name(), "sort", s.sort()),
                                 Map.of("name", s.name(), "sort", to));
                     }
@@ -440,16 +407,11 @@ public class PipelineAdminTools {
         }
         requirementsIn(caller, r -> r.stageId() == s.id() && r.pipelineId() == p.id()).forEach(consequences::add);
         Map<String, Object> before = stageView(s);
-        String request = "DELETE /api/v4/leads/pipelines/" + p.id() + "/statuses/" + s.id();
-        Plan plan = new Plan("delete stage \"" + s.name() + "\" of \"" + p.name() + "\"", List.of(request), before,
-                null, consequences);
-        return governor.govern(caller, request("stages_delete", a, a.confirmationToken(), a.dryRun(), true,
-                state, caller, plan), steps -> {
-                    steps.run(request, () -> gateway.client(caller).delete("leads/pipelines/" + p.id() + "/statuses/"
-                            + s.id()));
-                    caller.changes().record("stage", s.id(), before, null);
-                    return List.of(s.id());
-                });
+        KommoWrite w = new KommoWrite("DELETE", "leads/pipelines/" + p.id() + "/statuses/" + s.id(), null);
+        Plan plan = new Plan("delete stage \"" + s.name() + "\" of \"" + p.name() + "\"", List.of(w.line()),
+                before, null, consequences);
+        return writes.change(caller, request("stages_delete", a, a.confirmationToken(), a.dryRun(), true, state,
+                caller, plan), w, "stage", s.id(), before, null);
     }
 
     // ---------------------------------------------------------------- helpers
@@ -596,10 +558,6 @@ public class PipelineAdminTools {
         m.put("sort", s.sort());
         m.put("color", s.color());
         return m;
-    }
-
-    static String json(Object body) {
-        return io.kommomcp.core.Json.mapper().writeValueAsString(body);
     }
 
     static ToolException refused(String why) {
