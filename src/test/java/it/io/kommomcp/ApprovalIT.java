@@ -78,6 +78,13 @@ class ApprovalIT {
                 + " arguments like ?", t.id(), "%" + planId + "%"));
         assertEquals(1, count("select count(*) from governance_plan where id = ?::uuid and outcome = 'APPLIED' and"
                 + " decided_by = 'bob'", planId));
+        HttpResponse<String> report = server.http("GET", "/api/audit/approvals", null, TestTokens.token(t.id(),
+                "audit.reader"));
+        assertEquals(200, report.statusCode(), report.body());
+        for (String kind : List.of("PLAN", "APPROVAL", "CONFIRMATION")) {
+            assertTrue(report.body().contains("\"" + kind + "\""), "the compliance report shows " + kind + ": "
+                    + report.body());
+        }
     }
 
     @Test

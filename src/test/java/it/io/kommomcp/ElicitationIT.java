@@ -88,6 +88,63 @@ class ElicitationIT {
                 "%\"method\":\"POST\"%"), "nothing was sent to Kommo");
     }
 
+    @Test
+    void aClientErrorIsANoAndAPlanThatWentStaleWhileThePersonDecidedIsNotApplied() throws Exception {
+        Tenant t = server.newTenant("eli-");
+        try (McpSyncClient client = client(t, req -> {
+            throw new IllegalStateException("the client's dialog crashed");
+        })) {
+            CallToolResult r = client.callTool(new McpSchema.CallToolRequest("loss_reasons_create", Map.of("name",
+                    "Nobody answered")));
+            assertEquals("declined", ((Map<?, ?>) r.structuredContent()).get("status"), "fail closed");
+            assertFalse(lossReasons(client).contains("Nobody answered"));
+        }
+        // while the person reads the plan, someone adds a loss reason directly in Kommo; then the person accepts
+        try (McpSyncClient client = client(t, req -> {
+            try {
+                assertEquals(200, AdminToolsIT.kommoSend(t, "POST", "/leads/loss_reasons", List.of(Map.of("name",
+                        "Added meanwhile"))).statusCode());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return new ElicitResult(ElicitResult.Action.ACCEPT, Map.of("confirm", true));
+        })) {
+            CallToolResult r = client.callTool(new McpSchema.CallToolRequest("loss_reasons_create", Map.of("name",
+                    "Stale by then")));
+            assertTrue(Boolean.TRUE.equals(r.isError()), r.toString());
+            String text = ((McpSchema.TextContent) r.content().get(0)).text();
+            assertTrue(text.contains("changed while the plan was shown") && text.contains("Nothing was changed"),
+                    text);
+            assertFalse(lossReasons(client).contains("Stale by then"));
+        }
+    }
+
+    @Test
+    void anApprovedPlanIsStillConfirmedByItsRequesterInPerson() throws Exception {
+        Tenant t = server.newTenant("eli-");
+        assertEquals(200, server.admin("PATCH", "/api/admin/tenants/" + t.id(), "{\"approval_policy\":{\"enabled\""
+                + ":true,\"tools\":[\"loss_reasons_create\"]}}").statusCode());
+        List<String> asked = new CopyOnWriteArrayList<>();
+        try (McpSyncClient client = client(t, req -> {
+            asked.add(req.message());
+            return new ElicitResult(ElicitResult.Action.ACCEPT, Map.of("confirm", true));
+        })) {
+            Map<?, ?> plan = (Map<?, ?>) client.callTool(new McpSchema.CallToolRequest("loss_reasons_create", Map.of(
+                    "name", "Reorganised"))).structuredContent();
+            assertEquals("awaiting_approval", plan.get("status"));
+            assertTrue(asked.isEmpty(), "nobody is asked before the approval");
+            McpHttp approver = new McpHttp(server.base + "/", TestTokens.build(t.id(), List.of("kommo.admin"),
+                    "approver", TestTokens.ISSUER, TestTokens.AUDIENCE, 600, TestTokens.devKey())).initialize();
+            ItServer.ok(approver.call("approvals_decide", Map.of("plan_id", plan.get("plan_id"), "decision",
+                    "approve")));
+            CallToolResult applied = client.callTool(new McpSchema.CallToolRequest("loss_reasons_create", Map.of(
+                    "name", "Reorganised", "confirmation_token", plan.get("confirmation_token"))));
+            assertEquals("applied", ((Map<?, ?>) applied.structuredContent()).get("status"), applied.toString());
+            assertEquals(1, asked.size(), "the requester confirmed in person too");
+            assertTrue(lossReasons(client).contains("Reorganised"));
+        }
+    }
+
     private McpSyncClient client(Tenant t, Function<ElicitFormRequest, ElicitResult> person) {
         HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(server.base)
                 .endpoint("/mcp")
