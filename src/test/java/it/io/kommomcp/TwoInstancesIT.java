@@ -127,6 +127,34 @@ class TwoInstancesIT {
      * find the new token. The rotating refresh token is never presented twice, so nothing is burned.
      */
     @Test
+    void aPlanMadeOnOneServerIsApprovedAndConfirmedOnTheOtherOnce() throws Exception {
+        Tenant t = first.newTenant("two-");
+        assertEquals(200, first.admin("PATCH", "/api/admin/tenants/" + t.id(), "{\"approval_policy\":{\"enabled\""
+                + ":true}}").statusCode());
+        McpHttp onFirst = first.mcp(t.id(), "kommo.admin");
+        McpHttp onSecond = second.http.mcp(t.id(), "kommo.admin");
+
+        JsonNode plan = ok(onFirst.call("loss_reasons_create", Map.of("name", "Moved abroad")));
+        Map<String, Object> confirm = Map.of("name", "Moved abroad", "confirmation_token",
+                plan.path("confirmation_token").asString());
+        assertEquals("applied", ok(onSecond.call("loss_reasons_create", confirm)).path("status").asString());
+        assertTrue(onFirst.call("loss_reasons_create", confirm).path("isError").asBoolean(), "a replay is refused");
+        assertEquals(1, count("select count(*) from governance_plan where tenant_id = ? and outcome = 'APPLIED'",
+                t.id()));
+
+        long id = ok(onFirst.call("loss_reasons_list", Map.of())).path("loss_reasons").findValues("id").stream()
+                .mapToLong(JsonNode::asLong).max().orElseThrow();
+        JsonNode delete = ok(onSecond.call("loss_reasons_delete", Map.of("loss_reason_id", id)));
+        assertEquals("awaiting_approval", delete.path("status").asString());
+        HttpResponse<String> approved = first.http("POST", "/api/governance/approvals/" + delete.path("plan_id")
+                .asString() + "/approve", "{}", TestTokens.build(t.id(), List.of("kommo.admin"), "second-admin",
+                        TestTokens.ISSUER, TestTokens.AUDIENCE, 600, TestTokens.devKey()));
+        assertEquals(200, approved.statusCode(), approved.body());
+        assertEquals("applied", ok(onFirst.call("loss_reasons_delete", Map.of("loss_reason_id", id,
+                "confirmation_token", delete.path("confirmation_token").asString()))).path("status").asString());
+    }
+
+    @Test
     void concurrentRefreshesOnTwoServersUseTheRefreshTokenOnce() throws Exception {
         Tenant t = first.newOAuthTenant("two-", 86_400);
         List<McpHttp> sessions = new ArrayList<>();
