@@ -93,7 +93,7 @@ public class Governor {
             }
             Elicitor.Answer answer = ask(caller, plan);
             boolean yes = accepted(answer);
-            planId = plans.elicited(caller, r.tool(), r.arguments(), fingerprint, plan, answer.action(), yes);
+            planId = plans.elicited(caller, r.tool(), r.arguments(), fingerprint, plan, recorded(answer), yes);
             step(EntryKind.PLAN, caller, r.tool(), planId, Outcome.SUCCEEDED, details(plan, "elicited", null));
             step(EntryKind.ELICITATION, caller, r.tool(), planId, yes ? Outcome.SUCCEEDED : Outcome.DENIED,
                     details(null, answer.action(), yes ? "confirmed" : "not confirmed"));
@@ -107,12 +107,17 @@ public class Governor {
             }
         } else {
             if (caller.elicitor().supported()) {
+                UUID known = plans.planOf(caller, r.token());
                 Elicitor.Answer answer = ask(caller, plan);
-                step(EntryKind.ELICITATION, caller, r.tool(), null, accepted(answer) ? Outcome.SUCCEEDED
-                        : Outcome.DENIED, details(null, answer.action(), accepted(answer) ? "confirmed"
-                                : "not confirmed"));
-                if (!accepted(answer)) {
-                    return new PlanResult("declined", plan, null, null, null, List.of(), List.of());
+                boolean yes = accepted(answer);
+                if (known != null) {
+                    plans.answered(known, recorded(answer));
+                }
+                step(EntryKind.ELICITATION, caller, r.tool(), known, yes ? Outcome.SUCCEEDED : Outcome.DENIED,
+                        details(null, answer.action(), yes ? "confirmed" : "not confirmed"));
+                if (!yes) {
+                    return new PlanResult("declined", plan, null, null, known == null ? null : known.toString(),
+                            List.of(), List.of());
                 }
             }
             planId = plans.redeem(caller, r.tool(), r.arguments(), r.token(), fingerprint);
@@ -158,6 +163,11 @@ public class Governor {
                 r.afterApply().run();
             }
         }
+    }
+
+    /** The answer as the plan keeps it: accept, decline, cancel, failed, or unticked (accepted without the tick). */
+    private static String recorded(Elicitor.Answer a) {
+        return "accept".equals(a.action()) && !accepted(a) ? "unticked" : a.action();
     }
 
     private static boolean accepted(Elicitor.Answer a) {

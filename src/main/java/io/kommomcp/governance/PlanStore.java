@@ -194,6 +194,33 @@ public class PlanStore {
         }
     }
 
+    /** The id of the caller's tenant's plan that {@code token} belongs to, or null; nothing is checked or spent. */
+    public UUID planOf(Caller caller, String token) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("select id from"
+                + " governance_plan where token_hash = ? and tenant_id = ?")) {
+            ps.setString(1, ChainHash.sha256(token == null ? "" : token.strip()));
+            ps.setString(2, caller.tenantId());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? (UUID) rs.getObject(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the plan could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Notes the person's answer to the elicitation that showed a token's plan. */
+    @Transactional(TxType.REQUIRES_NEW)
+    public void answered(UUID planId, String answer) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("update governance_plan"
+                + " set elicitation = ? where id = ?")) {
+            ps.setString(1, answer);
+            ps.setObject(2, planId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("the answer could not be stored: " + e.getMessage(), e);
+        }
+    }
+
     /** Records how applying a confirmed plan ended: APPLIED, PARTIALLY_APPLIED or FAILED, with what was done. */
     @Transactional(TxType.REQUIRES_NEW)
     public void finish(UUID planId, String outcome, Object result) {
@@ -271,13 +298,13 @@ public class PlanStore {
             ps.setString(2, tenantId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next() || !rs.getBoolean(5)) {
-                    throw new DecisionRefused(404, "There is no plan " + planId + " waiting for approval in your tenant;"
-                            + " approvals_list shows the waiting plans.");
+                    throw new DecisionRefused(404, "There is no plan " + planId + " waiting for approval in your"
+                            + " tenant; approvals_list shows the waiting plans.");
                 }
                 String requester = rs.getString(2);
                 if (requester.equals(approver)) {
-                    throw new DecisionRefused(403, "You asked for this plan yourself; another administrator must approve"
-                            + " or reject it (four-eyes rule). Nothing was changed.");
+                    throw new DecisionRefused(403, "You asked for this plan yourself; another administrator must"
+                            + " approve or reject it (four-eyes rule). Nothing was changed.");
                 }
                 if (!"AWAITING_APPROVAL".equals(rs.getString(3))) {
                     throw new DecisionRefused(409, "Plan " + planId + " is no longer waiting (it is "

@@ -80,8 +80,8 @@ class ElicitationIT {
                 assertFalse(lossReasons(client).contains("Never added"), answer.toString());
             }
         }
-        assertEquals(3, count("select count(*) from governance_plan where tenant_id = ? and outcome = 'DECLINED'",
-                t.id()));
+        assertEquals(3, count("select count(*) from governance_plan where tenant_id = ? and outcome = 'DECLINED'"
+                + " and elicitation in ('decline', 'cancel', 'unticked')", t.id()));
         assertEquals(3, count("select count(*) from audit_entry where tenant_id = ? and kind = 'ELICITATION' and"
                 + " outcome = 'DENIED'", t.id()));
         assertEquals(0, count("select count(*) from audit_entry where tenant_id = ? and kommo_calls like ?", t.id(),
@@ -142,6 +142,10 @@ class ElicitationIT {
             assertEquals("applied", ((Map<?, ?>) applied.structuredContent()).get("status"), applied.toString());
             assertEquals(1, asked.size(), "the requester confirmed in person too");
             assertTrue(lossReasons(client).contains("Reorganised"));
+            assertEquals(1, count("select count(*) from governance_plan where id = ?::uuid and elicitation = 'accept'"
+                    + " and decided_by = 'approver' and outcome = 'APPLIED'", plan.get("plan_id")));
+            assertEquals(1, count("select count(*) from audit_entry where tenant_id = ? and kind = 'ELICITATION' and"
+                    + " correlation_id = ?::uuid", t.id(), plan.get("plan_id")));
         }
     }
 
