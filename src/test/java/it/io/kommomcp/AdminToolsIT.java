@@ -200,6 +200,10 @@ class AdminToolsIT {
                 "type", "select", "options", List.of("Monthly", "Yearly", "Three years"), "code", "contract_term",
                 "required_in_stages", List.of(Map.of("pipeline_id", sales, "stage_id", proposal))));
         long fieldId = created.path("ids").get(0).asLong();
+        long inProposal = leadsIn(t, sales, proposal);
+        assertTrue(inProposal > 0);
+        assertTrue(created.path("plan").path("consequences").toString().contains(inProposal + " lead(s) already in"
+                + " \\\"Proposal sent\\\" (Sales pipeline) lack it"), created.toString());
         JsonNode f = kommo(t, "/leads/custom_fields/" + fieldId);
         assertEquals("CONTRACT_TERM", f.path("code").asString());
         assertEquals(3, f.path("enums").size());

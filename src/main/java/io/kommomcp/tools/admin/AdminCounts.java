@@ -50,6 +50,30 @@ public class AdminCounts {
                 : Query.of().add("filter[pipeline_id]", pipelineId), "leads", e -> true);
     }
 
+    /** Leads in a stage without a value of the field (all of them when {@code fieldId} is null, a new field). */
+    public Count leadsWithout(Caller caller, long pipelineId, long stageId, Long fieldId) {
+        return count(caller, "leads", () -> Query.of().add("filter[statuses][0][pipeline_id]", pipelineId)
+                .add("filter[statuses][0][status_id]", stageId), "leads", e -> {
+                    if (fieldId == null) {
+                        return true;
+                    }
+                    for (JsonNode cf : e.path("custom_fields_values")) {
+                        if (cf.path("field_id").asLong() != fieldId) {
+                            continue;
+                        }
+                        for (JsonNode v : cf.path("values")) {
+                            JsonNode value = v.path("value");
+                            boolean blank = value.isNull() || value.isMissingNode() || (value.isBoolean()
+                                    && !value.asBoolean()) || value.asString("").isBlank();
+                            if (!blank) {
+                                return false; // a checkbox left false counts as missing, as check_missing_fields
+                            }
+                        }
+                    }
+                    return true;
+                });
+    }
+
     /** Leads, contacts or companies that hold a value of the field (one of {@code optionIds} when given). */
     public Count withValue(Caller caller, String entity, long fieldId, java.util.Set<Long> optionIds) {
         return count(caller, entity, Query::of, entity, e -> {

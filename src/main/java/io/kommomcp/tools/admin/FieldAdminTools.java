@@ -154,7 +154,8 @@ public class FieldAdminTools {
         List<Pipeline> pipelines = List.of();
         if (a.requiredInStages() != null && !a.requiredInStages().isEmpty()) {
             pipelines = pipelines(caller);
-            body.put("required_statuses", stages(entity, a.requiredInStages(), pipelines, consequences));
+            body.put("required_statuses", stages(caller, entity, null, a.requiredInStages(), pipelines,
+                    consequences));
         }
         KommoWrite w = new KommoWrite("POST", entity + "/custom_fields", List.of(body));
         Plan plan = new Plan("create " + type + " field \"" + name + "\" on " + entity, List.of(w.line()), null,
@@ -254,7 +255,8 @@ public class FieldAdminTools {
         List<Pipeline> pipelines = List.of();
         if (a.requiredInStages() != null) {
             pipelines = pipelines(caller);
-            body.put("required_statuses", stages(entity, a.requiredInStages(), pipelines, consequences));
+            body.put("required_statuses", stages(caller, entity, f, a.requiredInStages(), pipelines,
+                    consequences));
         }
         if (body.isEmpty()) {
             throw refused("Nothing to change: give a new name, code, group_id, options or required_in_stages.");
@@ -409,11 +411,12 @@ public class FieldAdminTools {
     }
 
     /** The required stages as Kommo wants them, each checked; notes what the requirement means. */
-    private static List<Map<String, Object>> stages(String entity, List<StageRef> refs, List<Pipeline> pipelines,
-            List<String> consequences) {
+    private List<Map<String, Object>> stages(Caller caller, String entity, FieldDef field, List<StageRef> refs,
+            List<Pipeline> pipelines, List<String> consequences) {
         if (!entity.equals("leads")) {
             throw refused("Only lead fields can be required in stages.");
         }
+        List<FieldDef.RequiredIn> before = field == null || field.requiredIn() == null ? List.of() : field.requiredIn();
         List<Map<String, Object>> out = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (StageRef r : refs) {
@@ -424,7 +427,22 @@ public class FieldAdminTools {
             Pipeline.Stage s = p.stages().stream().filter(x -> x.id() == r.stageId()).findFirst().orElseThrow(() ->
                     refused("Pipeline \"" + p.name() + "\" has no stage " + r.stageId() + "."));
             out.add(Map.of("pipeline_id", p.id(), "status_id", s.id()));
-            names.add("\"" + s.name() + "\" (" + p.name() + ")");
+            String stage = "\"" + s.name() + "\" (" + p.name() + ")";
+            names.add(stage);
+            if (before.stream().noneMatch(x -> x.stageId() == s.id() && x.pipelineId() == p.id())) {
+                AdminCounts.Count lacking = counts.leadsWithout(caller, p.id(), s.id(), field == null ? null
+                        : field.id());
+                if (!lacking.none()) {
+                    consequences.add(lacking + " lead(s) already in " + stage + " lack it and will show as"
+                            + " incomplete (check_missing_fields lists them).");
+                }
+            }
+        }
+        for (FieldDef.RequiredIn gone : before) {
+            if (out.stream().noneMatch(m -> m.get("status_id").equals(gone.stageId()))) {
+                consequences.add(stageName(pipelines, gone.pipelineId(), gone.stageId()) + " will no longer require"
+                        + " it.");
+            }
         }
         consequences.add(names.isEmpty() ? "No stage will require it." : "Leads can enter " + String.join(", ", names)
                 + " only with this field filled.");
