@@ -7,6 +7,6 @@ public interface ToolCatalog {
 
     Set<String> toolNames();
 
-    /** The governed tools: those of role kommo.admin that change something (plan, confirm, apply). */
+    /** The governed tools: those that answer with a plan (plan, confirm, apply). */
     Set<String> governedToolNames();
 }

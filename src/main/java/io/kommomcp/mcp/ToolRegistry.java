@@ -35,6 +35,7 @@ import io.kommomcp.core.ToolException;
 import io.kommomcp.core.ToolPolicy;
 import io.kommomcp.core.ToolSet;
 import io.kommomcp.core.Toolset;
+import io.kommomcp.governance.PlanResult;
 import io.kommomcp.kommo.KommoApiException;
 import io.kommomcp.security.Roles;
 import io.kommomcp.tenancy.TenantException;
@@ -173,8 +174,8 @@ public class ToolRegistry implements ToolCatalog {
     @Override
     public Set<String> governedToolNames() {
         Set<String> out = new java.util.TreeSet<>();
-        tools.values().stream().filter(t -> t.meta().role().equals(Roles.ADMIN) && !t.meta().readOnly()
-                && !t.meta().name().startsWith("approvals_")).forEach(t -> out.add(t.meta().name()));
+        tools.values().stream().filter(t -> PlanResult.class.isAssignableFrom(t.method().getReturnType()))
+                .forEach(t -> out.add(t.meta().name()));
         return out;
     }
 

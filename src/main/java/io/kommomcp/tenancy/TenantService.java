@@ -14,9 +14,9 @@ import java.util.regex.Pattern;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.kommomcp.core.ApprovalPolicy;
 import io.kommomcp.core.KommoCallLog;
 import io.kommomcp.core.ToolCatalog;
-import io.kommomcp.core.ApprovalPolicy;
 import io.kommomcp.core.ToolPolicy;
 import io.kommomcp.core.Toolset;
 import io.kommomcp.tenancy.TenantRecords.Credentials;
@@ -317,7 +317,7 @@ public class TenantService {
         return new ToolPolicy(p.allow().stream().distinct().toList(), p.deny().stream().distinct().toList());
     }
 
-    /** Four-eyes may name only governed tools (those of role kommo.admin that change something). */
+    /** Four-eyes may name only governed tools (those that answer with a plan). */
     private ApprovalPolicy checkedApprovals(ApprovalPolicy p) {
         Set<String> governed = new TreeSet<>(catalog.governedToolNames());
         for (String n : p.tools()) {
