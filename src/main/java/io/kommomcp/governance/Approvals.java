@@ -31,6 +31,12 @@ public class Approvals {
         return plans.pending(tenantId);
     }
 
+    /** The plan waiting under {@code planId} in the tenant, if any. */
+    public java.util.Optional<Plan> waiting(String tenantId, String planId) {
+        return plans.pending(tenantId).stream().filter(p -> p.planId().equals(planId == null ? "" : planId.strip()))
+                .findFirst().map(p -> io.kommomcp.core.Json.mapper().convertValue(p.plan(), Plan.class));
+    }
+
     /** Decides a plan; {@code via} says where the decision came from (a tool name or the REST path). */
     public PlanStore.Decision decide(String tenantId, String approver, Set<String> roles, String planId,
             String decision, String note, String via, String clientName, String sessionId) {

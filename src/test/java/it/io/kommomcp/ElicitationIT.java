@@ -133,10 +133,24 @@ class ElicitationIT {
                     "name", "Reorganised"))).structuredContent();
             assertEquals("awaiting_approval", plan.get("status"));
             assertTrue(asked.isEmpty(), "nobody is asked before the approval");
-            McpHttp approver = new McpHttp(server.base + "/", TestTokens.build(t.id(), List.of("kommo.admin"),
-                    "approver", TestTokens.ISSUER, TestTokens.AUDIENCE, 600, TestTokens.devKey())).initialize();
-            ItServer.ok(approver.call("approvals_decide", Map.of("plan_id", plan.get("plan_id"), "decision",
-                    "approve")));
+            // the approver's client asks the approver too: a decline decides nothing, an accept approves
+            List<ElicitResult> approverSays = new CopyOnWriteArrayList<>(List.of(new ElicitResult(
+                    ElicitResult.Action.DECLINE, null), new ElicitResult(ElicitResult.Action.ACCEPT, Map.of("confirm",
+                            true))));
+            List<String> approverSaw = new CopyOnWriteArrayList<>();
+            try (McpSyncClient approver = client(t, "approver", req -> {
+                approverSaw.add(req.message());
+                return approverSays.remove(0);
+            })) {
+                Map<String, Object> decide = Map.of("plan_id", plan.get("plan_id"), "decision", "approve");
+                CallToolResult no = approver.callTool(new McpSchema.CallToolRequest("approvals_decide", decide));
+                assertTrue(Boolean.TRUE.equals(no.isError()), no.toString());
+                assertEquals(1, count("select count(*) from governance_plan where id = ?::uuid and outcome ="
+                        + " 'AWAITING_APPROVAL'", plan.get("plan_id")), "a declined decision decides nothing");
+                CallToolResult yes = approver.callTool(new McpSchema.CallToolRequest("approvals_decide", decide));
+                assertFalse(Boolean.TRUE.equals(yes.isError()), yes.toString());
+                assertTrue(approverSaw.get(0).contains("create loss reason \"Reorganised\""), approverSaw.get(0));
+            }
             CallToolResult applied = client.callTool(new McpSchema.CallToolRequest("loss_reasons_create", Map.of(
                     "name", "Reorganised", "confirmation_token", plan.get("confirmation_token"))));
             assertEquals("applied", ((Map<?, ?>) applied.structuredContent()).get("status"), applied.toString());
@@ -150,11 +164,17 @@ class ElicitationIT {
     }
 
     private McpSyncClient client(Tenant t, Function<ElicitFormRequest, ElicitResult> person) {
+        return client(t, "it-user", person);
+    }
+
+    /** The MCP Java SDK's client, declaring elicitation, as {@code subject} with kommo.admin. */
+    private McpSyncClient client(Tenant t, String subject, Function<ElicitFormRequest, ElicitResult> person) {
         HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(server.base)
                 .endpoint("/mcp")
                 .clientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1))
-                .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + TestTokens.token(t.id(),
-                        "kommo.admin")))
+                .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + TestTokens.build(t.id(),
+                        List.of("kommo.admin"), subject, TestTokens.ISSUER, TestTokens.AUDIENCE, 600,
+                        TestTokens.devKey())))
                 .build();
         McpSyncClient client = McpClient.sync(transport)
                 .clientInfo(new McpSchema.Implementation("elicitation-it", "1.0"))

@@ -1,13 +1,17 @@
 package io.kommomcp.tools.admin;
 
 import java.util.List;
+import java.util.Map;
 
 import io.kommomcp.core.Caller;
 import io.kommomcp.core.Describe;
+import io.kommomcp.core.Elicitor;
 import io.kommomcp.core.Rendered;
 import io.kommomcp.core.Tool;
+import io.kommomcp.core.ToolException;
 import io.kommomcp.core.ToolSet;
 import io.kommomcp.governance.Approvals;
+import io.kommomcp.governance.Plan;
 import io.kommomcp.governance.PlanStore;
 import io.kommomcp.security.Roles;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -62,9 +66,25 @@ public class ApprovalTools {
 
     @Tool(name = "approvals_decide", title = "Approve or reject a plan", role = Roles.ADMIN, readOnly = false,
             description = "Approves or rejects a plan waiting for a second administrator. Show the plan to the person"
-                    + " and decide only on their word. Nobody can decide their own plan. An approved plan is then"
-                    + " applied by its requester; nothing in Kommo changes by approving.")
+                    + " and decide only on their word (a client that supports elicitation asks them directly). Nobody"
+                    + " can decide their own plan. An approved plan is then applied by its requester; nothing in"
+                    + " Kommo changes by approving.")
     public Decided decide(DecideArgs a, Caller caller) {
+        if (caller.elicitor().supported()) {
+            Plan plan = approvals.waiting(caller.tenantId(), a.planId()).orElse(null);
+            if (plan != null) {
+                String verb = "approve".equalsIgnoreCase(String.valueOf(a.decision()).strip()) ? "Approve"
+                        : "Reject";
+                Elicitor.Answer answer = caller.elicitor().ask("An AI assistant asks you to decide, as the second"
+                        + " administrator, on this change:\n\n" + plan.describe() + "\n\n" + verb + " it?",
+                        Map.of("type", "object", "properties", Map.of("confirm", Map.of("type", "boolean", "title",
+                                verb + " this plan", "default", false)), "required", List.of("confirm")));
+                if (!"accept".equals(answer.action()) || !Boolean.TRUE.equals(answer.content().get("confirm"))) {
+                    throw new ToolException("The person did not confirm the decision, so none was taken; plan "
+                            + a.planId() + " still waits.");
+                }
+            }
+        }
         return new Decided(approvals.decide(caller.tenantId(), caller.subject(), caller.roles(), a.planId(),
                 a.decision(), a.note(), "approvals_decide", caller.clientName(), caller.sessionId()));
     }
