@@ -29,7 +29,8 @@ import jakarta.inject.Inject;
  * explicitly; the account is then checked again and the plan applied. Otherwise the plan and a single-use token are
  * returned, for the model to show the person and confirm.</li>
  * <li>With a token: it is redeemed (same tenant, subject, tool and arguments, unexpired, unchanged account, approved
- * if approval is required), the person is asked too when the client can be asked, and the plan is applied.</li>
+ * if approval is required), the person is asked too when the client can be asked (shown the plan as it was made),
+ * and the plan is applied; the answer shows the plan as confirmed.</li>
  * </ol>
  * Nothing confirms itself: no answer, a failed elicitation, decline and cancel all mean no. Every step (plan,
  * elicitation answer, confirmation) is an audit entry correlated by the plan's id; applying records before and after
@@ -76,6 +77,7 @@ public class Governor {
         }
         String fingerprint = PlanStore.fingerprint(r.state());
         UUID planId;
+        Plan shown = plan;
         if (r.token() == null || r.token().isBlank()) {
             if (plans.approvalPolicy(caller.tenantId()).requires(r.tool(), r.destructive())) {
                 PlanStore.Issued issued = plans.issue(caller, r.tool(), r.arguments(), fingerprint, plan, true);
@@ -107,32 +109,38 @@ public class Governor {
             }
         } else {
             if (caller.elicitor().supported()) {
-                UUID known = plans.planOf(caller, r.token());
-                Elicitor.Answer answer = ask(caller, plan);
+                // the person sees the plan as it was made for them (with its counts), not a recomputation
+                PlanStore.Stored known = plans.planOf(caller, r.token());
+                Plan asMade = known == null ? plan : known.plan();
+                Elicitor.Answer answer = ask(caller, asMade);
                 boolean yes = accepted(answer);
                 if (known != null) {
-                    plans.answered(known, recorded(answer));
+                    plans.answered(known.id(), recorded(answer));
                 }
-                step(EntryKind.ELICITATION, caller, r.tool(), known, yes ? Outcome.SUCCEEDED : Outcome.DENIED,
+                UUID knownId = known == null ? null : known.id();
+                step(EntryKind.ELICITATION, caller, r.tool(), knownId, yes ? Outcome.SUCCEEDED : Outcome.DENIED,
                         details(null, answer.action(), yes ? "confirmed" : "not confirmed"));
                 if (!yes) {
-                    return new PlanResult("declined", plan, null, null, known == null ? null : known.toString(),
+                    return new PlanResult("declined", asMade, null, null, knownId == null ? null : knownId.toString(),
                             List.of(), List.of());
                 }
             }
-            planId = plans.redeem(caller, r.tool(), r.arguments(), r.token(), fingerprint);
+            PlanStore.Stored redeemed = plans.redeem(caller, r.tool(), r.arguments(), r.token(), fingerprint);
+            planId = redeemed.id();
+            shown = redeemed.plan();
             step(EntryKind.CONFIRMATION, caller, r.tool(), planId, Outcome.SUCCEEDED, details(null, "token",
                     "confirmed"));
         }
-        return applyPlan(caller, r, planId, apply);
+        return applyPlan(caller, r, planId, shown, apply);
     }
 
-    private PlanResult applyPlan(Caller caller, Request r, UUID planId, Apply apply) {
+    /** Applies {@code r}'s requests; the answer shows {@code shown}, the plan as the person confirmed it. */
+    private PlanResult applyPlan(Caller caller, Request r, UUID planId, Plan shown, Apply apply) {
         Steps steps = new Steps(r.plan().kommoChanges());
         try {
             List<Long> ids = apply.run(steps);
             plans.finish(planId, "APPLIED", Map.of("done", steps.done(), "ids", ids));
-            return new PlanResult("applied", r.plan(), null, null, planId.toString(), ids, steps.done());
+            return new PlanResult("applied", shown, null, null, planId.toString(), ids, steps.done());
         } catch (RuntimeException e) {
             if (steps.done().isEmpty()) {
                 plans.finish(planId, "FAILED", Map.of("failed", String.valueOf(steps.failed())));

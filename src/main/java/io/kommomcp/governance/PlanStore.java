@@ -61,6 +61,10 @@ public class PlanStore {
     public record Issued(UUID planId, String token, Instant expiresAt) {
     }
 
+    /** A stored plan: its id and the plan exactly as it was shown when it was made. */
+    public record Stored(UUID id, Plan plan) {
+    }
+
     /** A plan waiting for another administrator's decision, as approvers see it. */
     public record PendingPlan(String planId, String tool, String requestedBy, Instant requestedAt, Instant expiresAt,
             Map<String, Object> plan) {
@@ -137,14 +141,14 @@ public class PlanStore {
     }
 
     /**
-     * Redeems {@code token} for this call and returns its plan's id, or throws a {@link ToolException} saying why
+     * Redeems {@code token} for this call and returns its plan as it was made, or throws a {@link ToolException} saying why
      * not (nothing is changed then). A redeemed token is spent even if applying the plan fails afterwards.
      */
     @Transactional(TxType.REQUIRES_NEW)
-    public UUID redeem(Caller caller, String tool, Object arguments, String token, String currentFingerprint) {
+    public Stored redeem(Caller caller, String tool, Object arguments, String token, String currentFingerprint) {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("select id, tenant_id,"
                 + " subject, tool, arguments_hash, state_fingerprint, expires_at, used_at, approval_required,"
-                + " outcome, decided_by from governance_plan where token_hash = ? for update")) {
+                + " outcome, decided_by, plan from governance_plan where token_hash = ? for update")) {
             ps.setString(1, ChainHash.sha256(token == null ? "" : token.strip()));
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next() || !rs.getString(2).equals(caller.tenantId())) {
@@ -187,21 +191,22 @@ public class PlanStore {
                         throw new ToolException("This confirmation token was used already. Nothing was changed.");
                     }
                 }
-                return id;
+                return new Stored(id, Json.mapper().readValue(rs.getString(12), Plan.class));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("the plan could not be read: " + e.getMessage(), e);
         }
     }
 
-    /** The id of the caller's tenant's plan that {@code token} belongs to, or null; nothing is checked or spent. */
-    public UUID planOf(Caller caller, String token) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("select id from"
+    /** The caller's tenant's plan that {@code token} belongs to, or null; nothing is checked or spent. */
+    public Stored planOf(Caller caller, String token) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("select id, plan from"
                 + " governance_plan where token_hash = ? and tenant_id = ?")) {
             ps.setString(1, ChainHash.sha256(token == null ? "" : token.strip()));
             ps.setString(2, caller.tenantId());
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? (UUID) rs.getObject(1) : null;
+                return rs.next() ? new Stored((UUID) rs.getObject(1), Json.mapper().readValue(rs.getString(2),
+                        Plan.class)) : null;
             }
         } catch (SQLException e) {
             throw new IllegalStateException("the plan could not be read: " + e.getMessage(), e);

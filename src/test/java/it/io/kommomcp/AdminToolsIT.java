@@ -184,8 +184,11 @@ class AdminToolsIT {
         assertTrue(plan.path("plan").path("consequences").toString().contains(moving + " lead(s) in \\\"Qualification"
                 + "\\\" will move to \\\"Initial contact\\\""), plan.toString());
         assertEquals(moving, leadsIn(t, sales, qualification), "planning changed nothing");
-        ok(admin.call("stages_delete", Map.of("pipeline_id", sales, "stage_id", qualification, "confirmation_token",
-                plan.path("confirmation_token").asString())));
+        JsonNode applied = ok(admin.call("stages_delete", Map.of("pipeline_id", sales, "stage_id", qualification,
+                "confirmation_token", plan.path("confirmation_token").asString())));
+        assertEquals(plan.path("plan"), applied.path("plan"), "the answer shows the plan as confirmed, counts included");
+        assertEquals(3, ItServer.kommoCalls(t.id(), "stages_delete"), "pipelines, fields and the DELETE: the leads"
+                + " are not counted again when a confirmed plan is applied");
         assertEquals(moving + already, leadsIn(t, sales, initial));
     }
 

@@ -42,6 +42,14 @@ public class AdminCounts {
         }
     }
 
+    /**
+     * The count, unless a confirmed plan is being applied: the confirmed plan carries its counts already, and Kommo
+     * checks its own rules when the request is sent, so counting again would only spend the request budget.
+     */
+    public static Count unlessApplying(String token, Boolean dryRun, Supplier<Count> count) {
+        return token != null && !token.isBlank() && !Boolean.TRUE.equals(dryRun) ? new Count(0, false) : count.get();
+    }
+
     /** Leads in a pipeline, or in one of its stages when {@code stageId} is given. */
     public Count leads(Caller caller, long pipelineId, Long stageId) {
         return count(caller, "leads", () -> stageId != null

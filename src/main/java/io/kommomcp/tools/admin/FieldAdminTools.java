@@ -154,8 +154,8 @@ public class FieldAdminTools {
         List<Pipeline> pipelines = List.of();
         if (a.requiredInStages() != null && !a.requiredInStages().isEmpty()) {
             pipelines = pipelines(caller);
-            body.put("required_statuses", stages(caller, entity, null, a.requiredInStages(), pipelines,
-                    consequences));
+            body.put("required_statuses", stages(caller, a.confirmationToken(), a.dryRun(), entity, null,
+                    a.requiredInStages(), pipelines, consequences));
         }
         KommoWrite w = new KommoWrite("POST", entity + "/custom_fields", List.of(body));
         Plan plan = new Plan("create " + type + " field \"" + name + "\" on " + entity, List.of(w.line()), null,
@@ -245,7 +245,8 @@ public class FieldAdminTools {
                 throw refused("A " + f.type() + " field keeps at least one option.");
             }
             if (!removedIds.isEmpty()) {
-                AdminCounts.Count hit = counts.withValue(caller, entity, f.id(), removedIds);
+                AdminCounts.Count hit = AdminCounts.unlessApplying(a.confirmationToken(), a.dryRun(),
+                        () -> counts.withValue(caller, entity, f.id(), removedIds));
                 consequences.add("Removing " + String.join(", ", current.stream().filter(o -> removedIds.contains(
                         o.id())).map(o -> "\"" + o.value() + "\"").toList()) + " erases that value on " + hit + " "
                         + entity + ".");
@@ -255,8 +256,8 @@ public class FieldAdminTools {
         List<Pipeline> pipelines = List.of();
         if (a.requiredInStages() != null) {
             pipelines = pipelines(caller);
-            body.put("required_statuses", stages(caller, entity, f, a.requiredInStages(), pipelines,
-                    consequences));
+            body.put("required_statuses", stages(caller, a.confirmationToken(), a.dryRun(), entity, f,
+                    a.requiredInStages(), pipelines, consequences));
         }
         if (body.isEmpty()) {
             throw refused("Nothing to change: give a new name, code, group_id, options or required_in_stages.");
@@ -285,7 +286,8 @@ public class FieldAdminTools {
             throw refused("\"" + f.name() + "\" is a predefined Kommo field and cannot be deleted.");
         }
         List<String> consequences = new ArrayList<>();
-        AdminCounts.Count hit = counts.withValue(caller, entity, f.id(), null);
+        AdminCounts.Count hit = AdminCounts.unlessApplying(a.confirmationToken(), a.dryRun(),
+                () -> counts.withValue(caller, entity, f.id(), null));
         consequences.add("Deleting it erases its values on " + hit + " " + entity + "; they cannot be restored"
                 + " through Kommo.");
         if (f.requiredIn() != null && !f.requiredIn().isEmpty()) {
@@ -411,8 +413,8 @@ public class FieldAdminTools {
     }
 
     /** The required stages as Kommo wants them, each checked; notes what the requirement means. */
-    private List<Map<String, Object>> stages(Caller caller, String entity, FieldDef field, List<StageRef> refs,
-            List<Pipeline> pipelines, List<String> consequences) {
+    private List<Map<String, Object>> stages(Caller caller, String token, Boolean dryRun, String entity,
+            FieldDef field, List<StageRef> refs, List<Pipeline> pipelines, List<String> consequences) {
         if (!entity.equals("leads")) {
             throw refused("Only lead fields can be required in stages.");
         }
@@ -430,8 +432,8 @@ public class FieldAdminTools {
             String stage = "\"" + s.name() + "\" (" + p.name() + ")";
             names.add(stage);
             if (before.stream().noneMatch(x -> x.stageId() == s.id() && x.pipelineId() == p.id())) {
-                AdminCounts.Count lacking = counts.leadsWithout(caller, p.id(), s.id(), field == null ? null
-                        : field.id());
+                AdminCounts.Count lacking = AdminCounts.unlessApplying(token, dryRun, () -> counts.leadsWithout(
+                        caller, p.id(), s.id(), field == null ? null : field.id()));
                 if (!lacking.none()) {
                     consequences.add(lacking + " lead(s) already in " + stage + " lack it and will show as"
                             + " incomplete (check_missing_fields lists them).");

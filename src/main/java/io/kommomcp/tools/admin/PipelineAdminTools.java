@@ -212,7 +212,8 @@ public class PipelineAdminTools {
             if (!a.unsortedOn()) {
                 Stage unsorted = p.stages().stream().filter(s -> s.type() == 1).findFirst().orElse(null);
                 if (unsorted != null) {
-                    AdminCounts.Count held = counts.leads(caller, p.id(), unsorted.id());
+                    AdminCounts.Count held = AdminCounts.unlessApplying(a.confirmationToken(), a.dryRun(),
+                            () -> counts.leads(caller, p.id(), unsorted.id()));
                     if (!held.none()) {
                         throw refused("Its unsorted stage holds " + held + " leads; accept or move them before"
                                 + " turning it off.");
@@ -249,7 +250,8 @@ public class PipelineAdminTools {
             throw refused("\"" + p.name() + "\" is the main pipeline. Make another pipeline main first"
                     + " (pipelines_update with is_main true).");
         }
-        AdminCounts.Count leads = counts.leads(caller, p.id(), null);
+        AdminCounts.Count leads = AdminCounts.unlessApplying(a.confirmationToken(), a.dryRun(),
+                () -> counts.leads(caller, p.id(), null));
         if (!leads.none()) {
             throw refused("\"" + p.name() + "\" holds " + leads + " leads, and Kommo cannot delete a pipeline that"
                     + " holds leads. Move them to another pipeline (or close them) first.");
@@ -393,7 +395,8 @@ public class PipelineAdminTools {
         Pipeline p = pipeline(state, a.pipelineId());
         Stage s = editableStage(p, a.stageId());
         Stage first = p.stages().stream().filter(x -> editable(x) && x.id() != s.id()).findFirst().orElse(null);
-        AdminCounts.Count leads = counts.leads(caller, p.id(), s.id());
+        AdminCounts.Count leads = AdminCounts.unlessApplying(a.confirmationToken(), a.dryRun(),
+                () -> counts.leads(caller, p.id(), s.id()));
         List<String> consequences = new ArrayList<>();
         if (first == null) {
             if (!leads.none()) {
