@@ -34,7 +34,9 @@ public @interface Tool {
     /** Calling again with the same arguments has no further effect. */
     boolean idempotent() default false;
 
-    /** The {@link Toolset} for tenant tool policies, when not the one implied by role and read-only (e.g. analytics). */
+    /**
+     * The {@link Toolset} for tenant tool policies, when not the one implied by role and read-only (e.g. analytics).
+     */
     String toolset() default "";
 
     /** Talks to an outside system (Kommo): true for every Kommo tool. */

@@ -141,8 +141,8 @@ public class PlanStore {
     }
 
     /**
-     * Redeems {@code token} for this call and returns its plan as it was made, or throws a {@link ToolException} saying why
-     * not (nothing is changed then). A redeemed token is spent even if applying the plan fails afterwards.
+     * Redeems {@code token} for this call and returns its plan as it was made, or throws a {@link ToolException}
+     * saying why not (nothing is changed then). A redeemed token is spent even if applying the plan fails afterwards.
      */
     @Transactional(TxType.REQUIRES_NEW)
     public Stored redeem(Caller caller, String tool, Object arguments, String token, String currentFingerprint) {

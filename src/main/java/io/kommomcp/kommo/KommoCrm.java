@@ -57,7 +57,8 @@ public class KommoCrm {
                 .add("page", c.page())
                 .add("limit", limit);
         if (c.stageId() != null) {
-            q.add("filter[statuses][0][pipeline_id]", c.pipelineId()).add("filter[statuses][0][status_id]", c.stageId());
+            q.add("filter[statuses][0][pipeline_id]", c.pipelineId())
+                    .add("filter[statuses][0][status_id]", c.stageId());
         } else {
             q.add("filter[pipeline_id]", c.pipelineId());
         }

@@ -33,7 +33,8 @@ public final class KommoErrors {
         } else if (text(json, "hint") != null) {
             detail = detail + " (" + text(json, "hint") + ")";
         }
-        if (detail == null && json.has("error_type")) { // Chats API: {status, error_code, error_type, error_description}
+        // Chats API: {status, error_code, error_type, error_description}
+        if (detail == null && json.has("error_type")) {
             detail = text(json, "error_type") + ": " + text(json, "error_description");
         }
         if (status == 500 && text(json, "trace_id") != null) {

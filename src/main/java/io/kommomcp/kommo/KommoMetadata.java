@@ -23,9 +23,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The account's schema, cached per tenant for {@code kommo.metadata.ttl-seconds}: pipelines and stages, custom field
- * definitions and groups per entity type, users, loss reasons, task types. A typical tool call then needs one Kommo call (its own
- * data) instead of two or three. Our own configuration changes invalidate what they touch; others' changes show up
- * when the entry expires.
+ * definitions and groups per entity type, users, loss reasons, task types. A typical tool call then needs one Kommo
+ * call (its own data) instead of two or three. Our own configuration changes invalidate what they touch; others'
+ * changes show up when the entry expires.
  */
 @ApplicationScoped
 public class KommoMetadata {

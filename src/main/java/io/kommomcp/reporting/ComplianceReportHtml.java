@@ -161,8 +161,9 @@ public final class ComplianceReportHtml {
         }
         int lx = left;
         for (String o : OUTCOMES) {
-            s.append("<rect x=\"").append(lx).append("\" y=\"").append(height - 10).append("\" width=\"10\" height=\"8\""
-                    + " fill=\"").append(COLOURS.get(o)).append("\"/><text x=\"").append(lx + 14).append("\" y=\"")
+            s.append("<rect x=\"").append(lx).append("\" y=\"").append(height - 10)
+                    .append("\" width=\"10\" height=\"8\" fill=\"").append(COLOURS.get(o))
+                    .append("\"/><text x=\"").append(lx + 14).append("\" y=\"")
                     .append(height - 2).append("\" font-size=\"10\">").append(o.toLowerCase()).append("</text>");
             lx += 100;
         }

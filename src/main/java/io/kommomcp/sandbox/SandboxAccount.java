@@ -653,7 +653,8 @@ final class SandboxAccount {
                     out.set("value", v.get("value"));
                     out.put("enum_id", e.get("id").asLong()).put("enum_code", e.get("value").asString());
                 } else if (e != null) {
-                    out.put("value", e.get("value").asString()).put("enum_id", e.get("id").asLong()).putNull("enum_code");
+                    out.put("value", e.get("value").asString()).put("enum_id", e.get("id").asLong())
+                            .putNull("enum_code");
                 } else if (def.get("type").asString().equals("numeric")) {
                     out.put("value", v.get("value").asString()); // Kommo returns numbers as strings
                 } else {
@@ -773,7 +774,8 @@ final class SandboxAccount {
         for (int i = tags.size() - 1; i >= 0; i--) {
             JsonNode t = tags.get(i);
             if ((ref.hasNonNull("id") && t.get("id").asLong() == ref.get("id").asLong())
-                    || (ref.hasNonNull("name") && t.get("name").asString().equalsIgnoreCase(ref.get("name").asString()))) {
+                    || (ref.hasNonNull("name")
+                            && t.get("name").asString().equalsIgnoreCase(ref.get("name").asString()))) {
                 tags.remove(i);
             }
         }

@@ -26,7 +26,8 @@ final class SandboxFaults {
     record Fault(Kind kind, int status, String method, String pathPrefix, long latencyMillis, int retryAfter) {
 
         boolean matches(String m, String path) {
-            return (method == null || method.equalsIgnoreCase(m)) && (pathPrefix == null || path.startsWith(pathPrefix));
+            return (method == null || method.equalsIgnoreCase(m))
+                    && (pathPrefix == null || path.startsWith(pathPrefix));
         }
     }
 

@@ -16,7 +16,8 @@ public record Task(long id, Long entityId, String entityType, Long responsibleUs
         return new Task(WireValues.longOr(n, "id", 0), WireValues.longOrNull(n, "entity_id"),
                 WireValues.textOrNull(n, "entity_type"), WireValues.longOrNull(n, "responsible_user_id"),
                 WireValues.longOrNull(n, "task_type_id"), WireValues.textOrNull(n, "text"),
-                WireValues.longOrNull(n, "complete_till"), Boolean.TRUE.equals(WireValues.boolOrNull(n, "is_completed")),
+                WireValues.longOrNull(n, "complete_till"),
+                Boolean.TRUE.equals(WireValues.boolOrNull(n, "is_completed")),
                 resultText, WireValues.longOrNull(n, "duration"), WireValues.longOrNull(n, "created_at"),
                 WireValues.longOrNull(n, "updated_at"));
     }

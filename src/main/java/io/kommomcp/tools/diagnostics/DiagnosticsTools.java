@@ -99,8 +99,8 @@ public class DiagnosticsTools {
             }
             StringBuilder sb = new StringBuilder(leads.size() + " of " + checked
                     + " leads lack fields their stage requires:");
-            leads.forEach(l -> sb.append("\n- ").append(l.leadId()).append(" \"").append(l.leadName()).append("\" in \"")
-                    .append(l.stage()).append("\": ").append(String.join(", ", l.missing())));
+            leads.forEach(l -> sb.append("\n- ").append(l.leadId()).append(" \"").append(l.leadName())
+                    .append("\" in \"").append(l.stage()).append("\": ").append(String.join(", ", l.missing())));
             return sb.append(note == null ? "" : "\n" + note).toString();
         }
     }

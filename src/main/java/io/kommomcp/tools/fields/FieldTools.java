@@ -118,7 +118,8 @@ public class FieldTools {
         List<FieldDef> defs = metadata.fields(caller, a.entityType().name());
         List<FieldGroup> groups = metadata.fieldGroups(caller, a.entityType().name());
         List<Pipeline> pipelines = a.entityType() == Entity.leads ? metadata.pipelines(caller) : List.of();
-        String type = a.type() == null || a.type().isBlank() ? null : a.type().strip().toLowerCase(java.util.Locale.ROOT);
+        String type = a.type() == null || a.type().isBlank() ? null
+                : a.type().strip().toLowerCase(java.util.Locale.ROOT);
         return new FieldList(a.entityType().name(), defs.stream().filter(d -> type == null || type.equals(d.type()))
                 .map(d -> new FieldInfo(d.id(), d.name(), d.type(), d.code(), groups.stream()
                         .filter(g -> Objects.equals(g.id(), d.groupId())).map(FieldGroup::name).findFirst()
