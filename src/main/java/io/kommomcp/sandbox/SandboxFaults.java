@@ -13,8 +13,7 @@ import tools.jackson.databind.node.ObjectNode;
  * Faults a test injects into one sandbox account: the next matching requests answer 429 (with {@code retry_after}),
  * a 5xx, Kommo's HTML 403 IP block, or are delayed (latency, or long enough to time the client out, after which the
  * request is still carried out, as a real server would). Faults are consumed in order; {@code count} -1 repeats a
- * fault until the list is cleared (the IP block); {@code skip} lets that many matching requests through first (to
- * fail, say, the third of five requests).
+ * fault until the list is cleared (the IP block).
  */
 final class SandboxFaults {
 
@@ -34,12 +33,10 @@ final class SandboxFaults {
     private static final class Pending {
         final Fault fault;
         int remaining;
-        int skip;
 
-        Pending(Fault fault, int remaining, int skip) {
+        Pending(Fault fault, int remaining) {
             this.fault = fault;
             this.remaining = remaining;
-            this.skip = skip;
         }
     }
 
@@ -63,12 +60,10 @@ final class SandboxFaults {
                 case "latency" -> new Fault(Kind.LATENCY, 0, method, prefix, latency, 0);
                 default -> null;
             };
-            int skip = f.path("skip").asInt(0);
-            if (fault == null || count == 0 || count < -1 || skip < 0) {
-                return "each fault needs kind 429, 500, 502, 503, 504, ip_block or latency, count >= 1 or -1, and"
-                        + " skip >= 0 (matching requests let through first)";
+            if (fault == null || count == 0 || count < -1) {
+                return "each fault needs kind 429, 500, 502, 503, 504, ip_block or latency, and count >= 1 or -1";
             }
-            parsed.add(new Pending(fault, count, skip));
+            parsed.add(new Pending(fault, count));
         }
         pending.clear();
         pending.addAll(parsed);
@@ -83,10 +78,6 @@ final class SandboxFaults {
     synchronized Fault next(String method, String path) {
         for (Pending p : pending) {
             if (p.fault.matches(method, path)) {
-                if (p.skip > 0) {
-                    p.skip--;
-                    continue;
-                }
                 if (p.remaining > 0 && --p.remaining == 0) {
                     pending.remove(p);
                 }

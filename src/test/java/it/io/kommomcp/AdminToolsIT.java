@@ -187,8 +187,9 @@ class AdminToolsIT {
         JsonNode applied = ok(admin.call("stages_delete", Map.of("pipeline_id", sales, "stage_id", qualification,
                 "confirmation_token", plan.path("confirmation_token").asString())));
         assertEquals(plan.path("plan"), applied.path("plan"), "the answer shows the plan as confirmed, counts included");
-        assertEquals(3, ItServer.kommoCalls(t.id(), "stages_delete"), "pipelines, fields and the DELETE: the leads"
-                + " are not counted again when a confirmed plan is applied");
+        assertEquals(List.of("GET /api/v4/leads/pipelines", "GET /api/v4/leads/custom_fields?page=1&limit=250",
+                "DELETE /api/v4/leads/pipelines/" + sales + "/statuses/" + qualification), kommoRequests(t.id(),
+                        "stages_delete"), "the leads are not counted again when a confirmed plan is applied");
         assertEquals(moving + already, leadsIn(t, sales, initial));
     }
 
@@ -236,6 +237,8 @@ class AdminToolsIT {
         apply(admin, "fields_update", Map.of("entity_type", "leads", "field_id", fieldId, "group_id", groupId));
         assertEquals(groupId, kommo(t, "/leads/custom_fields/" + fieldId).path("group_id").asString());
         apply(admin, "field_groups_update", Map.of("entity_type", "leads", "group_id", groupId, "name", "Contracts"));
+        assertEquals(List.of("GET /api/v4/leads/custom_fields/groups", "PATCH /api/v4/leads/custom_fields/groups/"
+                + groupId), kommoRequests(t.id(), "field_groups_update"), "the groups are read once");
         JsonNode dropGroup = ok(admin.call("field_groups_delete", Map.of("entity_type", "leads", "group_id", groupId,
                 "dry_run", true)));
         assertTrue(dropGroup.path("plan").path("consequences").toString().contains("Contract term"));
@@ -266,7 +269,8 @@ class AdminToolsIT {
         JsonNode plan = ok(admin.call("stages_reorder", args));
         assertEquals(2, plan.path("plan").path("kommo_changes").size(), "Due diligence keeps its place");
         HttpResponse<String> faults = server.http("PUT", "/sandbox/_control/accounts/" + t.account() + "/faults",
-                "{\"faults\":[{\"kind\":\"500\",\"method\":\"PATCH\",\"skip\":1}]}", null);
+                "{\"faults\":[{\"kind\":\"500\",\"method\":\"PATCH\",\"path_prefix\":\"leads/pipelines/" + partners
+                        + "/statuses/" + a + "\"}]}", null);
         assertTrue(faults.statusCode() == 200 || faults.statusCode() == 204, faults.body());
         args.put("confirmation_token", plan.path("confirmation_token").asString());
         String text = McpHttp.text(err(admin.call("stages_reorder", args)));
@@ -302,6 +306,26 @@ class AdminToolsIT {
         String text = McpHttp.text(err(admin.call(tool, args)));
         assertTrue(text.contains(why), tool + ": " + text);
         assertTrue(text.contains("Nothing was changed"), text);
+    }
+
+    /** The Kommo requests of the tenant's latest outcome of {@code tool}, without 429s answered by the sandbox. */
+    static List<String> kommoRequests(String tenant, String tool) throws Exception {
+        try (java.sql.Connection db = ItServer.appDb(); java.sql.PreparedStatement ps = db.prepareStatement("select"
+                + " kommo_calls from audit_entry where chain_key = ? and tool = ? and kind = 'OUTCOME' order by seq"
+                + " desc limit 1")) {
+            ps.setString(1, tenant);
+            ps.setString(2, tool);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next());
+                List<String> out = new ArrayList<>();
+                for (JsonNode call : McpHttp.JSON.readTree(rs.getString(1))) {
+                    if (call.path("status").asInt() != 429) {
+                        out.add(call.path("method").asString() + " " + call.path("path").asString());
+                    }
+                }
+                return out;
+            }
+        }
     }
 
     static JsonNode kommo(Tenant t, String path) throws Exception {

@@ -331,7 +331,7 @@ public class FieldAdminTools {
     public PlanResult renameGroup(GroupArgs a, Caller caller) {
         String entity = a.entityType().name();
         List<FieldGroup> state = freshGroups(caller, entity);
-        FieldGroup g = group(caller, entity, a.groupId());
+        FieldGroup g = group(state, entity, a.groupId());
         String name = name(a.name(), "name");
         state.stream().filter(x -> !x.id().equals(g.id()) && same(x.name(), name)).findFirst().ifPresent(x -> {
             throw refused(entity + " already have a field group \"" + x.name() + "\" (id " + x.id() + ").");
@@ -352,7 +352,7 @@ public class FieldAdminTools {
     public PlanResult deleteGroup(GroupArgs a, Caller caller) {
         String entity = a.entityType().name();
         List<FieldGroup> state = freshGroups(caller, entity);
-        FieldGroup g = group(caller, entity, a.groupId());
+        FieldGroup g = group(state, entity, a.groupId());
         List<String> inIt = fresh(caller, entity).stream().filter(f -> g.id().equals(f.groupId())).map(
                 FieldDef::name).toList();
         Map<String, Object> before = Map.of("id", g.id(), "name", g.name(), "fields", inIt);
@@ -391,7 +391,10 @@ public class FieldAdminTools {
     }
 
     private FieldGroup group(Caller caller, String entity, String id) {
-        List<FieldGroup> groups = freshGroups(caller, entity);
+        return group(freshGroups(caller, entity), entity, id);
+    }
+
+    private static FieldGroup group(List<FieldGroup> groups, String entity, String id) {
         return groups.stream().filter(g -> g.id().equals(id == null ? "" : id.strip())).findFirst().orElseThrow(() ->
                 refused("There is no field group '" + id + "' on " + entity + ". Groups: " + (groups.isEmpty()
                         ? "none" : String.join(", ", groups.stream().map(g -> g.name() + " (" + g.id() + ")")
