@@ -212,6 +212,13 @@ class AdminToolsIT {
         assertEquals("CONTRACT_TERM", f.path("code").asString());
         assertEquals(3, f.path("enums").size());
         assertEquals(proposal, f.path("required_statuses").get(0).path("status_id").asLong());
+        refused(admin, "fields_update", Map.of("entity_type", "leads", "field_id", fieldId, "hidden_in_stages",
+                List.of(Map.of("pipeline_id", sales, "stage_id", proposal))), "required in \"Proposal sent\"");
+        long negotiation = stageId(t, sales, "Negotiation");
+        apply(admin, "fields_update", Map.of("entity_type", "leads", "field_id", fieldId, "hidden_in_stages",
+                List.of(Map.of("pipeline_id", sales, "stage_id", negotiation))));
+        assertEquals(negotiation, kommo(t, "/leads/custom_fields/" + fieldId).path("hidden_statuses").get(0)
+                .path("status_id").asLong());
         // fields_list reads the cache, which the apply dropped: the new field is there at once
         assertTrue(ok(admin.call("fields_list", Map.of("entity_type", "leads"))).toString().contains("Contract term"));
 

@@ -68,6 +68,7 @@ public class FieldAdminTools {
             @Describe("The id of the field group to put it in (fields_list shows groups).") String groupId,
             @Describe("Lead fields only: stages a lead may only enter with this field filled.")
             List<StageRef> requiredInStages,
+            @Describe("Lead fields only: stages where the field is hidden from users.") List<StageRef> hiddenInStages,
             @Describe("The token from this tool's plan, to apply it.") String confirmationToken,
             @Describe("true: only show the plan.") Boolean dryRun) {
     }
@@ -90,6 +91,8 @@ public class FieldAdminTools {
             String groupId,
             @Describe("Lead fields only: the complete new list of stages that require it (empty list: none).")
             List<StageRef> requiredInStages,
+            @Describe("Lead fields only: the complete new list of stages where it is hidden (empty list: none).")
+            List<StageRef> hiddenInStages,
             @Describe("The token from this tool's plan, to apply it.") String confirmationToken,
             @Describe("true: only show the plan.") Boolean dryRun) {
     }
@@ -156,6 +159,11 @@ public class FieldAdminTools {
             pipelines = pipelines(caller);
             body.put("required_statuses", stages(caller, a.confirmationToken(), a.dryRun(), entity, null,
                     a.requiredInStages(), pipelines, consequences));
+        }
+        if (a.hiddenInStages() != null && !a.hiddenInStages().isEmpty()) {
+            pipelines = pipelines.isEmpty() ? pipelines(caller) : pipelines;
+            body.put("hidden_statuses", hidden(entity, a.hiddenInStages(), body.get("required_statuses"), pipelines,
+                    consequences));
         }
         KommoWrite w = new KommoWrite("POST", entity + "/custom_fields", List.of(body));
         Plan plan = new Plan("create " + type + " field \"" + name + "\" on " + entity, List.of(w.line()), null,
@@ -259,8 +267,23 @@ public class FieldAdminTools {
             body.put("required_statuses", stages(caller, a.confirmationToken(), a.dryRun(), entity, f,
                     a.requiredInStages(), pipelines, consequences));
         }
+        if (a.hiddenInStages() != null || (a.requiredInStages() != null && f.hiddenIn() != null
+                && !f.hiddenIn().isEmpty())) {
+            pipelines = pipelines.isEmpty() ? pipelines(caller) : pipelines;
+            List<StageRef> hiddenRefs = a.hiddenInStages() != null ? a.hiddenInStages() : f.hiddenIn().stream()
+                    .map(h -> new StageRef(h.pipelineId(), h.stageId())).toList();
+            Object required = body.containsKey("required_statuses") ? body.get("required_statuses")
+                    : f.requiredIn() == null ? List.of() : f.requiredIn().stream().map(r -> Map.of("pipeline_id",
+                            r.pipelineId(), "status_id", r.stageId())).toList();
+            List<Map<String, Object>> hidden = hidden(entity, hiddenRefs, required, pipelines, a.hiddenInStages()
+                    != null ? consequences : new ArrayList<>());
+            if (a.hiddenInStages() != null) {
+                body.put("hidden_statuses", hidden);
+            }
+        }
         if (body.isEmpty()) {
-            throw refused("Nothing to change: give a new name, code, group_id, options or required_in_stages.");
+            throw refused("Nothing to change: give a new name, code, group_id, options, required_in_stages or"
+                    + " hidden_in_stages.");
         }
         Map<String, Object> before = fieldView(f);
         Map<String, Object> after = new LinkedHashMap<>(before);
@@ -268,7 +291,7 @@ public class FieldAdminTools {
         KommoWrite w = new KommoWrite("PATCH", entity + "/custom_fields/" + f.id(), body);
         Plan plan = new Plan("change field \"" + f.name() + "\" of " + entity, List.of(w.line()), before, after,
                 consequences);
-        boolean withPipelines = a.requiredInStages() != null;
+        boolean withPipelines = !pipelines.isEmpty();
         return writes.change(caller, request("fields_update", a, a.confirmationToken(), a.dryRun(),
                 !removedIds.isEmpty(), List.of(state, pipelines), () -> List.of(fresh(caller, entity), withPipelines
                         ? pipelines(caller) : List.of()), caller, entity, plan), w, "field", f.id(), before, after);
@@ -454,6 +477,36 @@ public class FieldAdminTools {
         return out;
     }
 
+    /** The hidden stages as Kommo wants them; a field cannot be hidden where it is required (Kommo's UI forbids it). */
+    private static List<Map<String, Object>> hidden(String entity, List<StageRef> refs, Object required,
+            List<Pipeline> pipelines, List<String> consequences) {
+        if (!entity.equals("leads")) {
+            throw refused("Only lead fields can be hidden in stages.");
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (StageRef r : refs) {
+            if (r == null || r.pipelineId() == null || r.stageId() == null) {
+                throw refused("Each hidden_in_stages entry needs pipeline_id and stage_id.");
+            }
+            Pipeline p = PipelineAdminTools.pipeline(pipelines, r.pipelineId());
+            Pipeline.Stage s = p.stages().stream().filter(x -> x.id() == r.stageId()).findFirst().orElseThrow(() ->
+                    refused("Pipeline \"" + p.name() + "\" has no stage " + r.stageId() + "."));
+            Map<String, Object> ref = Map.of("pipeline_id", p.id(), "status_id", s.id());
+            if (required instanceof List<?> req && req.stream().anyMatch(x -> x instanceof Map<?, ?> m
+                    && ((Number) m.get("status_id")).longValue() == s.id()
+                    && ((Number) m.get("pipeline_id")).longValue() == p.id())) {
+                throw refused("The field would be required in \"" + s.name() + "\" (" + p.name() + ") and hidden"
+                        + " there, so nobody could fill it. Drop that stage from one of the two lists.");
+            }
+            out.add(ref);
+            names.add("\"" + s.name() + "\" (" + p.name() + ")");
+        }
+        consequences.add(names.isEmpty() ? "It will be shown in every stage." : "Users will not see it in "
+                + String.join(", ", names) + ".");
+        return out;
+    }
+
     private static String stageName(List<Pipeline> pipelines, long pipelineId, long stageId) {
         return pipelines.stream().filter(p -> p.id() == pipelineId).findFirst().flatMap(p -> p.stages().stream()
                 .filter(s -> s.id() == stageId).findFirst().map(s -> "\"" + s.name() + "\" (" + p.name() + ")"))
@@ -490,6 +543,8 @@ public class FieldAdminTools {
         m.put("group_id", f.groupId());
         m.put("options", f.options() == null ? List.of() : f.options().stream().map(o -> Map.of("id", o.id(),
                 "value", String.valueOf(o.value()))).toList());
+        m.put("hidden_statuses", f.hiddenIn() == null ? List.of() : f.hiddenIn().stream().map(r -> Map.of(
+                "pipeline_id", r.pipelineId(), "status_id", r.stageId())).toList());
         m.put("required_statuses", f.requiredIn() == null ? List.of() : f.requiredIn().stream().map(r -> Map.of(
                 "pipeline_id", r.pipelineId(), "status_id", r.stageId())).toList());
         return m;
