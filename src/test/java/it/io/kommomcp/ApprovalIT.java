@@ -39,6 +39,13 @@ class ApprovalIT {
         long id = ok(alice.call("loss_reasons_create", Map.of("name", "Merged with a customer", "confirmation_token",
                 create.path("confirmation_token").asString()))).path("ids").get(0).asLong();
 
+        long source = AdminToolsIT.fieldId(t, "leads", "Lead source");
+        assertEquals("awaiting_approval", ok(alice.call("fields_update", Map.of("entity_type", "leads", "field_id",
+                source, "remove_options", List.of("Referral")))).path("status").asString(), "removing options erases"
+                        + " values, so it counts as a delete");
+        assertEquals("planned", ok(alice.call("fields_update", Map.of("entity_type", "leads", "field_id", source,
+                "add_options", List.of("Partner")))).path("status").asString());
+
         JsonNode plan = ok(alice.call("loss_reasons_delete", Map.of("loss_reason_id", id)));
         assertEquals("awaiting_approval", plan.path("status").asString());
         String planId = plan.path("plan_id").asString();
