@@ -118,6 +118,39 @@ class GovernanceIT {
                 .contains("Too expensive"));
     }
 
+    @Test
+    void aTokenPresentedSixTimesAtOnceAppliesItsPlanOnce() throws Exception {
+        Tenant t = server.newTenant("g-");
+        McpHttp admin = server.mcp(t.id(), "kommo.admin");
+        String token = plan(admin, "Raced");
+        List<McpHttp> sessions = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            sessions.add(server.mcp(t.id(), "kommo.admin"));
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<JsonNode>> results = new ArrayList<>();
+        for (McpHttp s : sessions) {
+            results.add(pool.submit(() -> {
+                go.await();
+                return s.call("loss_reasons_create", Map.of("name", "Raced", "confirmation_token", token));
+            }));
+        }
+        go.countDown();
+        int applied = 0;
+        for (java.util.concurrent.Future<JsonNode> r : results) {
+            JsonNode result = r.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            if (!result.path("isError").asBoolean()) {
+                applied++;
+            }
+        }
+        pool.shutdown();
+        assertEquals(1, applied, "a token is redeemed once, however many present it at once");
+        assertEquals(1, names(admin).stream().filter("Raced"::equals).count());
+        assertEquals(1, count("select count(*) from governance_plan where tenant_id = ? and outcome = 'APPLIED'",
+                t.id()));
+    }
+
     private static String plan(McpHttp admin, String name) throws Exception {
         JsonNode p = ok(admin.call("loss_reasons_create", Map.of("name", name)));
         assertEquals("planned", p.path("status").asString());
