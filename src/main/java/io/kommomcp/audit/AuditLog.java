@@ -1,7 +1,5 @@
 package io.kommomcp.audit;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,32 +9,37 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 
-import javax.sql.DataSource;
-
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.kommomcp.core.ChangeLog;
 import io.kommomcp.core.KommoCallLog;
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
-import jakarta.transaction.Transactional.TxType;
 
 /**
- * Writes the audit trail: each method appends one entry to the tenant's hash chain and commits on its own, so an
- * entry is durable before the caller goes on (before Kommo is called, for an intent; before the answer leaves, for
- * an outcome).
+ * Writes the audit trail: each method appends one entry to the tenant's hash chain and returns once it is committed
+ * ({@link AuditWriter}, group commit), so an entry is durable before the caller goes on (before Kommo is called, for
+ * an intent; before the answer leaves, for an outcome). Whatever the input, the entry can be stored
+ * ({@link StoredText}).
  */
 @ApplicationScoped
 public class AuditLog {
 
-    /** The chain of requests that named no tenant. */
+    /** The chain of requests that named no tenant (until 2026-12; since then they go to {@link #PLATFORM_CHAIN}). */
     public static final String NO_TENANT_CHAIN = "_none";
 
-    @Resource(lookup = "jdbc/kommo")
-    DataSource ds;
+    /**
+     * The platform's own chain: refusals of requests whose token names no registered tenant (missing, malformed or
+     * unknown claim), so that no trail is ever opened under a name a token merely claims.
+     */
+    public static final String PLATFORM_CHAIN = "_platform";
+
+    /** The longest claimed tenant value kept in a platform entry. */
+    static final int MAX_CLAIM_CHARS = 100;
+
+    @Inject
+    AuditWriter writer;
 
     @Inject
     @ConfigProperty(name = "kommo.audit.personal-data.mode", defaultValue = "STORE")
@@ -70,37 +73,53 @@ public class AuditLog {
     }
 
     /** A call recorded in one entry: a read, or a refusal. */
-    @Transactional(TxType.REQUIRES_NEW)
     public AuditEntry record(ToolCallAudit a) {
         return append(draft(a, EntryKind.CALL, null));
     }
 
     /** The intent of a state-changing call, before anything is sent to Kommo. */
-    @Transactional(TxType.REQUIRES_NEW)
     public AuditEntry intent(ToolCallAudit a, UUID correlationId) {
         return append(draft(a, EntryKind.INTENT, correlationId));
     }
 
     /** The outcome of an intent. */
-    @Transactional(TxType.REQUIRES_NEW)
     public AuditEntry outcome(ToolCallAudit a, UUID correlationId) {
         return append(draft(a, EntryKind.OUTCOME, correlationId));
     }
 
     /** A governance step of a plan (PLAN, ELICITATION, APPROVAL, CONFIRMATION), correlated by the plan's id. */
-    @Transactional(TxType.REQUIRES_NEW)
     public AuditEntry governance(EntryKind kind, ToolCallAudit a, UUID planId) {
         return append(draft(a, kind, planId));
     }
 
+    /**
+     * A refusal of a request whose token names no registered tenant, on the platform chain: the claimed value
+     * (length-capped) is kept in the arguments, never used as a chain or tenant.
+     */
+    public AuditEntry refusedWithoutTenant(ToolCallAudit a, String claimedTenant) {
+        Map<String, Object> args = new LinkedHashMap<>(a.arguments());
+        args.put("claimed_tenant", claimedTenant == null ? null : StoredText.text(claimedTenant, MAX_CLAIM_CHARS));
+        ToolCallAudit platform = new ToolCallAudit(a.startedAt(), null, a.subject(), a.roles(), a.clientName(),
+                a.clientVersion(), a.sessionId(), a.tool(), args, a.outcome(), a.durationMillis(), a.error(),
+                a.kommoCalls(), a.changes());
+        AuditEntry draft = draft(platform, EntryKind.CALL, null);
+        return append(new AuditEntry(PLATFORM_CHAIN, 0, draft.recordedAt(), draft.kind(), null, null,
+                draft.subject(), draft.roles(), draft.clientName(), draft.clientVersion(), draft.sessionId(),
+                draft.tool(), draft.arguments(), draft.outcome(), draft.durationMs(), draft.errorText(), null, null,
+                null, null, draft.kommoCalls(), 0, 0, 0, null, null));
+    }
+
+    /**
+     * A refusal at a gate ({@code /mcp}, a tenant-scoped REST resource): on the tenant's chain when the token names
+     * a registered tenant, else on the platform chain with the claimed value.
+     */
+    public AuditEntry refusal(ToolCallAudit a, boolean registeredTenant, String claimedTenant) {
+        return registeredTenant ? record(a) : refusedWithoutTenant(a, claimedTenant);
+    }
+
     /** Appends an entry prepared elsewhere (reconciliation, governance steps). */
-    @Transactional(TxType.REQUIRES_NEW)
     public AuditEntry append(AuditEntry draft) {
-        try (Connection c = ds.getConnection()) {
-            return ChainWriter.appendInTransaction(c, draft);
-        } catch (SQLException e) {
-            throw new IllegalStateException("audit write failed: " + e.getMessage(), e);
-        }
+        return writer.append(draft);
     }
 
     AuditEntry draft(ToolCallAudit a, EntryKind kind, UUID correlationId) {
@@ -116,16 +135,16 @@ public class AuditLog {
             targetType = changes.get(0).targetType();
             targetId = changes.size() == 1 ? changes.get(0).targetId() : changes.get(0).targetId() + " (+"
                     + (changes.size() - 1) + ")";
-            before = ChainHash.canonicalJson(changes.size() == 1 ? changes.get(0).before()
-                    : changes.stream().map(ch -> ch.before()).toList());
-            after = ChainHash.canonicalJson(changes.size() == 1 ? changes.get(0).after()
-                    : changes.stream().map(ch -> ch.after()).toList());
+            before = ChainHash.canonicalJson(StoredText.bounded(changes.size() == 1 ? changes.get(0).before()
+                    : changes.stream().map(ch -> ch.before()).toList()));
+            after = ChainHash.canonicalJson(StoredText.bounded(changes.size() == 1 ? changes.get(0).after()
+                    : changes.stream().map(ch -> ch.after()).toList()));
         }
         String error = a.error() == null ? null : a.error().length() > 4000 ? a.error().substring(0, 4000) : a.error();
-        return new AuditEntry(a.tenantId() == null ? NO_TENANT_CHAIN : a.tenantId(), 0, Instant.now(), kind,
+        return new AuditEntry(a.tenantId() == null ? PLATFORM_CHAIN : a.tenantId(), 0, Instant.now(), kind,
                 correlationId, a.tenantId(), privacy.subject(a.subject()),
                 String.join(",", new TreeSet<>(a.roles() == null ? Set.of() : a.roles())), a.clientName(),
-                a.clientVersion(), a.sessionId(), a.tool(), ChainHash.canonicalJson(privacy.arguments(a.arguments())),
+                a.clientVersion(), a.sessionId(), a.tool(), ChainHash.canonicalJson(StoredText.bounded(privacy.arguments(a.arguments()))),
                 a.outcome(), a.durationMillis() == null ? null : (int) Math.min(Integer.MAX_VALUE, a.durationMillis()),
                 error, targetType, targetId, before, after, callsJson(calls), calls.size(), errors,
                 throttled, null, null);

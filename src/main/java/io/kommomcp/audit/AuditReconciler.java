@@ -138,7 +138,7 @@ public class AuditReconciler {
         int errors = (int) made.stream().filter(k -> k.status() == 0 || k.status() >= 400).count();
         int throttled = (int) made.stream().filter(k -> k.status() == 429).count();
         // subject and arguments are copied as stored (already pseudonymised or redacted), not transformed again
-        audit.append(new AuditEntry(u.tenantId() == null ? AuditLog.NO_TENANT_CHAIN : u.tenantId(), 0,
+        audit.append(new AuditEntry(u.tenantId() == null ? AuditLog.PLATFORM_CHAIN : u.tenantId(), 0,
                 Instant.now(), EntryKind.OUTCOME, UUID.fromString(u.correlationId()), u.tenantId(), u.subject(), "",
                 RECONCILER, null, null, u.tool(), u.arguments(), outcome, null,
                 outcome == Outcome.SUCCEEDED ? null : detail, seen == null ? null : seen.targetType(),

@@ -31,7 +31,7 @@ import jakarta.inject.Inject;
  * <li>{@code kommo.audit.chain.head.fingerprint}: the first 48 bits of that entry's hash, as an integer (48 bits,
  * so that backends that store samples as doubles keep it exactly).</li>
  * </ul>
- * Both carry the attribute {@code kommo.audit.chain} (the tenant id, or {@code _none}). The heads are read from the
+ * Both carry the attribute {@code kommo.audit.chain} (the tenant id, or {@code _platform}). The heads are read from the
  * database on a schedule, so appends made by other server instances show up too.
  */
 @ApplicationScoped

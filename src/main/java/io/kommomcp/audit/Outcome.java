@@ -10,6 +10,11 @@ public enum Outcome {
     DENIED,
     /** An intent entry: the change is about to be attempted; its outcome entry follows. */
     PENDING,
+    /**
+     * Some of the call's Kommo writes landed and a later one failed or may have failed: the entry says which landed
+     * and what must be checked before retrying.
+     */
+    PARTIAL,
     /** No outcome was recorded (the server stopped mid-call) and it could not be established afterwards. */
     UNKNOWN
 }

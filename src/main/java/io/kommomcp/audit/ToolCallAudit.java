@@ -19,5 +19,13 @@ public record ToolCallAudit(Instant startedAt, String tenantId, String subject, 
     public ToolCallAudit {
         kommoCalls = kommoCalls == null ? List.of() : List.copyOf(kommoCalls);
         changes = changes == null ? List.of() : List.copyOf(changes);
+        arguments = arguments == null ? Map.of() : arguments;
+    }
+
+    /** A request refused at a gate, before any tool ran: no client details, no Kommo calls, no changes. */
+    public static ToolCallAudit refusal(String tenantId, String subject, Set<String> roles, String sessionId,
+            String what, Map<String, Object> details, Outcome outcome, String reason) {
+        return new ToolCallAudit(Instant.now(), tenantId, subject, roles, null, null, sessionId, what, details,
+                outcome, 0L, reason, List.of(), List.of());
     }
 }

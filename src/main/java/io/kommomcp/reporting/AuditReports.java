@@ -89,7 +89,7 @@ public class AuditReports {
 
     /** Denied and failed calls, and calls whose outcome is unknown. */
     public Entries refusals(String tenant, Range r) {
-        return entries(tenant, r, FINISHED + " and outcome in ('DENIED', 'FAILED', 'UNKNOWN')");
+        return entries(tenant, r, FINISHED + " and outcome in ('DENIED', 'FAILED', 'UNKNOWN', 'PARTIAL')");
     }
 
     /** Plans, elicitation answers, approvals and confirmations of governed administrative changes. */

@@ -23,9 +23,9 @@ import io.kommomcp.reporting.ReportRecords.Unresolved;
  */
 public final class ComplianceReportHtml {
 
-    private static final String[] OUTCOMES = {"SUCCEEDED", "FAILED", "DENIED", "UNKNOWN"};
+    private static final String[] OUTCOMES = {"SUCCEEDED", "FAILED", "DENIED", "UNKNOWN", "PARTIAL"};
     private static final Map<String, String> COLOURS = Map.of("SUCCEEDED", "#2e7d32", "FAILED", "#ef6c00",
-            "DENIED", "#c62828", "UNKNOWN", "#6a1b9a");
+            "DENIED", "#c62828", "UNKNOWN", "#6a1b9a", "PARTIAL", "#ad1457");
 
     private ComplianceReportHtml() {
     }
