@@ -10,6 +10,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.kommomcp.security.RequiresRole;
 import io.kommomcp.security.Roles;
+import io.kommomcp.security.TenantScoped;
 import io.kommomcp.security.TokenClaims;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -28,6 +29,7 @@ import jakarta.ws.rs.core.MediaType;
 @Path("/governance/approvals")
 @RequestScoped
 @RequiresRole(Roles.ADMIN)
+@TenantScoped
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "governance", description = "Approvals of governed administrative changes (four-eyes rule)")

@@ -15,6 +15,7 @@ import io.kommomcp.audit.Outcome;
 import io.kommomcp.audit.ToolCallAudit;
 import io.kommomcp.core.Caller;
 import io.kommomcp.core.Elicitor;
+import io.kommomcp.core.PartiallyApplied;
 import io.kommomcp.core.ToolException;
 import io.kommomcp.kommo.KommoApiException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -157,7 +158,7 @@ public class Governor {
             result.put("failed", steps.failed());
             result.put("not_attempted", steps.notAttempted());
             plans.finish(planId, "PARTIALLY_APPLIED", result);
-            throw new ToolException("Partially applied (plan " + planId + "): " + steps.done().size() + " of "
+            throw new PartiallyApplied("Partially applied (plan " + planId + "): " + steps.done().size() + " of "
                     + r.plan().kommoChanges().size() + " Kommo requests were carried out before one failed."
                     + "\nDone: " + String.join("; ", steps.done())
                     + "\nFailed: " + steps.failed() + " (" + why + ")" + (maybe ? " - it may or may not have been"

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 import io.kommomcp.core.Json;
@@ -24,6 +25,12 @@ import tools.jackson.databind.JsonNode;
  */
 final class ErrorRewritingResponse extends HttpServletResponseWrapper {
 
+    /** The answer for an unknown session, and for a session of someone else (the same, so ids are not confirmed). */
+    static final String SESSION_NOT_FOUND = "Session not found: it has expired or the server restarted. Start a new"
+            + " session with initialize (without an Mcp-Session-Id header).";
+    static final String METHOD_NOT_ALLOWED = "Method not allowed on /mcp: use POST for messages, GET for the event"
+            + " stream, DELETE to end a session.";
+
     /** A message from the SDK is passed on only if it reads like plain words, not like Java. */
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9 ,.;:'\"()/_-]{1,300}");
     private static final Pattern JAVA = Pattern.compile(
@@ -37,19 +44,57 @@ final class ErrorRewritingResponse extends HttpServletResponseWrapper {
     private PrintWriter heldWriter;
     private ServletOutputStream heldStream;
 
+    /** Whether the message being answered is a JSON-RPC response (a client's answer to a server request). */
+    private final boolean answeringResponse;
+    private final Consumer<String> onSessionId;
+
     ErrorRewritingResponse(HttpServletResponse response) {
+        this(response, false, null);
+    }
+
+    /**
+     * @param answeringResponse the incoming message is a JSON-RPC response: the SDK's 500 for one it cannot match
+     *                          to a request becomes 400
+     * @param onSessionId       told the session id the SDK assigns (at initialize), before the answer leaves
+     */
+    ErrorRewritingResponse(HttpServletResponse response, boolean answeringResponse, Consumer<String> onSessionId) {
         super(response);
+        this.answeringResponse = answeringResponse;
+        this.onSessionId = onSessionId;
+    }
+
+    @Override
+    public void setHeader(String name, String value) {
+        noteSession(name, value);
+        super.setHeader(name, value);
+    }
+
+    @Override
+    public void addHeader(String name, String value) {
+        noteSession(name, value);
+        super.addHeader(name, value);
+    }
+
+    private void noteSession(String name, String value) {
+        if (onSessionId != null && value != null && McpGateFilter.SESSION_HEADER.equalsIgnoreCase(name)) {
+            onSessionId.accept(value);
+        }
+    }
+
+    /** The HTTP error the transport reported (0: none). */
+    int errorStatus() {
+        return errorStatus;
     }
 
     @Override
     public void sendError(int sc) throws IOException {
-        errorStatus = sc;
+        errorStatus = mapped(sc);
         emit();
     }
 
     @Override
     public void sendError(int sc, String msg) throws IOException {
-        errorStatus = sc;
+        errorStatus = mapped(sc);
         errorMessage = msg;
         emit();
     }
@@ -57,10 +102,15 @@ final class ErrorRewritingResponse extends HttpServletResponseWrapper {
     @Override
     public void setStatus(int sc) {
         if (sc >= 400) {
-            errorStatus = sc;
+            errorStatus = mapped(sc);
         } else {
             super.setStatus(sc);
         }
+    }
+
+    /** A client's response the SDK cannot match is the client's mistake (400), not a server error. */
+    private int mapped(int sc) {
+        return answeringResponse && sc >= 500 && sc != 503 ? 400 : sc;
     }
 
     @Override
@@ -143,12 +193,13 @@ final class ErrorRewritingResponse extends HttpServletResponseWrapper {
     private String message() {
         String detail = sdkDetail();
         return switch (errorStatus) {
-            case 400 -> "Bad request" + (detail == null ? ": the message is not a valid MCP request." : ": " + detail);
+            case 400 -> answeringResponse ? "Bad request: no request of this session is waiting for a response with"
+                    + " this id; the message was ignored."
+                    : "Bad request" + (detail == null ? ": the message is not a valid MCP request." : ": " + detail);
             case 403 -> "Forbidden: this request's Origin is not allowed (kommo.mcp.allowed-origins).";
-            case 404 -> "Session not found: it has expired or the server restarted. Start a new session with"
-                    + " initialize (without an Mcp-Session-Id header).";
-            case 405 -> "Method not allowed on /mcp: use POST for messages, GET for the event stream, DELETE to end"
-                    + " a session.";
+            case 404 -> SESSION_NOT_FOUND;
+            case 405 -> METHOD_NOT_ALLOWED;
+            case 415 -> "Unsupported media type: send the message as Content-Type: application/json.";
             case 413 -> "The message is too large.";
             case 421 -> "Misdirected request: the Host header is not accepted.";
             case 503 -> "The server is shutting down; retry in a moment.";

@@ -51,6 +51,9 @@ public class McpEndpoint implements ServletContextListener {
                 // Origin only: a Host allow-list answers 421 to HTTP/2 requests, which carry no Host header.
                 .securityValidator(DefaultServerTransportSecurityValidator.builder().allowedOrigins(origins).build())
                 .keepAliveInterval(Duration.ofSeconds(30))
+                // idle sessions (no request, no open stream) are closed after about this long
+                .sessionSweepInterval(Duration.ofMinutes(config.getOptionalValue("kommo.mcp.session-idle-minutes",
+                        Integer.class).orElse(30)))
                 .build();
 
         server = McpServer.sync(transport)

@@ -28,6 +28,7 @@ import io.kommomcp.core.Describe;
 import io.kommomcp.core.Json;
 import io.kommomcp.core.JsonErrors;
 import io.kommomcp.core.KommoCallLog;
+import io.kommomcp.core.PartiallyApplied;
 import io.kommomcp.core.Rendered;
 import io.kommomcp.core.Tool;
 import io.kommomcp.core.ToolCatalog;
@@ -74,7 +75,8 @@ public class ToolRegistry implements ToolCatalog {
     static final String CTX_TOOL_POLICY = "kommo.toolPolicy";
 
     /** One published tool. */
-    record RegisteredTool(Tool meta, Object bean, Method method, Class<?> argsType, McpSchema.Tool descriptor) {
+    record RegisteredTool(Tool meta, Object bean, Method method, Class<?> argsType, McpSchema.Tool descriptor,
+            ArgumentCheck check) {
     }
 
     @Inject
@@ -127,11 +129,12 @@ public class ToolRegistry implements ToolCatalog {
         if (!Roles.ALL.contains(meta.role())) {
             throw new IllegalStateException("tool " + meta.name() + " names an unknown role " + meta.role());
         }
+        Map<String, Object> input = argsType == null ? SchemaGenerator.emptyInput() : SchemaGenerator.input(argsType);
         McpSchema.Tool descriptor = McpSchema.Tool.builder()
                 .name(meta.name())
                 .title(meta.title())
                 .description(meta.description() + "\n\nRequires role " + meta.role() + ".")
-                .inputSchema(argsType == null ? SchemaGenerator.emptyInput() : SchemaGenerator.input(argsType))
+                .inputSchema(input)
                 .outputSchema(SchemaGenerator.output(m.getReturnType()))
                 .annotations(ToolAnnotations.builder()
                         .title(meta.title())
@@ -141,7 +144,7 @@ public class ToolRegistry implements ToolCatalog {
                         .openWorldHint(meta.openWorld())
                         .build())
                 .build();
-        return new RegisteredTool(meta, bean, m, argsType, descriptor);
+        return new RegisteredTool(meta, bean, m, argsType, descriptor, new ArgumentCheck(input));
     }
 
     /** The SDK specifications, one per tool, each calling back into {@link #call}. */
@@ -149,9 +152,21 @@ public class ToolRegistry implements ToolCatalog {
         return tools.values().stream()
                 .map(t -> SyncToolSpecification.builder()
                         .tool(t.descriptor())
-                        .callHandler((exchange, request) -> call(t, exchange, request))
+                        .callHandler((exchange, request) -> guarded(t, exchange, request))
                         .build())
                 .toList();
+    }
+
+    /** {@link #call}, and whatever escapes it as a tool error with a reference: nothing internal reaches the SDK. */
+    private CallToolResult guarded(RegisteredTool tool, McpSyncServerExchange exchange, CallToolRequest request) {
+        try {
+            return call(tool, exchange, request);
+        } catch (RuntimeException e) {
+            String ref = UUID.randomUUID().toString();
+            LOG.log(Level.SEVERE, "Call of " + tool.meta().name() + " failed outside the tool; reference " + ref, e);
+            return errorResult("Internal error in " + tool.meta().name() + "; reference " + ref
+                    + " (for the server log).");
+        }
     }
 
     /**
@@ -196,7 +211,7 @@ public class ToolRegistry implements ToolCatalog {
         if (tool == null) {
             throw new IllegalStateException("no tool " + name);
         }
-        return call(tool, exchange, new CallToolRequest(name, arguments));
+        return guarded(tool, exchange, new CallToolRequest(name, arguments));
     }
 
     CallToolResult call(RegisteredTool tool, McpSyncServerExchange exchange, CallToolRequest request) {
@@ -212,12 +227,21 @@ public class ToolRegistry implements ToolCatalog {
 
         String denial = denial(tool, caller, ctx);
         if (denial != null) {
-            try {
-                audit.record(auditOf(caller, name, arguments, Outcome.DENIED, startedAt, start, denial));
-            } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, "Audit write failed for a denied call of " + name, e);
-            }
-            return errorResult(denial);
+            return refused(caller, name, arguments, Outcome.DENIED, startedAt, start, denial);
+        }
+        // Arguments are checked before anything is recorded as an intent: a refused call is one audit entry, and
+        // nothing reaches Kommo.
+        Object args;
+        try {
+            args = bind(tool, arguments);
+        } catch (ToolException e) {
+            return refused(caller, name, arguments, Outcome.FAILED, startedAt, start, e.getMessage());
+        } catch (RuntimeException e) {
+            String ref = UUID.randomUUID().toString();
+            LOG.log(Level.SEVERE, "Arguments of " + name + " could not be bound; reference " + ref, e);
+            return refused(caller, name, arguments, Outcome.FAILED, startedAt, start, "The arguments of " + name
+                    + " could not be read. Send values of the types tools/list shows. Nothing was sent to Kommo."
+                    + " Reference " + ref + ".");
         }
         // A state-changing call is recorded as an intent, committed, before anything reaches Kommo; if that
         // fails, nothing is attempted.
@@ -238,29 +262,36 @@ public class ToolRegistry implements ToolCatalog {
         String error = null;
         Object result = null;
         try {
-            result = invoke(tool, arguments, caller);
+            result = invoke(tool, args, caller);
             outcome = Outcome.SUCCEEDED;
-        } catch (ToolException e) {
+        } catch (PartiallyApplied e) {
+            outcome = Outcome.PARTIAL;
+            error = e.getMessage();
+        } catch (ToolException | TenantException e) {
             outcome = Outcome.FAILED;
             error = e.getMessage();
         } catch (KommoApiException e) {
             outcome = Outcome.FAILED;
             error = e.toolMessage();
-            if (writes && e.mayHaveApplied() && lastCallWrote(caller)) {
-                // Kommo may have carried out the write it did not answer properly: say so, and record it as such
-                outcome = Outcome.UNKNOWN;
-                error += " The change may or may not have been applied in Kommo: check the current state (for"
-                        + " example with the matching _get or _list tool) before trying again.";
-            }
-        } catch (TenantException e) {
-            outcome = Outcome.FAILED;
-            error = e.getMessage();
         } catch (RuntimeException e) {
             String ref = UUID.randomUUID().toString();
             LOG.log(Level.SEVERE, "Tool " + name + " failed; reference " + ref, e);
             outcome = Outcome.FAILED;
             error = "Internal error in " + name + "; nothing more is known to the client."
                     + " Reference " + ref + " (for the server log).";
+        }
+        if (writes && outcome == Outcome.FAILED) {
+            WriteSteps steps = WriteSteps.of(caller.kommoCalls().entries());
+            if (steps.partial()) {
+                // some writes landed: say exactly which, so that the model does not repeat them
+                outcome = Outcome.PARTIAL;
+                error = steps.explain(name, error, caller.changes().changes());
+            } else if (steps.failedMayHaveApplied()) {
+                // Kommo may have carried out the write it did not answer properly: say so, and record it as such
+                outcome = Outcome.UNKNOWN;
+                error += " The change may or may not have been applied in Kommo: check the current state (for"
+                        + " example with the matching _get or _list tool) before trying again.";
+            }
         }
         ToolCallAudit done = auditOf(caller, name, arguments, outcome, startedAt, start, error);
         try {
@@ -280,10 +311,18 @@ public class ToolRegistry implements ToolCatalog {
         return outcome == Outcome.SUCCEEDED ? success(result, maxResultChars) : errorResult(error);
     }
 
-    /** Whether the call's last Kommo request was a write (a failed read before any write changed nothing). */
-    private static boolean lastCallWrote(Caller caller) {
-        List<KommoCallLog.Entry> calls = caller.kommoCalls().entries();
-        return !calls.isEmpty() && !"GET".equals(calls.get(calls.size() - 1).method());
+    /** A call refused before it ran (role, policy, arguments): one audit entry, and the refusal as the answer. */
+    private CallToolResult refused(Caller caller, String name, Map<String, Object> arguments, Outcome outcome,
+            Instant startedAt, long start, String why) {
+        try {
+            audit.record(auditOf(caller, name, arguments, outcome, startedAt, start, why));
+        } catch (RuntimeException e) {
+            String ref = UUID.randomUUID().toString();
+            LOG.log(Level.SEVERE, "Audit write failed for a refused call of " + name + "; reference " + ref, e);
+            return errorResult("The call was refused, and the refusal could not be recorded in the audit log."
+                    + " Reference " + ref + ".");
+        }
+        return errorResult(why);
     }
 
     private static ToolCallAudit auditOf(Caller caller, String tool, Map<String, Object> arguments, Outcome outcome,
@@ -308,16 +347,11 @@ public class ToolRegistry implements ToolCatalog {
         return refusal == null ? null : refusal.replace("Tenant is", "Tenant '" + caller.tenantId() + "' is");
     }
 
-    private Object invoke(RegisteredTool tool, Map<String, Object> arguments, Caller caller) {
+    private static Object invoke(RegisteredTool tool, Object args, Caller caller) {
         try {
             if (tool.argsType() == null) {
-                if (!arguments.isEmpty()) {
-                    throw new ToolException(tool.meta().name() + " takes no arguments; remove "
-                            + String.join(", ", arguments.keySet()) + ".");
-                }
                 return tool.method().invoke(tool.bean(), caller);
             }
-            Object args = bind(tool, arguments);
             return tool.method().invoke(tool.bean(), args, caller);
         } catch (InvocationTargetException e) {
             if (e.getCause() instanceof RuntimeException re) {
@@ -329,7 +363,18 @@ public class ToolRegistry implements ToolCatalog {
         }
     }
 
+    /**
+     * The arguments checked against the input schema (types, required, bounds, unknown names: no coercion) and
+     * bound to the tool's record; null for a tool without arguments.
+     */
     private static Object bind(RegisteredTool tool, Map<String, Object> arguments) {
+        String problems = tool.check().problems(tool.meta().name(), Json.mapper().valueToTree(arguments));
+        if (problems != null) {
+            throw new ToolException(problems);
+        }
+        if (tool.argsType() == null) {
+            return null;
+        }
         Object args;
         try {
             args = Json.mapper().convertValue(arguments, tool.argsType());

@@ -26,7 +26,7 @@ public class AdminApi extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(RoleFilter.class, TenantAdminResource.class, AuditReportResource.class, ApprovalResource.class,
+        return Set.of(RoleFilter.class, TenantScopeFilter.class, TenantAdminResource.class, AuditReportResource.class, ApprovalResource.class,
                 JacksonProvider.class, AdminErrorMapper.class);
     }
 }

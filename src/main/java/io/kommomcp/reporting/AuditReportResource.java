@@ -21,6 +21,7 @@ import io.kommomcp.reporting.ReportRecords.KommoUsage;
 import io.kommomcp.reporting.ReportRecords.Range;
 import io.kommomcp.reporting.ReportRecords.Unresolved;
 import io.kommomcp.security.RequiresRole;
+import io.kommomcp.security.TenantScoped;
 import io.kommomcp.security.Roles;
 import io.kommomcp.security.TokenClaims;
 import jakarta.annotation.Resource;
@@ -43,6 +44,7 @@ import jakarta.ws.rs.core.StreamingOutput;
 @Path("/audit")
 @RequestScoped
 @RequiresRole(Roles.AUDIT_READER)
+@TenantScoped
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "audit", description = "Compliance reports over the tamper-evident audit trail of the caller's tenant")
 public class AuditReportResource {
@@ -130,6 +132,7 @@ public class AuditReportResource {
     @POST
     @Path("/reconcile")
     @RequiresRole(Roles.PLATFORM_ADMIN)
+    @TenantScoped(false)
     @Operation(summary = "Reconcile now (platform.admin)", description = "Closes every intent older than"
             + " min_age_seconds that has no outcome, for all tenants: SUCCEEDED where Kommo shows the intended"
             + " change (leads_move, leads_update), UNKNOWN otherwise, with what Kommo shows. Start-up does the same.")

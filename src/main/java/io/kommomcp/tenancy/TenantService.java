@@ -7,9 +7,11 @@ import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -25,10 +27,13 @@ import io.kommomcp.tenancy.TenantRecords.TenantChanges;
 import io.kommomcp.tenancy.TenantRecords.TenantStatus;
 import io.kommomcp.tenancy.TenantRecords.TenantView;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 
 /** Creates, changes and reads tenants; the only code that encrypts or decrypts their secrets. */
@@ -39,6 +44,9 @@ public class TenantService {
 
     @PersistenceContext(unitName = "kommo")
     EntityManager em;
+
+    @Resource
+    TransactionSynchronizationRegistry transactions;
 
     @Inject
     ToolCatalog catalog;
@@ -62,8 +70,23 @@ public class TenantService {
     @ConfigProperty(name = "kommo.secrets.previous-keys")
     Optional<String> previousKeys;
 
+    @Inject
+    @ConfigProperty(name = "kommo.tenancy.status-cache-ms", defaultValue = "2000")
+    long statusCacheMillis;
+
     private SecretCipher cipher;
     private String cipherProblem;
+
+    /** A tenant's status as last read, and until when it may be used without reading it again. */
+    private record CachedStatus(Optional<TenantStatus> status, long expiresNanos) {
+    }
+
+    /**
+     * The gate reads a tenant's status on every request; it is cached for {@code kommo.tenancy.status-cache-ms}
+     * (changes made here drop the entry at once; another instance's change is seen within that time).
+     */
+    private final Map<String, CachedStatus> statuses = new ConcurrentHashMap<>();
+    private static final int MAX_CACHED_STATUSES = 10_000;
 
     @PostConstruct
     void init() {
@@ -97,6 +120,7 @@ public class TenantService {
             tenant.setToolPolicy(checkedPolicy(t.toolPolicy()));
         }
         em.persist(tenant);
+        forgetStatus(tenant.getId());
         return view(tenant);
     }
 
@@ -134,6 +158,7 @@ public class TenantService {
         if (c.approvalPolicy() != null) {
             t.setApprovalPolicy(checkedApprovals(c.approvalPolicy()));
         }
+        forgetStatus(id);
         return view(t);
     }
 
@@ -141,6 +166,7 @@ public class TenantService {
     public TenantView disable(String id) {
         Tenant t = existing(id);
         t.setEnabled(false);
+        forgetStatus(id);
         return view(t);
     }
 
@@ -181,14 +207,44 @@ public class TenantService {
         return view(t);
     }
 
-    /** For the MCP gate: whether the tenant exists, is enabled, is read-only. */
+    /** Drops the cached status now and again when the transaction ends (so no reader re-caches the old one). */
+    private void forgetStatus(String id) {
+        statuses.remove(id);
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                statuses.remove(id);
+            }
+        });
+    }
+
+    /** Whether {@code id} has the form of a tenant id (what a token's claim must be to name one). */
+    public static boolean isTenantId(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
+
+    /** For the gates: whether the tenant exists, is enabled, is read-only (cached briefly, see above). */
     public Optional<TenantStatus> status(String id) {
-        if (id == null) {
+        if (!isTenantId(id)) {
             return Optional.empty();
         }
+        long now = System.nanoTime();
+        CachedStatus cached = statuses.get(id);
+        if (cached != null && now - cached.expiresNanos() < 0) {
+            return cached.status();
+        }
         Tenant t = em.find(Tenant.class, id);
-        return t == null ? Optional.empty() : Optional.of(new TenantStatus(t.getId(), t.isEnabled(), t.isReadOnly(),
-                t.getToolPolicy()));
+        Optional<TenantStatus> status = t == null ? Optional.empty() : Optional.of(new TenantStatus(t.getId(),
+                t.isEnabled(), t.isReadOnly(), t.getToolPolicy()));
+        if (statuses.size() >= MAX_CACHED_STATUSES) {
+            statuses.clear();
+        }
+        statuses.put(id, new CachedStatus(status, now + statusCacheMillis * 1_000_000L));
+        return status;
     }
 
     /**

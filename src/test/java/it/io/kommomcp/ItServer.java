@@ -114,6 +114,18 @@ final class ItServer {
         return r.body();
     }
 
+    /** Makes the tenant's sandbox account fail or delay its next requests as {@code list} (a JSON array) says. */
+    void faults(Tenant t, String list) throws Exception {
+        HttpResponse<String> r = http("PUT", "/sandbox/_control/accounts/" + t.account() + "/faults",
+                "{\"faults\":" + list + "}", null);
+        assertTrue(r.statusCode() == 200 || r.statusCode() == 204, r.body());
+    }
+
+    void clearFaults(Tenant t) throws Exception {
+        assertEquals(204, http("DELETE", "/sandbox/_control/accounts/" + t.account() + "/faults", null, null)
+                .statusCode());
+    }
+
     /** The tenant's sandbox account's counters (requests, throttled, unauthorized, oauth_refreshes, ...). */
     JsonNode sandboxStats(Tenant t) throws Exception {
         return McpHttp.JSON.readTree(http("GET", "/sandbox/_control/accounts/" + t.account() + "/stats", null, null)

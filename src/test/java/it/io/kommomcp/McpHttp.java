@@ -19,6 +19,11 @@ final class McpHttp {
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
+    /** An initialize request body (2025-11-25, no capabilities). */
+    static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{"
+            + "\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"it-client\","
+            + "\"version\":\"9.9\"}}}";
+
     final String base;
     final String token;
     String sessionId;
@@ -43,10 +48,23 @@ final class McpHttp {
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Any HTTP method on /mcp with this client's token and session (body may be null). */
+    HttpResponse<String> send(String httpMethod, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "mcp")).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .method(httpMethod, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (sessionId != null) {
+            b.header("Mcp-Session-Id", sessionId);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     McpHttp initialize() throws IOException, InterruptedException {
-        HttpResponse<String> r = post("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{"
-                + "\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"it-client\","
-                + "\"version\":\"9.9\"}}}");
+        HttpResponse<String> r = post(INITIALIZE);
         if (r.statusCode() != 200) {
             throw new IllegalStateException("initialize failed: " + r.statusCode() + " " + r.body());
         }

@@ -126,14 +126,11 @@ class ResilienceIT {
     }
 
     private void faults(Tenant t, String list) throws Exception {
-        HttpResponse<String> r = server.http("PUT", "/sandbox/_control/accounts/" + t.account() + "/faults",
-                "{\"faults\":" + list + "}", null);
-        assertEquals(204, r.statusCode(), r.body());
+        server.faults(t, list);
     }
 
     private void clearFaults(Tenant t) throws Exception {
-        assertEquals(204, server.http("DELETE", "/sandbox/_control/accounts/" + t.account() + "/faults", null, null)
-                .statusCode());
+        server.clearFaults(t);
     }
 
     /** HTTP statuses of the Kommo calls of the tenant's latest call of {@code tool} (0: no answer). */

@@ -34,6 +34,18 @@ final class TestTokens {
     static String build(String tenant, List<String> roles, String subject, String issuer, String audience,
             long ttlSeconds, PrivateKey key) {
         long now = Instant.now().getEpochSecond();
+        return build(tenant, roles, subject, issuer, audience, now - 5, now + ttlSeconds, key);
+    }
+
+    /** A token of the dev key that expired {@code secondsAgo} seconds ago (issued ten minutes before that). */
+    static String expired(String tenant, long secondsAgo, String... roles) {
+        long now = Instant.now().getEpochSecond();
+        return build(tenant, List.of(roles), "it-user", ISSUER, AUDIENCE, now - secondsAgo - 600, now - secondsAgo,
+                devKey());
+    }
+
+    static String build(String tenant, List<String> roles, String subject, String issuer, String audience,
+            long issuedAt, long expiresAt, PrivateKey key) {
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", issuer);
         claims.put("aud", audience);
@@ -43,8 +55,8 @@ final class TestTokens {
             claims.put("tenant", tenant);
         }
         claims.put("groups", roles);
-        claims.put("iat", now - 5);
-        claims.put("exp", now + ttlSeconds);
+        claims.put("iat", issuedAt);
+        claims.put("exp", expiresAt);
         claims.put("jti", UUID.randomUUID().toString());
         String header = b64(JSON.writeValueAsBytes(Map.of("alg", "RS256", "typ", "JWT")));
         String payload = b64(JSON.writeValueAsBytes(claims));

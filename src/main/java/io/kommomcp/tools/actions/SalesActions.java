@@ -16,7 +16,6 @@ import io.kommomcp.core.Describe;
 import io.kommomcp.core.Tool;
 import io.kommomcp.core.ToolException;
 import io.kommomcp.core.ToolSet;
-import io.kommomcp.kommo.KommoApiException;
 import io.kommomcp.kommo.KommoCrm;
 import io.kommomcp.kommo.KommoCrm.ComplexCreated;
 import io.kommomcp.kommo.KommoCrm.LeadFields;
@@ -364,14 +363,9 @@ public class SalesActions {
         Long taskId = null;
         if (a.followUp() != null) {
             long type = a.followUp().type() == FollowUpType.meeting ? 2L : 1L;
-            try {
-                taskId = tasks.create(caller, new TaskFields(taskText, due.getEpochSecond(), entity.name(),
-                        a.entityId(), a.followUp().responsibleUserId(), type, null, null, null));
-            } catch (KommoApiException e) {
-                throw new ToolException("The " + a.kind().name().replace('_', ' ') + " was logged (note " + noteId
-                        + "), but Kommo refused the follow-up task: " + e.getMessage() + " Create it with"
-                        + " tasks_create; do not log the interaction again.");
-            }
+            // a failure here leaves the note in place: the registry reports the call as partly applied, naming it
+            taskId = tasks.create(caller, new TaskFields(taskText, due.getEpochSecond(), entity.name(),
+                    a.entityId(), a.followUp().responsibleUserId(), type, null, null, null));
             Map<String, Object> taskAfter = new LinkedHashMap<>();
             taskAfter.put("text", taskText);
             taskAfter.put("due", due.toString());

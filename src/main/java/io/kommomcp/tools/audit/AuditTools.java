@@ -32,7 +32,7 @@ public class AuditTools {
             @Describe("Grouping period: day (default), week or month.") String groupBy,
             @Describe("Only this actor (the token subject as recorded).") String subject,
             @Describe("Only this tool.") String tool,
-            @Describe("Only this outcome: SUCCEEDED, FAILED, DENIED or UNKNOWN.") String outcome) {
+            @Describe("Only this outcome: SUCCEEDED, FAILED, DENIED, UNKNOWN or PARTIAL.") String outcome) {
     }
 
     public record RangeArgs(@Describe(FROM) String from, @Describe(TO) String to) {
