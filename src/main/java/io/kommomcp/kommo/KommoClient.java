@@ -161,13 +161,21 @@ public final class KommoClient {
     }
 
     private JsonNode exchange(String method, String resource, Query query, String body) {
+        RequestBudget.Permit permit;
         try {
-            limiter.acquire();
+            permit = limiter.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KommoApiException(Kind.UNREACHABLE, 0, null, "interrupted while waiting for the rate limit",
                     java.util.List.of(), java.util.Map.of(), null, null);
         }
+        // the permit is held until the request has completed: Kommo counts it somewhere in between
+        try (permit) {
+            return exchangeWithin(method, resource, query, body);
+        }
+    }
+
+    private JsonNode exchangeWithin(String method, String resource, Query query, String body) {
         String q = query.encoded();
         String logged = "/api/v4/" + resource + (q.isEmpty() ? "" : "?" + q);
         Instant startedAt = Instant.now();

@@ -31,9 +31,14 @@ public class KommoGateway {
     @ConfigProperty(name = "kommo.client.requests-per-second", defaultValue = "7")
     int requestsPerSecond;
 
+    /** How long after its completion a request still counts against the account's budget (Kommo: one second). */
     @Inject
-    @ConfigProperty(name = "kommo.client.rate-window-ms", defaultValue = "1100")
+    @ConfigProperty(name = "kommo.client.rate-window-ms", defaultValue = "1010")
     long rateWindowMillis;
+
+    @Inject
+    @ConfigProperty(name = "kommo.client.max-budget-wait-seconds", defaultValue = "30")
+    long maxBudgetWaitSeconds;
 
     @Inject
     @ConfigProperty(name = "kommo.client.connect-timeout-ms", defaultValue = "5000")
@@ -70,7 +75,7 @@ public class KommoGateway {
     boolean sharedBudget;
 
     @Inject
-    SharedRequestWindow sharedWindow;
+    BudgetLeases leases;
 
     @Inject
     KommoRetries retries;
@@ -82,8 +87,8 @@ public class KommoGateway {
         String key = normalise(access.baseUrl());
         KommoApi api = apis.computeIfAbsent(key, this::buildApi);
         RequestBudget limiter = limiters.computeIfAbsent(key, k -> sharedBudget
-                ? sharedWindow.budget(k, requestsPerSecond, rateWindowMillis)
-                : new RateLimiter(requestsPerSecond, rateWindowMillis));
+                ? leases.budget(k, requestsPerSecond, rateWindowMillis, maxBudgetWaitSeconds * 1000L)
+                : new RequestSlots(requestsPerSecond, rateWindowMillis, maxBudgetWaitSeconds * 1000L));
         CircuitBreaker breaker = breakers.computeIfAbsent(key, k -> new CircuitBreaker(breakerFailures,
                 Duration.ofSeconds(breakerOpenSeconds), Duration.ofSeconds(ipBlockPauseSeconds), Clock.systemUTC()));
         return new KommoClient(api, access.bearerToken(), limiter, caller.kommoCalls(),

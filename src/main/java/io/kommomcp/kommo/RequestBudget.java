@@ -1,8 +1,23 @@
 package io.kommomcp.kommo;
 
-/** Keeps one Kommo account under its request rate: {@link #acquire} blocks until a request may start. */
+/**
+ * Keeps one Kommo account under its request rate. {@link #acquire} blocks until a request may start and hands out a
+ * permit; the permit is closed when the request has completed (answered or failed), and its slot is reused only a
+ * window later. So, whatever the network does, Kommo never sees more requests in one window than there are slots:
+ * any request it counts arrived after its permit was taken and before it was closed.
+ */
 public interface RequestBudget {
 
-    /** Blocks until a request may start; returns how long it waited, in milliseconds. */
-    long acquire() throws InterruptedException;
+    /** One request's hold on the budget; close it when the request has completed. */
+    interface Permit extends AutoCloseable {
+
+        /** How long the caller waited for the permit, in milliseconds. */
+        long waitedMillis();
+
+        @Override
+        void close();
+    }
+
+    /** Blocks until a request may start. */
+    Permit acquire() throws InterruptedException;
 }

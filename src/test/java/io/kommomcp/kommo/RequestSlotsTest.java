@@ -1,0 +1,93 @@
+package io.kommomcp.kommo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+class RequestSlotsTest {
+
+    @Test
+    void aSlotIsReusedOnlyAWindowAfterItsRequestCompleted() throws InterruptedException {
+        RequestSlots slots = new RequestSlots(3, 300, 5_000);
+        List<RequestBudget.Permit> held = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            held.add(slots.acquire());
+        }
+        assertEquals(3, slots.held());
+        Thread.sleep(200); // a slow request: the window starts when it completes, not when it started
+        held.get(0).close();
+        long t0 = System.nanoTime();
+        RequestBudget.Permit fourth = slots.acquire();
+        long waited = (System.nanoTime() - t0) / 1_000_000L;
+        assertTrue(waited >= 280, "the 4th request waits a window after the first completed, waited " + waited);
+        fourth.close();
+        held.subList(1, 3).forEach(RequestBudget.Permit::close);
+    }
+
+    @Test
+    void neverMoreArrivalsInAWindowThanSlotsWhateverTheLatency() throws Exception {
+        int capacity = 4;
+        long window = 150;
+        RequestSlots slots = new RequestSlots(capacity, window, 10_000);
+        List<Long> arrivals = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(10);
+        long end = System.nanoTime() + 1_500_000_000L;
+        for (int t = 0; t < 10; t++) {
+            Random r = new Random(t);
+            pool.submit(() -> {
+                while (System.nanoTime() < end) {
+                    try (RequestBudget.Permit p = slots.acquire()) {
+                        Thread.sleep(r.nextInt(20)); // on the way to Kommo
+                        arrivals.add(System.nanoTime()); // Kommo counts it here
+                        Thread.sleep(r.nextInt(20)); // on the way back
+                    }
+                }
+                return null;
+            });
+        }
+        pool.shutdown();
+        assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+        List<Long> sorted = new ArrayList<>(arrivals);
+        Collections.sort(sorted);
+        assertTrue(sorted.size() > 20, "enough requests ran: " + sorted.size());
+        for (int i = capacity; i < sorted.size(); i++) {
+            long span = (sorted.get(i) - sorted.get(i - capacity)) / 1_000_000L;
+            assertTrue(span >= window, capacity + 1 + " arrivals within " + span + " ms");
+        }
+    }
+
+    @Test
+    void aLapsedLeaseStartsNothingAndAWaitHasALimit() throws InterruptedException {
+        RequestSlots slots = new RequestSlots(0, 100, 300);
+        slots.lease(2, System.nanoTime() + 50_000_000L);
+        slots.acquire().close();
+        Thread.sleep(60);
+        KommoApiException e = assertThrows(KommoApiException.class, slots::acquire);
+        assertEquals(KommoApiException.Kind.RATE_LIMITED, e.kind());
+        slots.lease(2, System.nanoTime() + 10_000_000_000L);
+        slots.acquire().close();
+    }
+
+    @Test
+    void loweringTheCapacityWaitsForTheSlotsHeld() throws InterruptedException {
+        RequestSlots slots = new RequestSlots(3, 200, 5_000);
+        RequestBudget.Permit a = slots.acquire();
+        RequestBudget.Permit b = slots.acquire();
+        slots.capacity(1);
+        a.close();
+        b.close();
+        long t0 = System.nanoTime();
+        slots.acquire().close();
+        assertTrue((System.nanoTime() - t0) / 1_000_000L >= 180, "both slots cooled before one of them is reused");
+    }
+}
