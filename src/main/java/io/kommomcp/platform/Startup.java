@@ -13,8 +13,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 /**
- * Start-up in order: schema, audit reconciliation, the demo tenant (which needs the schema), then the chain-head
- * metrics.
+ * Start-up in order: schema, audit reconciliation, then the chain-head metrics. (The demo tenant is the sandbox's
+ * business: it registers it through the admin API.)
  */
 @ApplicationScoped
 public class Startup {
@@ -23,9 +23,6 @@ public class Startup {
 
     @Inject
     DatabaseMigrator migrator;
-
-    @Inject
-    DemoTenant demo;
 
     @Inject
     AuditReconciler reconciler;
@@ -43,7 +40,6 @@ public class Startup {
             // intents without an outcome, older than any call that may still run on another instance
             int closed = reconciler.reconcile(null, reconcileMinAge).size();
             LOG.info(() -> "Audit reconciliation at start-up: " + closed + " intent(s) without an outcome");
-            demo.ensure();
             chainHeads.start();
         } catch (RuntimeException e) {
             // Readiness stays DOWN with the reason; the server keeps running so operators can see it.

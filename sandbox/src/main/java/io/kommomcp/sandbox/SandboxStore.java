@@ -17,20 +17,12 @@ import jakarta.inject.Inject;
 public class SandboxStore {
 
     @Inject
-    @ConfigProperty(name = "kommo.sandbox.enabled", defaultValue = "false")
-    boolean enabled;
-
-    @Inject
     @ConfigProperty(name = "kommo.sandbox.requests-per-second", defaultValue = "7")
     int requestsPerSecond;
 
     private final Map<String, SandboxAccount> accounts = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
     private final SecureRandom random = new SecureRandom();
-
-    public boolean enabled() {
-        return enabled;
-    }
 
     /** Creates (or replaces with a fresh, seeded one) the account; returns its long-lived token. */
     public synchronized String createAccount(String subdomain) {

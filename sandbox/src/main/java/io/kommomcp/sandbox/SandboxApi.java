@@ -5,8 +5,8 @@ import java.util.Set;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
 
-/** The emulated Kommo accounts under {@code /sandbox}; answers 404 everywhere unless the sandbox is enabled. */
-@ApplicationPath("/sandbox")
+/** The emulated Kommo accounts, at the WAR's context root ({@code /sandbox}). */
+@ApplicationPath("/")
 public class SandboxApi extends Application {
 
     @Override

@@ -51,9 +51,6 @@ public class SandboxResource {
     @Path("_control/accounts/{name}")
     @Operation(hidden = true)
     public Response createAccount(@PathParam("name") String name) {
-        if (!store.enabled()) {
-            return Response.status(404).build();
-        }
         if (!NAME.matcher(name).matches()) {
             return Response.status(400).type("application/json")
                     .entity("{\"detail\":\"account names are a-z, 0-9 and '-'\"}").build();
@@ -70,9 +67,6 @@ public class SandboxResource {
     @Path("_control/accounts/{name}/stats")
     @Operation(hidden = true)
     public Response stats(@PathParam("name") String name) {
-        if (!store.enabled()) {
-            return Response.status(404).build();
-        }
         return store.account(name).map(a -> Response.ok("{\"requests\":" + a.requestCount() + ",\"throttled\":"
                 + a.throttledCount() + ",\"unauthorized\":" + a.unauthorizedCount() + ",\"faults_served\":"
                 + a.faults.served() + "," + a.oauth.stats() + "}", "application/json").build())
@@ -88,9 +82,6 @@ public class SandboxResource {
     @Path("_control/accounts/{name}/faults")
     @Operation(hidden = true)
     public Response faults(@PathParam("name") String name, String body) {
-        if (!store.enabled()) {
-            return Response.status(404).build();
-        }
         SandboxAccount a = store.account(name).orElse(null);
         if (a == null) {
             return Response.status(404).build();
@@ -112,9 +103,6 @@ public class SandboxResource {
     @Path("_control/accounts/{name}/faults")
     @Operation(hidden = true)
     public Response clearFaults(@PathParam("name") String name) {
-        if (!store.enabled()) {
-            return Response.status(404).build();
-        }
         store.account(name).ifPresent(a -> a.faults.clear());
         return Response.noContent().build();
     }
@@ -128,9 +116,6 @@ public class SandboxResource {
     @Path("_control/accounts/{name}/oauth/{action}")
     @Operation(hidden = true)
     public Response oauthControl(@PathParam("name") String name, @PathParam("action") String action, String body) {
-        if (!store.enabled()) {
-            return Response.status(404).build();
-        }
         SandboxAccount a = store.account(name).orElse(null);
         if (a == null) {
             return Response.status(404).build();
@@ -164,9 +149,6 @@ public class SandboxResource {
     @Path("{account}/oauth2/access_token")
     @Operation(hidden = true)
     public Response oauthToken(@PathParam("account") String account, String body) {
-        if (!store.enabled()) {
-            return Response.status(404).build();
-        }
         SandboxAccount a = store.account(account).orElse(null);
         if (a == null) {
             return Response.status(404).build();
@@ -215,9 +197,6 @@ public class SandboxResource {
     }
 
     private Response dispatch(String method, String accountName, String path, String body, String auth) {
-        if (!store.enabled()) {
-            return Response.status(404).build();
-        }
         String base = origin() + "/sandbox/" + accountName;
         String requestId = HexFormat.of().formatHex(randomBytes());
         SandboxAccount account = store.account(accountName).orElse(null);

@@ -1,7 +1,0 @@
-/**
- * The Kommo sandbox: a stateful emulator of Kommo's REST API v4 under {@code /sandbox/{account}}, switched on by
- * {@code kommo.sandbox.enabled} (on for the demo run and the tests, off in the Docker image). It follows
- * {@code shared/kommo/API.md}; where they disagree, the sandbox is wrong. State lives in memory: it stands in for
- * an outside service, not for this project's database.
- */
-package io.kommomcp.sandbox;
