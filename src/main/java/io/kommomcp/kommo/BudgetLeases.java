@@ -160,9 +160,18 @@ public class BudgetLeases {
             }
         }
 
-        void giveBack() {
+        /** At shutdown: no more renewals, and the share goes back (what is still held stays recorded until it lapses). */
+        synchronized void giveBack() {
+            if (renewals != null) {
+                renewals.cancel(false);
+                renewals = null;
+            }
             lastDemand = System.nanoTime() - idleSeconds * 2_000_000_000L;
-            renew();
+            try {
+                lease(account, total, false, slots.held(), windowMillis);
+            } catch (SQLException | RuntimeException e) {
+                LOG.log(Level.FINE, "Kommo budget lease of " + account + " not given back; it lapses", e);
+            }
         }
     }
 

@@ -108,6 +108,11 @@ public class OAuthTokens {
     }
 
     /** Whether the tenant's access token must be refreshed before use (read without a lock). */
+    /** How long before expiry an access token is refreshed. */
+    long refreshSkewNanos() {
+        return skewSeconds * 1_000_000_000L;
+    }
+
     boolean needsRefresh(Tenant t) {
         return t.getAuthKind() == AuthKind.OAUTH && (t.getAccessTokenEnc() == null || t.getAccessTokenExpiresAt()
                 == null || !t.getAccessTokenExpiresAt().isAfter(Instant.now().plusSeconds(skewSeconds)));

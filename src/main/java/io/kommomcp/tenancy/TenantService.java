@@ -204,12 +204,14 @@ public class TenantService {
                 t.setAccessTokenExpiresAt(null);
             }
         }
+        forgetStatus(id);
         return view(t);
     }
 
-    /** Drops the cached status now and again when the transaction ends (so no reader re-caches the old one). */
+    /** Drops the cached status and access now and again when the transaction ends (no reader re-caches the old). */
     private void forgetStatus(String id) {
         statuses.remove(id);
+        accesses.remove(id);
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override
             public void beforeCompletion() {
@@ -218,6 +220,7 @@ public class TenantService {
             @Override
             public void afterCompletion(int status) {
                 statuses.remove(id);
+                accesses.remove(id);
             }
         });
     }
@@ -247,28 +250,59 @@ public class TenantService {
         return status;
     }
 
+    /** A tenant's decrypted access, and until when it may be used without reading the tenant again. */
+    private record CachedAccess(KommoAccess access, long expiresNanos) {
+    }
+
+    /**
+     * Every tool call needs the tenant's Kommo URL and token: kept decrypted in memory for
+     * {@code kommo.tenancy.status-cache-ms} (secrets are in memory during a call anyway), dropped at once when this
+     * server changes the tenant, and never beyond an OAuth token's refresh point.
+     */
+    private final Map<String, CachedAccess> accesses = new ConcurrentHashMap<>();
+
     /**
      * The tenant's Kommo URL and current bearer token, decrypted for one call. An OAuth tenant's access token is
      * refreshed first when it is missing or about to expire ({@link OAuthTokens}); the refresh is logged in
      * {@code log}.
      */
     public KommoAccess kommoAccess(String tenantId, KommoCallLog log) {
+        long now = System.nanoTime();
+        CachedAccess cached = accesses.get(tenantId);
+        if (cached != null && now - cached.expiresNanos() < 0) {
+            return cached.access();
+        }
         Tenant t = existing(tenantId);
+        KommoAccess access;
+        long until = now + statusCacheMillis * 1_000_000L;
         if (t.getAuthKind() == AuthKind.OAUTH) {
             if (oauth.needsRefresh(t)) {
                 return new KommoAccess(t.getKommoBaseUrl(), oauth.refreshIfNeeded(tenantId, null, log));
             }
-            return new KommoAccess(t.getKommoBaseUrl(), cipher().decrypt(t.getAccessTokenEnc(), t.getId()));
+            access = new KommoAccess(t.getKommoBaseUrl(), cipher().decrypt(t.getAccessTokenEnc(), t.getId()));
+            long refreshIn = java.time.Duration.between(Instant.now(), t.getAccessTokenExpiresAt()).toNanos()
+                    - oauth.refreshSkewNanos();
+            until = Math.min(until, now + Math.max(0, refreshIn));
+        } else {
+            if (t.getAccessTokenEnc() == null) {
+                throw new TenantException(409, "Tenant '" + tenantId + "' has no Kommo credentials yet; a platform"
+                        + " administrator must set them (PUT /api/admin/tenants/" + tenantId + "/credentials).");
+            }
+            if (t.getAccessTokenExpiresAt() != null && t.getAccessTokenExpiresAt().isBefore(Instant.now())) {
+                throw new TenantException(409, "Tenant '" + tenantId + "' has an expired Kommo access token; a"
+                        + " platform administrator must set a fresh one.");
+            }
+            access = new KommoAccess(t.getKommoBaseUrl(), cipher().decrypt(t.getAccessTokenEnc(), t.getId()));
+            if (t.getAccessTokenExpiresAt() != null) {
+                until = Math.min(until, now + java.time.Duration.between(Instant.now(), t.getAccessTokenExpiresAt())
+                        .toNanos());
+            }
         }
-        if (t.getAccessTokenEnc() == null) {
-            throw new TenantException(409, "Tenant '" + tenantId + "' has no Kommo credentials yet; a platform"
-                    + " administrator must set them (PUT /api/admin/tenants/" + tenantId + "/credentials).");
+        if (accesses.size() >= MAX_CACHED_STATUSES) {
+            accesses.clear();
         }
-        if (t.getAccessTokenExpiresAt() != null && t.getAccessTokenExpiresAt().isBefore(Instant.now())) {
-            throw new TenantException(409, "Tenant '" + tenantId + "' has an expired Kommo access token; a platform"
-                    + " administrator must set a fresh one.");
-        }
-        return new KommoAccess(t.getKommoBaseUrl(), cipher().decrypt(t.getAccessTokenEnc(), t.getId()));
+        accesses.put(tenantId, new CachedAccess(access, until));
+        return access;
     }
 
     /**
@@ -276,6 +310,7 @@ public class TenantService {
      * many calls were rejected together), or null for a long-lived token, which cannot be renewed here.
      */
     public String tokenAfterRejection(String tenantId, String rejected, KommoCallLog log) {
+        accesses.remove(tenantId);
         Tenant t = existing(tenantId);
         return t.getAuthKind() == AuthKind.OAUTH ? oauth.refreshIfNeeded(tenantId, rejected, log) : null;
     }

@@ -78,6 +78,10 @@ class AbuseIT {
                     failures.add("JSON-RPC error for " + shown + ": " + msg.path("error"));
                 } else if (msg.path("result").path("isError").asBoolean()) {
                     refused++;
+                    if (McpHttp.text(msg.path("result")).contains("output validation failed")) { // the SDK's check
+                        failures.add("a result that does not match its output schema for " + shown + ": "
+                                + McpHttp.text(msg.path("result")));
+                    }
                 }
             }
         }
