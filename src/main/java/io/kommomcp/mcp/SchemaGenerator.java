@@ -53,7 +53,11 @@ public final class SchemaGenerator {
             truncated.put("type", "string");
             truncated.put("description", "Present when the list was cut to the response size budget: what was"
                     + " left out and how to get it.");
-            ((Map<String, Object>) schema.get("properties")).put("truncated", truncated);
+            Object previous = ((Map<String, Object>) schema.get("properties")).put("truncated", truncated);
+            if (previous != null) { // the registry owns this name in every result with a list
+                throw new IllegalArgumentException(resultType.getName() + " must not have a component named"
+                        + " truncated");
+            }
         }
         return schema;
     }

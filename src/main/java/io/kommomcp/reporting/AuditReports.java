@@ -31,7 +31,7 @@ import jakarta.inject.Inject;
 
 /**
  * Compliance reports over the audit trail of one tenant. Aggregates are computed in PostgreSQL; entry lists are
- * bounded ({@link #MAX_ENTRIES}, newest first, with {@code truncated} set); full extracts go through
+ * bounded ({@link #MAX_ENTRIES}, newest first, with {@code has_more} set); full extracts go through
  * {@link AuditExport}, which streams.
  */
 @ApplicationScoped

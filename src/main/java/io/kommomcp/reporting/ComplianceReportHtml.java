@@ -48,7 +48,7 @@ public final class ComplianceReportHtml {
                 .append(row("Period", esc(from.toString()) + " to " + esc(to.toString()) + " (UTC, end excluded)"))
                 .append(row("Calls", String.valueOf(activity.totalCalls())))
                 .append(row("Denied, failed or unknown", String.valueOf(refusals.count())
-                        + (refusals.truncated() ? "+" : "")))
+                        + (refusals.hasMore() ? "+" : "")))
                 .append(row("Kommo API calls", usage.kommoCalls() + " (errors " + usage.kommoErrors() + ", 429 "
                         + usage.kommo429s() + ")"))
                 .append(row("Hash chain", "<span id=\"chain-verdict\" class=\"" + (chain.valid() ? "ok\">VERIFIED"
@@ -192,7 +192,7 @@ public final class ComplianceReportHtml {
             h.append("</tr>");
         }
         h.append("</table>");
-        if (e.truncated()) {
+        if (e.hasMore()) {
             h.append("<p>Only the latest ").append(e.count()).append(" are shown; the export has all.</p>");
         }
         return h.toString();

@@ -27,7 +27,8 @@ public final class ReportRecords {
             String errorText, String arguments) {
     }
 
-    public record Entries(String tenantId, Instant from, Instant to, int count, boolean truncated,
+    /** A bounded list of entries; {@code hasMore}: the period holds more than were listed (newest first). */
+    public record Entries(String tenantId, Instant from, Instant to, int count, boolean hasMore,
             List<EntryView> entries) {
     }
 
