@@ -14,9 +14,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Benchmark (not a test): latency of leads_get through MCP against the same sandbox requests made directly, and
- * tool calls per second with 16 concurrent MCP sessions. Run by bench/run-bench.sh against a server it starts.
- * Usage: java bench/McpBench.java BASE_URL [samples] [seconds]
+ * Benchmark (not a test): latency of leads_get through MCP against the same Kommo requests made directly to the
+ * sandbox (in a server of its own), tool calls per second with 16 concurrent MCP sessions with the failures of each
+ * round, and the server's resident memory. Run by bench/run-bench.sh against servers it starts.
+ * Usage: java bench/McpBench.java BASE_URL SANDBOX_URL [samples] [seconds] [server pid]
+ *        java bench/McpBench.java BASE_URL SANDBOX_URL --sales [seconds]
  */
 public class McpBench {
 
@@ -29,74 +31,133 @@ public class McpBench {
 
     public static void main(String[] args) throws Exception {
         String base = args.length > 0 ? args[0] : "http://localhost:9180";
-        if (args.length > 1 && args[1].equals("--sales")) {
-            sales(base, args.length > 2 ? Integer.parseInt(args[2]) : 20);
+        String sandbox = args.length > 1 ? args[1] : "http://localhost:9190";
+        if (args.length > 2 && args[2].equals("--sales")) {
+            sales(base, sandbox, args.length > 3 ? Integer.parseInt(args[3]) : 20);
             return;
         }
-        int samples = args.length > 1 ? Integer.parseInt(args[1]) : 300;
-        int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        int samples = args.length > 2 ? Integer.parseInt(args[2]) : 300;
+        int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 10;
+        long pid = args.length > 4 ? Long.parseLong(args[4]) : 0;
+        long idleRss = rssKb(pid);
 
-        BenchTenant tenant = newTenant(base, "kommo.reader");
+        BenchTenant tenant = newTenant(base, sandbox, "kommo.reader");
         String kommoToken = tenant.kommoToken();
         String kommoBase = tenant.kommoBase();
         String userToken = tenant.userToken();
 
-        String leads = get(kommoBase + "/api/v4/leads?limit=1", kommoToken);
-        long leadId = Long.parseLong(first(leads, "\"id\":(\\d+)"));
+        // a lead with a contact: leads_get reads the lead and its contacts (the pipelines come from the cache)
+        long leadId = 0;
+        String contactId = null;
+        Matcher ids = Pattern.compile("\"id\":(\\d+),\"name\"").matcher(get(kommoBase + "/api/v4/leads?limit=50",
+                kommoToken));
+        while (contactId == null && ids.find()) {
+            String one = get(kommoBase + "/api/v4/leads/" + ids.group(1) + "?with=contacts", kommoToken);
+            Matcher c = Pattern.compile("\"contacts\":\\[\\{\"id\":(\\d+)").matcher(one);
+            if (c.find()) {
+                leadId = Long.parseLong(ids.group(1));
+                contactId = c.group(1);
+            }
+        }
+        if (contactId == null) {
+            throw new IllegalStateException("no lead with a contact in the sandbox account");
+        }
         String leadUrl = kommoBase + "/api/v4/leads/" + leadId + "?with=contacts%2Closs_reason";
-        String lead = get(leadUrl, kommoToken);
-        String contactId = first(lead.substring(lead.indexOf("\"contacts\"")), "\"id\":(\\d+)");
         String contactsUrl = kommoBase + "/api/v4/contacts?filter%5Bid%5D%5B%5D=" + contactId + "&limit=1";
-        String pipelinesUrl = kommoBase + "/api/v4/leads/pipelines";
 
         Session mcp = new Session(base, userToken);
         String callBody = "{\"name\":\"leads_get\",\"arguments\":{\"lead_id\":" + leadId + "}}";
-        for (int i = 0; i < 50; i++) { // warm-up: JIT, pools, caches
-            get(leadUrl, kommoToken);
-            mcp.call(callBody);
-        }
-
-        List<Long> direct1 = new ArrayList<>();
-        List<Long> direct3 = new ArrayList<>();
-        List<Long> viaMcp = new ArrayList<>();
-        for (int i = 0; i < samples; i++) { // interleaved, so that machine noise hits all three alike
-            long t0 = System.nanoTime();
-            get(leadUrl, kommoToken);
-            long t1 = System.nanoTime();
+        for (int i = 0; i < 200; i++) { // warm-up: JIT, pools, caches
             get(leadUrl, kommoToken);
             get(contactsUrl, kommoToken);
-            get(pipelinesUrl, kommoToken);
-            long t2 = System.nanoTime();
+            mcp.call(callBody);
+        }
+        String stats = sandbox + "/sandbox/_control/accounts/" + tenant.id() + "/stats";
+        long before = Long.parseLong(first(send("GET", stats, null, null).body(), "\"requests\":(\\d+)"));
+        mcp.call(callBody);
+        long perCall = Long.parseLong(first(send("GET", stats, null, null).body(), "\"requests\":(\\d+)")) - before;
+
+        List<Long> direct = new ArrayList<>();
+        List<Long> viaMcp = new ArrayList<>();
+        for (int i = 0; i < samples; i++) { // interleaved, so that machine noise hits both alike
+            long t0 = System.nanoTime();
+            get(leadUrl, kommoToken);
+            get(contactsUrl, kommoToken);
+            long t1 = System.nanoTime();
             String r = mcp.call(callBody);
-            long t3 = System.nanoTime();
+            long t2 = System.nanoTime();
             if (!r.contains("\"isError\":false")) {
                 throw new IllegalStateException("leads_get failed: " + r);
             }
-            direct1.add(t1 - t0);
-            direct3.add(t2 - t1);
-            viaMcp.add(t3 - t2);
+            direct.add(t1 - t0);
+            viaMcp.add(t2 - t1);
         }
-        System.out.printf("leads_get latency, %d samples (ms)         median    p99%n", samples);
-        System.out.printf("  direct sandbox GET lead                  %7.2f %7.2f%n", ms(pct(direct1, 50)), ms(pct(direct1, 99)));
-        System.out.printf("  direct: the 3 requests leads_get makes   %7.2f %7.2f%n", ms(pct(direct3, 50)), ms(pct(direct3, 99)));
+        System.out.printf("leads_get: %d Kommo requests per call (the lead, its contacts); sandbox in its own server%n",
+                perCall);
+        System.out.printf("latency, %d samples (ms)                    median    p99%n", samples);
+        System.out.printf("  direct: the same Kommo requests          %7.2f %7.2f%n", ms(pct(direct, 50)), ms(pct(direct, 99)));
         System.out.printf("  through MCP (tool call, audited)         %7.2f %7.2f%n", ms(pct(viaMcp, 50)), ms(pct(viaMcp, 99)));
-        System.out.printf("  ratio MCP / single GET (median)          %7.2f%n", (double) pct(viaMcp, 50) / pct(direct1, 50));
-        System.out.printf("  ratio MCP / same 3 requests (median)     %7.2f%n", (double) pct(viaMcp, 50) / pct(direct3, 50));
+        System.out.printf("  overhead (MCP minus direct)              %7.2f %7.2f%n",
+                ms(pct(viaMcp, 50) - pct(direct, 50)), ms(pct(viaMcp, 99) - pct(direct, 99)));
+        System.out.printf("  ratio MCP / direct (median)              %7.2f%n", (double) pct(viaMcp, 50) / pct(direct, 50));
 
         int sessions = 16;
         List<Double> rounds = new ArrayList<>();
+        List<Long> rss = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread sampler = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                rss.add(rssKb(pid));
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        sampler.setDaemon(true);
+        sampler.start();
+        long failedTotal = 0;
         for (int round = 0; round < 3; round++) {
-            rounds.add(throughput(base, userToken, callBody, sessions, seconds));
+            Round r = throughput(base, userToken, callBody, sessions, seconds);
+            rounds.add(r.callsPerSecond());
+            failedTotal += r.failed();
+            System.out.printf("throughput round %d: %.1f audited leads_get calls/s, %d failed%s%n", round + 1,
+                    r.callsPerSecond(), r.failed(), r.failed() == 0 ? "" : " " + r.reasons());
         }
+        sampler.interrupt();
         Collections.sort(rounds);
-        System.out.printf("throughput, %d concurrent sessions, %d s x 3 rounds: median %.1f tool calls/s (rounds %s)%n",
-                sessions, seconds, rounds.get(1), rounds);
+        System.out.printf("throughput, %d sessions, %d s x 3 rounds: median %.1f calls/s (rounds %s), %d failed in all%n",
+                sessions, seconds, rounds.get(1), rounds, failedTotal);
+        if (pid > 0) {
+            Thread.sleep(10_000);
+            List<Long> load = new ArrayList<>(rss);
+            System.out.printf("server RSS: %.0f MB idle after start, %.0f MB median and %.0f MB peak under the"
+                    + " throughput rounds, %.0f MB idle 10 s after%n", idleRss / 1024.0, pct(load, 50) / 1024.0,
+                    pct(load, 100) / 1024.0, rssKb(pid) / 1024.0);
+        }
+    }
+
+    /** The resident set of process {@code pid} in kB (0 when unknown). */
+    static long rssKb(long pid) {
+        if (pid <= 0) {
+            return 0;
+        }
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+        return 0;
     }
 
     /** A fresh sandbox account and a tenant for it; the user token carries {@code roles}. */
-    static BenchTenant newTenant(String base, String roles) throws Exception {
+    static BenchTenant newTenant(String base, String sandbox, String roles) throws Exception {
         String id = "bench-" + UUID.randomUUID().toString().substring(0, 6);
-        String account = send("POST", base + "/sandbox/_control/accounts/" + id, null, null).body();
+        String account = send("POST", sandbox + "/sandbox/_control/accounts/" + id, null, null).body();
         String kommoToken = field(account, "token");
         String kommoBase = field(account, "base_url");
         String admin = token("platform", "platform.admin");
@@ -113,10 +174,10 @@ public class McpBench {
      * then {@code seconds} of leads_get from 8 concurrent sessions: Kommo requests/s, utilisation of the 7/s
      * budget, and the 429s the sandbox answered.
      */
-    static void sales(String base, int seconds) throws Exception {
-        BenchTenant t = newTenant(base, "kommo.writer");
+    static void sales(String base, String sandbox, int seconds) throws Exception {
+        BenchTenant t = newTenant(base, sandbox, "kommo.writer");
         Session s = new Session(base, t.userToken());
-        String stats = base + "/sandbox/_control/accounts/" + t.id() + "/stats";
+        String stats = sandbox + "/sandbox/_control/accounts/" + t.id() + "/stats";
         List<Long> leadIds = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             String r = s.call("{\"name\":\"register_new_opportunity\",\"arguments\":{\"lead_name\":\"Bench " + i
@@ -165,7 +226,8 @@ public class McpBench {
         for (int round = 1; round <= 3; round++) { // three rounds: the machine's noise shows in their spread
             String before = send("GET", stats, null, null).body();
             long t0 = System.nanoTime();
-            double calls = throughput(base, t.userToken(), call, 8, seconds);
+            Round r = throughput(base, t.userToken(), call, 8, seconds);
+            double calls = r.callsPerSecond();
             double secs = (System.nanoTime() - t0) / 1e9;
             String after = send("GET", stats, null, null).body();
             long requests = Long.parseLong(first(after, "\"requests\":(\\d+)"))
@@ -174,19 +236,24 @@ public class McpBench {
                     - Long.parseLong(first(before, "\"throttled\":(\\d+)"));
             utilisation.add(Math.round(requests / secs / 7 * 1000));
             System.out.printf("sustained leads_get, 8 sessions, round %d, %d s: %.1f tool calls/s, %.2f Kommo"
-                    + " requests/s (%.1f%% of the 7/s budget), %d of %d requests answered 429%n", round, seconds,
-                    calls, requests / secs, requests / secs / 7 * 100, throttled, requests);
+                    + " requests/s (%.1f%% of the 7/s budget), %d of %d requests answered 429, %d calls failed%n",
+                    round, seconds, calls, requests / secs, requests / secs / 7 * 100, throttled, requests, r.failed());
         }
         System.out.printf("median utilisation of the 7/s budget: %.1f%%%n", pct(utilisation, 50) / 10.0);
     }
 
-    static double throughput(String base, String token, String callBody, int sessions, int seconds) throws Exception {
+    /** One throughput round: calls per second, and the calls that failed with the first reasons. */
+    record Round(double callsPerSecond, long failed, List<String> reasons) {
+    }
+
+    static Round throughput(String base, String token, String callBody, int sessions, int seconds) throws Exception {
         List<Session> list = new ArrayList<>();
         for (int i = 0; i < sessions; i++) {
             list.add(new Session(base, token));
         }
         AtomicLong done = new AtomicLong();
         AtomicLong failed = new AtomicLong();
+        List<String> reasons = java.util.Collections.synchronizedList(new ArrayList<>());
         CountDownLatch start = new CountDownLatch(1);
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         List<Thread> threads = new ArrayList<>();
@@ -195,14 +262,21 @@ public class McpBench {
                 try {
                     start.await();
                     while (System.nanoTime() < end) {
-                        if (s.call(callBody).contains("\"isError\":false")) {
+                        String r = s.call(callBody);
+                        if (r.contains("\"isError\":false")) {
                             done.incrementAndGet();
                         } else {
                             failed.incrementAndGet();
+                            if (reasons.size() < 3) {
+                                reasons.add(r.length() > 300 ? r.substring(0, 300) : r);
+                            }
                         }
                     }
                 } catch (Exception e) {
                     failed.incrementAndGet();
+                    if (reasons.size() < 3) {
+                        reasons.add(e.toString());
+                    }
                 }
             });
             t.start();
@@ -214,10 +288,7 @@ public class McpBench {
             t.join();
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        if (failed.get() > 0) {
-            System.out.println("  (failed calls in this round: " + failed.get() + ")");
-        }
-        return Math.round(done.get() / secs * 10) / 10.0;
+        return new Round(Math.round(done.get() / secs * 10) / 10.0, failed.get(), List.copyOf(reasons));
     }
 
     /** One MCP session over Streamable HTTP. */

@@ -5,8 +5,8 @@
 # the trail is append-only, so benchmark chains stay (they are named bench-*).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -o compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=compile >/dev/null 2>&1 \
-  || mvn -q compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=compile
+mvn -q -o -pl server -am compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=compile >/dev/null 2>&1 \
+  || mvn -q -pl server -am compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=compile
 cp="target/classes:$(cat target/bench.classpath)"
 mkdir -p target/bench
 javac -d target/bench -cp "$cp" bench/AuditBench.java

@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# Benchmark of the MCP path (see docs/performance.md). Starts its own server on port 9180 with Kommo's rate limit
-# raised in both the client and the sandbox, so that the figures measure this server rather than the 7 requests/s
-# budget; then runs bench/McpBench.java and stops the server. Needs PostgreSQL like the quick start.
+# Benchmark of the MCP read path (see docs/performance.md): starts the server on port 9180 and the Kommo sandbox in a
+# server of its own on 9190, with Kommo's rate limit raised in both, so that the figures measure this server rather
+# than the 7 requests/s budget; runs bench/McpBench.java (latency against the same Kommo requests made directly,
+# throughput with 16 sessions and the failures of each round, resident memory), then prints the server's heap and
+# native memory. Needs PostgreSQL like the quick start, and jcmd from the JDK.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port="${BENCH_PORT:-9180}"
-# MicroProfile Config reads the environment of the server process (above microprofile-config.properties).
+# MicroProfile Config reads the environment of the server processes (above microprofile-config.properties).
 export KOMMO_CLIENT_REQUESTS_PER_SECOND=100000 KOMMO_SANDBOX_REQUESTS_PER_SECOND=100000
 source bench/start-server.sh "$port" 9543
-java bench/McpBench.java "http://localhost:$port" "${BENCH_SAMPLES:-300}" "${BENCH_SECONDS:-10}"
+java bench/McpBench.java "http://localhost:$port" "$BENCH_SANDBOX" "${BENCH_SAMPLES:-500}" "${BENCH_SECONDS:-10}" \
+  "$BENCH_SERVER_PID"
+echo "server heap (jcmd GC.heap_info):"
+jcmd "$BENCH_SERVER_PID" GC.heap_info | grep -E "total|used|Metaspace" | sed 's/^/  /'
+echo "server native memory, committed (jcmd VM.native_memory summary):"
+jcmd "$BENCH_SERVER_PID" VM.native_memory summary | grep -E "^(Total|-)" | sed -E 's/\(reserved=[0-9]+KB, //; s/^/  /' | head -20

@@ -7,11 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 port="${BENCH_PORT:-9280}"
 source bench/start-server.sh "$port" 9643
-pid="$(cat target/liberty/wlp/usr/servers/.pid/kommo-mcp.pid)"
-mvn -q -o dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=compile >/dev/null 2>&1 \
-  || mvn -q dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=compile
+pid="$BENCH_SERVER_PID"
+mvn -q -o -pl server -am dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=compile >/dev/null 2>&1 \
+  || mvn -q -pl server -am dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=compile
 cp="target/classes:$(cat target/bench.classpath)"
 mkdir -p target/bench
 javac -d target/bench -cp "$cp" bench/ExportBench.java
 java -cp "target/bench:$cp" ExportBench "http://localhost:$port" \
-  "${BENCH_DB_URL:-jdbc:postgresql://127.0.0.1:5432/kommo_mcp}" "${BENCH_DB_USER:-kommo_mcp_app}" "$pid" scripts/dev-token
+  "${BENCH_DB_URL:-jdbc:postgresql://127.0.0.1:5432/kommo_mcp_bench}" "${BENCH_DB_USER:-kommo_mcp_app}" "$pid" scripts/dev-token
