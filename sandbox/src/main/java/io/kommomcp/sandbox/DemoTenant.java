@@ -53,8 +53,8 @@ public class DemoTenant {
     Optional<String> signingKey;
 
     @Inject
-    @ConfigProperty(name = "kommo.auth.issuer", defaultValue = "")
-    String issuer;
+    @ConfigProperty(name = "kommo.auth.issuer")
+    Optional<String> issuer;
 
     @Inject
     @ConfigProperty(name = "kommo.auth.audience", defaultValue = "kommo-mcp")
@@ -132,7 +132,7 @@ public class DemoTenant {
         PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
         long now = Instant.now().getEpochSecond();
         Map<String, Object> claims = new LinkedHashMap<>();
-        claims.put("iss", issuer);
+        claims.put("iss", issuer.orElse(""));
         claims.put("aud", audience);
         claims.put("sub", "sandbox-demo-seeder");
         claims.put("upn", "sandbox-demo-seeder");
