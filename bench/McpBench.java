@@ -67,7 +67,9 @@ public class McpBench {
 
         Session mcp = new Session(base, userToken);
         String callBody = "{\"name\":\"leads_get\",\"arguments\":{\"lead_id\":" + leadId + "}}";
-        for (int i = 0; i < 200; i++) { // warm-up: JIT, pools, caches
+        // warm-up (not measured): a concurrent round, so that the JIT has compiled the hot paths, then sequential calls
+        throughput(base, userToken, callBody, 16, Integer.getInteger("warmup.seconds", 20));
+        for (int i = 0; i < 200; i++) {
             get(leadUrl, kommoToken);
             get(contactsUrl, kommoToken);
             mcp.call(callBody);

@@ -9,10 +9,16 @@ cd "$(dirname "$0")/.."
 port="${BENCH_PORT:-9180}"
 # MicroProfile Config reads the environment of the server processes (above microprofile-config.properties).
 export KOMMO_CLIENT_REQUESTS_PER_SECOND=100000 KOMMO_SANDBOX_REQUESTS_PER_SECOND=100000
+# as in the Docker image: two malloc arenas instead of eight per core (native memory of a threaded server)
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 source bench/start-server.sh "$port" 9543
 java bench/McpBench.java "http://localhost:$port" "$BENCH_SANDBOX" "${BENCH_SAMPLES:-500}" "${BENCH_SECONDS:-10}" \
   "$BENCH_SERVER_PID"
-echo "server heap (jcmd GC.heap_info):"
+echo "server heap after the bench (jcmd GC.heap_info):"
 jcmd "$BENCH_SERVER_PID" GC.heap_info | grep -E "total|used|Metaspace" | sed 's/^/  /'
+jcmd "$BENCH_SERVER_PID" GC.run >/dev/null; sleep 2
+echo "live heap after a full collection, and RSS:"
+jcmd "$BENCH_SERVER_PID" GC.heap_info | grep -E "heap +total|used" | head -2 | sed 's/^/  /'
+grep VmRSS "/proc/$BENCH_SERVER_PID/status" | sed 's/^/  /'
 echo "server native memory, committed (jcmd VM.native_memory summary):"
 jcmd "$BENCH_SERVER_PID" VM.native_memory summary | grep -E "^(Total|-)" | sed -E 's/\(reserved=[0-9]+KB, //; s/^/  /' | head -20

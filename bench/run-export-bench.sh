@@ -8,8 +8,8 @@ cd "$(dirname "$0")/.."
 port="${BENCH_PORT:-9280}"
 source bench/start-server.sh "$port" 9643
 pid="$BENCH_SERVER_PID"
-mvn -q -o -pl server -am dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=compile >/dev/null 2>&1 \
-  || mvn -q -pl server -am dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=compile
+mvn -q -o -pl server -am dependency:build-classpath -Dmdep.outputFile="$PWD/target/bench.classpath" -Dmdep.includeScope=compile >/dev/null 2>&1 \
+  || mvn -q -pl server -am dependency:build-classpath -Dmdep.outputFile="$PWD/target/bench.classpath" -Dmdep.includeScope=compile
 cp="target/classes:$(cat target/bench.classpath)"
 mkdir -p target/bench
 javac -d target/bench -cp "$cp" bench/ExportBench.java
