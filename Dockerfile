@@ -10,7 +10,9 @@ RUN features.sh
 COPY --chown=1001:0 target/liberty/wlp/usr/servers/kommo-mcp/lib/jdbc/ /config/lib/jdbc/
 COPY --chown=1001:0 target/kommo-mcp.war /config/apps/
 
-ENV KOMMO_TENANCY_ALLOW_HTTP_LOOPBACK=false \
+# two malloc arenas instead of eight per core: less native memory for a threaded server (docs/performance.md)
+ENV MALLOC_ARENA_MAX=2 \
+    KOMMO_TENANCY_ALLOW_HTTP_LOOPBACK=false \
     KOMMO_DB_CREATE_IF_MISSING=false
 
 EXPOSE 9080 9443
