@@ -19,4 +19,9 @@ public record ApprovalPolicy(Boolean enabled, List<String> tools) {
     public boolean requires(String tool, boolean destructive) {
         return enabled && (tools.isEmpty() ? destructive : tools.contains(tool));
     }
+
+    /** Whether the policy names {@code tool} itself: then it is governed for the tenant even if not declared so. */
+    public boolean names(String tool) {
+        return enabled && tools.contains(tool);
+    }
 }

@@ -41,4 +41,11 @@ public @interface Tool {
 
     /** Talks to an outside system (Kommo): true for every Kommo tool. */
     boolean openWorld() default true;
+
+    /**
+     * Every call is governed: planned, confirmed (and approved when the tenant requires it), then applied. The tool
+     * returns a {@code Proposal}; the registry owns the flow. A tenant's four-eyes policy can govern any other tool
+     * that returns a proposal.
+     */
+    boolean governed() default false;
 }

@@ -7,6 +7,9 @@ public interface ToolCatalog {
 
     Set<String> toolNames();
 
-    /** The governed tools: those that answer with a plan (plan, confirm, apply). */
+    /** The tools governed by declaration: every call is planned, confirmed (and approved if required), applied. */
     Set<String> governedToolNames();
+
+    /** The tools that propose changes to Kommo: any of them can be governed by a tenant's four-eyes policy. */
+    Set<String> changeToolNames();
 }

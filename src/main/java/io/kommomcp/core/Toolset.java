@@ -15,7 +15,7 @@ public enum Toolset {
         if (meta.role().equals("audit.reader")) {
             return audit;
         }
-        if (meta.role().equals("kommo.admin")) {
+        if (meta.role().equals("kommo.admin") || meta.role().equals("kommo.approver")) {
             return admin;
         }
         return meta.readOnly() ? read : write;

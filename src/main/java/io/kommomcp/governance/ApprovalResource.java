@@ -23,12 +23,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 /**
- * Four-eyes approvals over REST for the caller's tenant (the token's tenant claim), role kommo.admin: the same
+ * Four-eyes approvals over REST for the caller's tenant (the token's tenant claim), role kommo.approver (or kommo.admin): the same
  * decisions as the approvals_list and approvals_decide tools.
  */
 @Path("/governance/approvals")
 @RequestScoped
-@RequiresRole(Roles.ADMIN)
+@RequiresRole(Roles.APPROVER)
 @TenantScoped
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)

@@ -56,7 +56,7 @@ public class Approvals {
         }
         audit.governance(EntryKind.APPROVAL, new ToolCallAudit(Instant.now(), tenantId, approver, roles, clientName,
                 null, sessionId, via, details, d.equals("approve") ? Outcome.SUCCEEDED : Outcome.DENIED, null, null,
-                List.of(), List.of()), UUID.fromString(done.planId()));
+                null, null), UUID.fromString(done.planId()));
         return done;
     }
 }

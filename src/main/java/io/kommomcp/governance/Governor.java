@@ -6,41 +6,44 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import io.kommomcp.audit.AuditLog;
 import io.kommomcp.audit.EntryKind;
 import io.kommomcp.audit.Outcome;
 import io.kommomcp.audit.ToolCallAudit;
+import io.kommomcp.core.ApprovalPolicy;
 import io.kommomcp.core.Caller;
 import io.kommomcp.core.Elicitor;
+import io.kommomcp.core.Json;
 import io.kommomcp.core.PartiallyApplied;
 import io.kommomcp.core.ToolException;
+import io.kommomcp.kommo.Applied;
 import io.kommomcp.kommo.KommoApiException;
+import io.kommomcp.kommo.KommoWriter;
+import io.kommomcp.kommo.WriteFailure;
+import io.kommomcp.tenancy.TenantService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
- * The one way an administrative change happens (issue 4), written once and used by every governed tool:
+ * The one way a governed change happens, applied by the registry around every governed call (tools only propose,
+ * {@link Proposal}):
  * <ol>
  * <li>{@code dry_run}: the plan, nothing else.</li>
  * <li>Without a token: if the tenant's four-eyes policy covers the tool, the plan is stored awaiting approval and its
- * token returned. Otherwise, if the client can be asked (elicitation), the person sees the plan and must accept it
- * explicitly; the account is then checked again and the plan applied. Otherwise the plan and a single-use token are
- * returned, for the model to show the person and confirm.</li>
+ * token returned (refused while another plan for the same target waits). Otherwise, if the client can be asked
+ * (elicitation), the person sees the plan and must accept it explicitly; the account is then read again and the
+ * plan applied. Otherwise the plan and a single-use token are returned, for the model to show the person.</li>
  * <li>With a token: it is redeemed (same tenant, subject, tool and arguments, unexpired, unchanged account, approved
- * if approval is required), the person is asked too when the client can be asked (shown the plan as it was made),
- * and the plan is applied; the answer shows the plan as confirmed.</li>
+ * as asked if approval was required), the person is asked too when the client can be asked, and the plan is
+ * applied.</li>
  * </ol>
  * Nothing confirms itself: no answer, a failed elicitation, decline and cancel all mean no. Every step (plan,
- * elicitation answer, confirmation) is an audit entry correlated by the plan's id; applying records before and after
- * of each object changed, and an apply that fails part-way says exactly what was done.
+ * elicitation answer, confirmation) is an audit entry correlated by the plan's id; applying goes through the Kommo
+ * write layer, which records before and after of each object and says exactly what was done if it fails part-way.
  */
 @ApplicationScoped
 public class Governor {
-
-    private static final Logger LOG = Logger.getLogger(Governor.class.getName());
 
     @Inject
     PlanStore plans;
@@ -48,129 +51,139 @@ public class Governor {
     @Inject
     AuditLog audit;
 
-    /** Carries out a confirmed plan through {@link Steps}; returns the ids of what it created or changed. */
-    @FunctionalInterface
-    public interface Apply {
-        List<Long> run(Steps steps);
+    @Inject
+    KommoWriter writer;
+
+    @Inject
+    TenantService tenants;
+
+    /** Where a governed call stands after this call. */
+    public enum Status {
+        PLANNED, AWAITING_APPROVAL, DRY_RUN, DECLINED, APPLIED
     }
 
     /**
-     * One governed call.
+     * One governed call, as the registry hands it over.
      *
      * @param tool        the tool's name
-     * @param arguments   the tool's arguments (flow arguments are left out of the hash)
+     * @param arguments   the tool's arguments, without the flow arguments
      * @param token       the confirmation token, if any
      * @param dryRun      plan only
-     * @param destructive whether the change deletes (four-eyes applies to deletes by default)
-     * @param state       what the plan was computed from, read fresh from Kommo
-     * @param reread      reads that state again (after the person answered), to refuse a stale plan
-     * @param plan        the plan
-     * @param afterApply  runs after any attempt to apply (e.g. drop cached metadata), even a failed one
+     * @param destructive whether the change deletes or erases (four-eyes covers those by default)
+     * @param proposal    what the tool proposes, from a fresh read
+     * @param again       the tool's proposal computed again (after the person answered: a stale plan is refused)
      */
-    public record Request(String tool, Object arguments, String token, Boolean dryRun, boolean destructive,
-            Object state, Supplier<Object> reread, Plan plan, Runnable afterApply) {
+    public record Call(String tool, Map<String, Object> arguments, String token, boolean dryRun, boolean destructive,
+            Proposal<?> proposal, Supplier<Proposal<?>> again) {
     }
 
-    public PlanResult govern(Caller caller, Request r, Apply apply) {
-        Plan plan = r.plan();
-        if (Boolean.TRUE.equals(r.dryRun())) {
-            return PlanResult.dryRun(plan);
+    /** The outcome: the plan as it stands, its token and id while it waits, what was applied once applied. */
+    public record Governed(Status status, Plan plan, String token, Instant expiresAt, UUID planId, Applied applied) {
+    }
+
+    /** The plan a proposal makes: the exact Kommo requests, before and after, and its consequences. */
+    public Plan plan(Proposal<?> p) {
+        return new Plan(p.action(), writer.describe(p.writes()), p.before(), p.after(), p.consequences().get());
+    }
+
+    /** Whether the tenant's four-eyes policy names {@code tool}, which it then governs even if not declared so. */
+    public boolean policyNames(Caller caller, String tool) {
+        return tenants.approvalPolicy(caller.tenantId()).names(tool);
+    }
+
+    public Governed govern(Caller caller, Call call) {
+        Proposal<?> proposal = call.proposal();
+        if (call.dryRun()) {
+            return new Governed(Status.DRY_RUN, plan(proposal), null, null, null, null);
         }
-        String fingerprint = PlanStore.fingerprint(r.state());
+        String fingerprint = PlanStore.fingerprint(proposal.state());
+        ApprovalPolicy policy = tenants.approvalPolicy(caller.tenantId());
+        PlanStore.Subject subject = new PlanStore.Subject(call.tool(), call.arguments(), fingerprint,
+                writer.target(proposal.writes()), policy);
         UUID planId;
-        Plan shown = plan;
-        if (r.token() == null || r.token().isBlank()) {
-            if (plans.approvalPolicy(caller.tenantId()).requires(r.tool(), r.destructive())) {
-                PlanStore.Issued issued = plans.issue(caller, r.tool(), r.arguments(), fingerprint, plan, true);
-                step(EntryKind.PLAN, caller, r.tool(), issued.planId(), Outcome.SUCCEEDED,
+        Plan shown;
+        if (call.token() == null || call.token().isBlank()) {
+            Plan plan = plan(proposal);
+            if (policy.requires(call.tool(), call.destructive())) {
+                PlanStore.Issued issued = plans.issue(caller, subject, plan, true);
+                step(EntryKind.PLAN, caller, call.tool(), issued.planId(), Outcome.SUCCEEDED,
                         details(plan, "awaiting_approval", null));
-                return new PlanResult("awaiting_approval", plan, issued.token(), issued.expiresAt(),
-                        issued.planId().toString(), List.of(), List.of());
+                return new Governed(Status.AWAITING_APPROVAL, plan, issued.token(), issued.expiresAt(),
+                        issued.planId(), null);
             }
             if (!caller.elicitor().supported()) {
-                PlanStore.Issued issued = plans.issue(caller, r.tool(), r.arguments(), fingerprint, plan, false);
-                step(EntryKind.PLAN, caller, r.tool(), issued.planId(), Outcome.SUCCEEDED,
+                PlanStore.Issued issued = plans.issue(caller, subject, plan, false);
+                step(EntryKind.PLAN, caller, call.tool(), issued.planId(), Outcome.SUCCEEDED,
                         details(plan, "planned", null));
-                return new PlanResult("planned", plan, issued.token(), issued.expiresAt(),
-                        issued.planId().toString(), List.of(), List.of());
+                return new Governed(Status.PLANNED, plan, issued.token(), issued.expiresAt(), issued.planId(), null);
             }
             Elicitor.Answer answer = ask(caller, plan);
             boolean yes = accepted(answer);
-            planId = plans.elicited(caller, r.tool(), r.arguments(), fingerprint, plan, recorded(answer), yes);
-            step(EntryKind.PLAN, caller, r.tool(), planId, Outcome.SUCCEEDED, details(plan, "elicited", null));
-            step(EntryKind.ELICITATION, caller, r.tool(), planId, yes ? Outcome.SUCCEEDED : Outcome.DENIED,
+            planId = plans.elicited(caller, subject, plan, recorded(answer), yes);
+            step(EntryKind.PLAN, caller, call.tool(), planId, Outcome.SUCCEEDED, details(plan, "elicited", null));
+            step(EntryKind.ELICITATION, caller, call.tool(), planId, yes ? Outcome.SUCCEEDED : Outcome.DENIED,
                     details(null, answer.action(), yes ? "confirmed" : "not confirmed"));
             if (!yes) {
-                return new PlanResult("declined", plan, null, null, planId.toString(), List.of(), List.of());
+                return new Governed(Status.DECLINED, plan, null, null, planId, null);
             }
-            if (!PlanStore.fingerprint(r.reread().get()).equals(fingerprint)) {
-                plans.finish(planId, "FAILED", Map.of("error", "the account changed while the person decided"));
+            if (!PlanStore.fingerprint(call.again().get().state()).equals(fingerprint)) {
+                plans.finish(planId, PlanOutcome.FAILED, Map.of("error", "the account changed while the person"
+                        + " decided"));
                 throw new ToolException("The account changed while the plan was shown, so it may no longer be"
-                        + " right. Nothing was changed. Call " + r.tool() + " again for a new plan.");
+                        + " right. Nothing was changed. Call " + call.tool() + " again for a new plan.");
             }
+            shown = plan;
         } else {
             if (caller.elicitor().supported()) {
                 // the person sees the plan as it was made for them (with its counts), not a recomputation
-                PlanStore.Stored known = plans.planOf(caller, r.token());
-                Plan asMade = known == null ? plan : known.plan();
+                PlanStore.Stored known = plans.planOf(caller, call.token());
+                Plan asMade = known == null ? plan(proposal) : known.plan();
                 Elicitor.Answer answer = ask(caller, asMade);
                 boolean yes = accepted(answer);
                 if (known != null) {
                     plans.answered(known.id(), recorded(answer));
                 }
                 UUID knownId = known == null ? null : known.id();
-                step(EntryKind.ELICITATION, caller, r.tool(), knownId, yes ? Outcome.SUCCEEDED : Outcome.DENIED,
+                step(EntryKind.ELICITATION, caller, call.tool(), knownId, yes ? Outcome.SUCCEEDED : Outcome.DENIED,
                         details(null, answer.action(), yes ? "confirmed" : "not confirmed"));
                 if (!yes) {
-                    return new PlanResult("declined", asMade, null, null, knownId == null ? null : knownId.toString(),
-                            List.of(), List.of());
+                    return new Governed(Status.DECLINED, asMade, null, null, knownId, null);
                 }
             }
-            PlanStore.Stored redeemed = plans.redeem(caller, r.tool(), r.arguments(), r.token(), fingerprint);
+            PlanStore.Stored redeemed = plans.redeem(caller, call.tool(), call.arguments(), call.token(),
+                    fingerprint);
             planId = redeemed.id();
             shown = redeemed.plan();
-            step(EntryKind.CONFIRMATION, caller, r.tool(), planId, Outcome.SUCCEEDED, details(null, "token",
+            step(EntryKind.CONFIRMATION, caller, call.tool(), planId, Outcome.SUCCEEDED, details(null, "token",
                     "confirmed"));
         }
-        return applyPlan(caller, r, planId, shown, apply);
+        return new Governed(Status.APPLIED, shown, null, null, planId, apply(caller, proposal, planId, shown));
     }
 
-    /** Applies {@code r}'s requests; the answer shows {@code shown}, the plan as the person confirmed it. */
-    private PlanResult applyPlan(Caller caller, Request r, UUID planId, Plan shown, Apply apply) {
-        Steps steps = new Steps(r.plan().kommoChanges());
+    /** Applies the proposal's writes; the stored plan records how it ended. */
+    private Applied apply(Caller caller, Proposal<?> proposal, UUID planId, Plan shown) {
         try {
-            List<Long> ids = apply.run(steps);
-            plans.finish(planId, "APPLIED", Map.of("done", steps.done(), "ids", ids));
-            return new PlanResult("applied", shown, null, null, planId.toString(), ids, steps.done());
-        } catch (RuntimeException e) {
-            if (steps.done().isEmpty()) {
-                plans.finish(planId, "FAILED", Map.of("failed", String.valueOf(steps.failed())));
-                throw e;
-            }
-            String why = e instanceof KommoApiException k ? k.toolMessage()
-                    : e instanceof ToolException ? e.getMessage() : "an internal error";
-            if (!(e instanceof KommoApiException) && !(e instanceof ToolException)) {
-                LOG.log(Level.SEVERE, "Applying plan " + planId + " failed part-way", e);
-            }
-            boolean maybe = e instanceof KommoApiException k && k.mayHaveApplied();
+            Applied applied = writer.apply(caller, proposal.writes());
+            plans.finish(planId, PlanOutcome.APPLIED, Map.of("done", applied.done(), "ids", applied.allCreated()));
+            return applied;
+        } catch (WriteFailure f) {
             Map<String, Object> result = new LinkedHashMap<>();
-            result.put("done", steps.done());
-            result.put("failed", steps.failed());
-            result.put("not_attempted", steps.notAttempted());
-            plans.finish(planId, "PARTIALLY_APPLIED", result);
-            throw new PartiallyApplied("Partially applied (plan " + planId + "): " + steps.done().size() + " of "
-                    + r.plan().kommoChanges().size() + " Kommo requests were carried out before one failed."
-                    + "\nDone: " + String.join("; ", steps.done())
-                    + "\nFailed: " + steps.failed() + " (" + why + ")" + (maybe ? " - it may or may not have been"
-                            + " applied; check before repeating it." : "")
-                    + "\nNot attempted: " + (steps.notAttempted().isEmpty() ? "nothing"
-                            : String.join("; ", steps.notAttempted()))
+            result.put("done", f.done());
+            result.put("failed", f.failed());
+            result.put("not_attempted", f.notAttempted());
+            plans.finish(planId, PlanOutcome.PARTIALLY_APPLIED, result);
+            throw new PartiallyApplied("Partially applied (plan " + planId + "): " + f.done().size() + " of "
+                    + shown.kommoChanges().size() + " Kommo requests were carried out before one failed."
+                    + "\nDone: " + String.join("; ", f.done())
+                    + "\nFailed: " + f.failed() + " (" + f.failure().toolMessage() + ")" + (f.mayHaveApplied()
+                            ? " - it may or may not have been applied; check before repeating it." : "")
+                    + "\nNot attempted: " + (f.notAttempted().isEmpty() ? "nothing" : String.join("; ",
+                            f.notAttempted()))
                     + "\nThe account is now between the old and the planned state. Check it, then plan the rest"
                     + " again.");
-        } finally {
-            if (r.afterApply() != null) {
-                r.afterApply().run();
-            }
+        } catch (KommoApiException | ToolException e) {
+            plans.finish(planId, PlanOutcome.FAILED, Map.of("failed", String.valueOf(e.getMessage())));
+            throw e;
         }
     }
 
@@ -194,8 +207,8 @@ public class Governor {
         schema.put("type", "object");
         schema.put("properties", Map.of("confirm", confirm));
         schema.put("required", List.of("confirm"));
-        return caller.elicitor().ask("An AI assistant asks to change your Kommo account's configuration.\n\n"
-                + plan.describe() + "\n\nApply this change?", schema);
+        return caller.elicitor().ask("An AI assistant asks to change your Kommo account.\n\n" + plan.describe()
+                + "\n\nApply this change?", schema);
     }
 
     private static Map<String, Object> details(Plan plan, String status, String answer) {
@@ -214,12 +227,10 @@ public class Governor {
     private void step(EntryKind kind, Caller caller, String tool, UUID planId, Outcome outcome,
             Map<String, Object> details) {
         @SuppressWarnings("unchecked")
-        Map<String, Object> args = io.kommomcp.core.Json.mapper().convertValue(details, Map.class);
+        Map<String, Object> args = Json.mapper().convertValue(details, Map.class);
         if (planId != null) {
             args.put("plan_id", planId.toString());
         }
-        audit.governance(kind, new ToolCallAudit(Instant.now(), caller.tenantId(), caller.subject(), caller.roles(),
-                caller.clientName(), caller.clientVersion(), caller.sessionId(), tool, args, outcome, null, null,
-                List.of(), List.of()), planId);
+        audit.governance(kind, ToolCallAudit.governanceStep(caller, tool, args, outcome), planId);
     }
 }

@@ -78,23 +78,12 @@ public class KommoAccount {
     }
 
     /** Tags of an entity type (leads, contacts, companies), optionally matching {@code query}. */
-    public Page<Tag> tags(Caller caller, String entity, String query, int page, int limit) {
-        Optional<JsonNode> doc = gateway.client(caller).get(entity + "/tags", Query.of()
+    public Page<Tag> tags(Caller caller, EntityType entity, String query, int page, int limit) {
+        Optional<JsonNode> doc = gateway.client(caller).get(entity.path() + "/tags", Query.of()
                 .add("query", query == null || query.isBlank() ? null : query.strip()).add("page", page)
                 .add("limit", limit));
         return new Page<>(doc.map(d -> WireValues.embedded(d, "tags", Tag::from)).orElse(List.of()), page, limit,
                 doc.map(WireValues::hasNext).orElse(false));
     }
 
-    /** Adds and removes tags of one entity by name in one request; other tags stay. */
-    public void retag(Caller caller, String entity, long id, List<String> add, List<String> remove) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        if (add != null && !add.isEmpty()) {
-            body.put("tags_to_add", add.stream().map(t -> Map.of("name", t)).toList());
-        }
-        if (remove != null && !remove.isEmpty()) {
-            body.put("tags_to_delete", remove.stream().map(t -> Map.of("name", t)).toList());
-        }
-        gateway.client(caller).patch(entity + "/" + id, body);
-    }
 }

@@ -51,42 +51,6 @@ public class KommoCatalogs {
                 .filter(JsonNode::isObject).map(KommoCatalogs::element);
     }
 
-    /** Adds one element; {@code fields} are Kommo's {@code custom_fields_values} (by field_code). */
-    public long createElement(Caller caller, long catalogId, String name, List<Map<String, Object>> fields) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("name", name);
-        if (!fields.isEmpty()) {
-            body.put("custom_fields_values", fields);
-        }
-        JsonNode doc = gateway.client(caller).post("catalogs/" + catalogId + "/elements", List.of(body));
-        List<Long> ids = WireValues.embedded(doc, "elements", n -> WireValues.longOr(n, "id", 0));
-        if (ids.isEmpty() || ids.get(0) == 0) {
-            throw new KommoApiException(KommoApiException.Kind.UNEXPECTED_RESPONSE, 200, null,
-                    "the add response named no element", List.of(), Map.of(), null, null);
-        }
-        return ids.get(0);
-    }
-
-    public void updateElement(Caller caller, long catalogId, long id, String name, List<Map<String, Object>> fields) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        if (name != null) {
-            body.put("name", name);
-        }
-        if (!fields.isEmpty()) {
-            body.put("custom_fields_values", fields);
-        }
-        gateway.client(caller).patch("catalogs/" + catalogId + "/elements/" + id, body);
-    }
-
-    /** Links an element to a lead with a quantity (linking it again sets the quantity). */
-    public void linkToLead(Caller caller, long leadId, long catalogId, long elementId, long quantity) {
-        Map<String, Object> item = new LinkedHashMap<>();
-        item.put("to_entity_id", elementId);
-        item.put("to_entity_type", "catalog_elements");
-        item.put("metadata", Map.of("quantity", quantity, "catalog_id", catalogId));
-        gateway.client(caller).post("leads/" + leadId + "/link", List.of(item));
-    }
-
     private static Element element(JsonNode n) {
         return new Element(WireValues.longOr(n, "id", 0), WireValues.longOr(n, "catalog_id", 0),
                 WireValues.textOrNull(n, "name"), WireValues.list(n.get("custom_fields_values"),

@@ -19,17 +19,17 @@ import tools.jackson.databind.JsonNode;
  * 429 (honouring {@code retry_after}), 5xx and network failures; writes only on 429, which Kommo answers without
  * doing anything, never after a failure that may have applied them.
  */
-public final class KommoClient {
+final class KommoClient {
 
     private static final Logger LOG = Logger.getLogger(KommoClient.class.getName());
 
     /** How often a request is sent again after a 429, and the longest {@code retry_after} worth waiting for. */
-    public record RetryPolicy(int maxRateLimitRetries, int maxRetryWaitSeconds) {
+    record RetryPolicy(int maxRateLimitRetries, int maxRetryWaitSeconds) {
     }
 
     /** Gives a new bearer token after Kommo rejected {@code rejected} with 401, or null when none can be had. */
     @FunctionalInterface
-    public interface TokenRenewal {
+    interface TokenRenewal {
         String renew(String rejected);
     }
 
@@ -61,7 +61,7 @@ public final class KommoClient {
      * GET; empty when Kommo answers 204 (empty list, or an entity that does not exist). A 5xx or a failure on the way
      * is retried by MicroProfile Fault Tolerance ({@link KommoRetries}); a 429 after Kommo's {@code retry_after}.
      */
-    public Optional<JsonNode> get(String resource, Query query) {
+    Optional<JsonNode> get(String resource, Query query) {
         try {
             return Optional.ofNullable(retries.read(() -> {
                 try {
@@ -77,19 +77,19 @@ public final class KommoClient {
     }
 
     /** POST; sent again only after a 429, which Kommo answers before doing anything. */
-    public JsonNode post(String resource, Object body) {
+    JsonNode post(String resource, Object body) {
         String json = Json.mapper().writeValueAsString(body);
         return afterRateLimits(() -> send("POST", resource, Query.of(), json));
     }
 
     /** PATCH; sent again only after a 429. */
-    public JsonNode patch(String resource, Object body) {
+    JsonNode patch(String resource, Object body) {
         String json = Json.mapper().writeValueAsString(body);
         return afterRateLimits(() -> send("PATCH", resource, Query.of(), json));
     }
 
     /** DELETE (Kommo answers 204); sent again only after a 429. */
-    public void delete(String resource) {
+    void delete(String resource) {
         afterRateLimits(() -> send("DELETE", resource, Query.of(), null));
     }
 

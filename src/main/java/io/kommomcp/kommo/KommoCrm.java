@@ -44,11 +44,6 @@ public class KommoCrm {
     public record Page<T>(List<T> items, int page, int limit, boolean hasMore) {
     }
 
-    /** The fields of a lead that can be set; null means "leave as it is". */
-    public record LeadFields(String name, Long price, Long pipelineId, Long stageId, Long responsibleUserId,
-            Long lossReasonId, List<String> tagsToAdd, List<String> tagsToRemove) {
-    }
-
     public Page<Lead> searchLeads(Caller caller, LeadCriteria c) {
         int limit = c.limit() == null ? defaultPageSize : c.limit();
         Query q = Query.of()
@@ -90,97 +85,12 @@ public class KommoCrm {
                 .orElse(List.of());
     }
 
-    /** Creates one lead; returns its id. */
-    public long createLead(Caller caller, LeadFields f) {
-        Map<String, Object> lead = leadBody(f);
-        if (f.tagsToAdd() != null && !f.tagsToAdd().isEmpty()) {
-            lead.put("_embedded", Map.of("tags", f.tagsToAdd().stream().map(t -> Map.of("name", t)).toList()));
-        }
-        JsonNode created = gateway.client(caller).post("leads", List.of(lead));
-        List<Long> ids = WireValues.embedded(created, "leads", n -> WireValues.longOr(n, "id", 0));
-        if (ids.isEmpty() || ids.get(0) == 0) {
-            throw new KommoApiException(KommoApiException.Kind.UNEXPECTED_RESPONSE, 200, null,
-                    "the add response named no lead", List.of(), Map.of(), null, null);
-        }
-        return ids.get(0);
-    }
-
-    /** Updates one lead with only the given fields; returns Kommo's new {@code updated_at}. */
-    public Long updateLead(Caller caller, long leadId, LeadFields f) {
-        Map<String, Object> lead = leadBody(f);
-        if (f.tagsToAdd() != null && !f.tagsToAdd().isEmpty()) {
-            lead.put("tags_to_add", f.tagsToAdd().stream().map(t -> Map.of("name", t)).toList());
-        }
-        if (f.tagsToRemove() != null && !f.tagsToRemove().isEmpty()) {
-            lead.put("tags_to_delete", f.tagsToRemove().stream().map(t -> Map.of("name", t)).toList());
-        }
-        JsonNode updated = gateway.client(caller).patch("leads/" + leadId, lead);
-        return WireValues.longOrNull(updated, "updated_at");
-    }
-
-    /** Writes custom field values of a lead, contact or company ({@code entityPath}); nothing else changes. */
-    public void setCustomFields(Caller caller, String entityPath, long id, List<Map<String, Object>> values) {
-        gateway.client(caller).patch(entityPath + "/" + id, Map.of("custom_fields_values", values));
-    }
-
-    /** Adds a note to a lead, contact or company ({@code entityPath}: leads, contacts, companies). */
-    public long addNote(Caller caller, String entityPath, long entityId, String noteType, Map<String, Object> params) {
-        Map<String, Object> note = new LinkedHashMap<>();
-        note.put("note_type", noteType);
-        note.put("params", params);
-        JsonNode created = gateway.client(caller).post(entityPath + "/" + entityId + "/notes", List.of(note));
-        List<Long> ids = WireValues.embedded(created, "notes", n -> WireValues.longOr(n, "id", 0));
-        if (ids.isEmpty()) {
-            throw new KommoApiException(KommoApiException.Kind.UNEXPECTED_RESPONSE, 200, null,
-                    "the add response named no note", List.of(), Map.of(), null, null);
-        }
-        return ids.get(0);
-    }
-
-    /** What {@code POST /leads/complex} made: the lead, and the contact and company it now has (null: none). */
-    public record ComplexCreated(long leadId, Long contactId, Long companyId, boolean merged) {
-    }
-
-    /**
-     * Creates one lead with its contact and company in one request ({@code POST /leads/complex}, API.md §7.1).
-     * {@code lead} is Kommo's lead object; its {@code _embedded.contacts} and {@code _embedded.companies} hold at
-     * most one new object or {@code {"id": N}} each. Kommo answers a bare array.
-     */
-    public ComplexCreated createComplex(Caller caller, Map<String, Object> lead) {
-        JsonNode out = gateway.client(caller).post("leads/complex", List.of(lead));
-        JsonNode first = out != null && out.isArray() && out.size() > 0 ? out.get(0) : null;
-        if (first == null || WireValues.longOr(first, "id", 0) == 0) {
-            throw new KommoApiException(KommoApiException.Kind.UNEXPECTED_RESPONSE, 200, null,
-                    "the complex add response named no lead", List.of(), Map.of(), null, null);
-        }
-        return new ComplexCreated(WireValues.longOr(first, "id", 0), WireValues.longOrNull(first, "contact_id"),
-                WireValues.longOrNull(first, "company_id"), Boolean.TRUE.equals(WireValues.boolOrNull(first,
-                        "merged")));
-    }
-
     /** One page of an entity's notes, newest first. */
-    public Page<Note> notes(Caller caller, String entityPath, long entityId, int page, int limit, String noteType) {
-        Optional<JsonNode> doc = gateway.client(caller).get(entityPath + "/" + entityId + "/notes", Query.of()
+    public Page<Note> notes(Caller caller, EntityType entity, long entityId, int page, int limit, String noteType) {
+        Optional<JsonNode> doc = gateway.client(caller).get(entity.path() + "/" + entityId + "/notes", Query.of()
                 .add("filter[note_type]", noteType).add("page", page).add("limit", limit).add("order[id]", "desc"));
         return new Page<>(doc.map(d -> WireValues.embedded(d, "notes", Note::from)).orElse(List.of()), page, limit,
                 doc.map(WireValues::hasNext).orElse(false));
-    }
-
-    private static Map<String, Object> leadBody(LeadFields f) {
-        Map<String, Object> lead = new LinkedHashMap<>();
-        putIfSet(lead, "name", f.name());
-        putIfSet(lead, "price", f.price());
-        putIfSet(lead, "pipeline_id", f.pipelineId());
-        putIfSet(lead, "status_id", f.stageId());
-        putIfSet(lead, "responsible_user_id", f.responsibleUserId());
-        putIfSet(lead, "loss_reason_id", f.lossReasonId());
-        return lead;
-    }
-
-    private static void putIfSet(Map<String, Object> map, String key, Object value) {
-        if (value != null) {
-            map.put(key, value);
-        }
     }
 
     /** Utility for tools that show stage names: every stage of every pipeline, keyed "pipelineId:stageId". */

@@ -82,7 +82,7 @@ public class KommoGateway {
 
     private final Map<String, RequestBudget> limiters = new ConcurrentHashMap<>();
 
-    public KommoClient client(Caller caller) {
+    KommoClient client(Caller caller) {
         KommoAccess access = tenants.kommoAccess(caller.tenantId(), caller.kommoCalls());
         String key = normalise(access.baseUrl());
         KommoApi api = apis.computeIfAbsent(key, this::buildApi);

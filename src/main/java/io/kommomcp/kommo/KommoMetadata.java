@@ -53,10 +53,16 @@ public class KommoMetadata {
 
     Clock clock = Clock.systemUTC();
 
-    private final Map<String, Entry> cache = new ConcurrentHashMap<>();
+    private final Map<Key, Entry> cache = new ConcurrentHashMap<>();
 
     public List<Pipeline> pipelines(Caller caller) {
-        return cached(caller, "pipelines", () -> crm.pipelines(caller));
+        return cached(caller, MetadataKey.PIPELINES, () -> crm.pipelines(caller));
+    }
+
+    /** The pipelines as Kommo has them now (what a plan or an explicit listing must see), cached again. */
+    public List<Pipeline> freshPipelines(Caller caller) {
+        invalidate(caller, MetadataKey.PIPELINES);
+        return pipelines(caller);
     }
 
     /**
@@ -70,13 +76,13 @@ public class KommoMetadata {
         if (!missing) {
             return cached;
         }
-        invalidate(caller, "pipelines");
-        return pipelines(caller);
+        return freshPipelines(caller);
     }
 
-    /** Every custom field of {@code entity} (leads, contacts, companies), in Kommo's order. */
-    public List<FieldDef> fields(Caller caller, String entity) {
-        return cached(caller, "fields:" + entity, () -> {
+    /** Every custom field of {@code entity}, in Kommo's order. */
+    public List<FieldDef> fields(Caller caller, EntityType type) {
+        String entity = type.path();
+        return cached(caller, MetadataKey.fields(type), () -> {
             List<FieldDef> all = new ArrayList<>();
             for (int page = 1; page <= 20; page++) { // 20 x 250: far above any account's field count
                 Optional<JsonNode> doc = gateway.client(caller).get(entity + "/custom_fields",
@@ -90,8 +96,15 @@ public class KommoMetadata {
         });
     }
 
-    public List<FieldGroup> fieldGroups(Caller caller, String entity) {
-        return cached(caller, "groups:" + entity, () -> gateway.client(caller).get(entity + "/custom_fields/groups",
+    /** The fields as Kommo has them now, cached again. */
+    public List<FieldDef> freshFields(Caller caller, EntityType type) {
+        invalidate(caller, MetadataKey.fields(type));
+        return fields(caller, type);
+    }
+
+    public List<FieldGroup> fieldGroups(Caller caller, EntityType type) {
+        return cached(caller, MetadataKey.fieldGroups(type), () -> gateway.client(caller).get(type.path()
+                + "/custom_fields/groups",
                 Query.of()).map(d -> WireValues.embedded(d, "custom_field_groups", g -> new FieldGroup(
                         WireValues.textOrNull(g, "id"), WireValues.textOrNull(g, "name"),
                         WireValues.longOrNull(g, "sort") == null ? null : WireValues.longOrNull(g, "sort").intValue())))
@@ -100,13 +113,13 @@ public class KommoMetadata {
 
     /** The account's users (first 250, which covers nearly every account; the rest are not listed). */
     public List<User> users(Caller caller) {
-        return cached(caller, "users", () -> gateway.client(caller).get("users", Query.of().add("limit",
+        return cached(caller, MetadataKey.USERS, () -> gateway.client(caller).get("users", Query.of().add("limit",
                 KommoCrm.MAX_PAGE_SIZE)).map(d -> WireValues.embedded(d, "users", User::from)).orElse(List.of()));
     }
 
     /** The account's loss reasons (Kommo answers them on one page). */
     public List<LossReason> lossReasons(Caller caller) {
-        return cached(caller, "loss_reasons", () -> gateway.client(caller).get("leads/loss_reasons", Query.of())
+        return cached(caller, MetadataKey.LOSS_REASONS, () -> gateway.client(caller).get("leads/loss_reasons", Query.of())
                 .map(d -> WireValues.embedded(d, "loss_reasons", r -> new LossReason(WireValues.longOr(r, "id", 0),
                         WireValues.textOrNull(r, "name"))))
                 .orElse(List.of()));
@@ -114,21 +127,36 @@ public class KommoMetadata {
 
     /** The account's task types (1 follow-up and 2 meeting are built in). */
     public List<KommoTasks.TaskType> taskTypes(Caller caller) {
-        return cached(caller, "task_types", () -> gateway.client(caller).get("account", Query.of().add("with",
+        return cached(caller, MetadataKey.TASK_TYPES, () -> gateway.client(caller).get("account", Query.of().add("with",
                 "task_types")).map(d -> WireValues.list(d.path("_embedded").get("task_types"),
                         t -> new KommoTasks.TaskType(WireValues.longOr(t, "id", 0), WireValues.textOrNull(t, "name"),
                                 WireValues.textOrNull(t, "code")))).orElse(List.of()));
     }
 
-    /** Forgets what is cached for the caller's tenant: {@code kind} ("pipelines", "fields:leads", ...) or all. */
-    public void invalidate(Caller caller, String kind) {
-        String prefix = caller.tenantId() + "|";
-        cache.keySet().removeIf(k -> k.startsWith(prefix) && (kind == null || k.equals(prefix + kind)));
+    /** The groups as Kommo has them now, cached again. */
+    public List<FieldGroup> freshFieldGroups(Caller caller, EntityType type) {
+        invalidate(caller, MetadataKey.fieldGroups(type));
+        return fieldGroups(caller, type);
+    }
+
+    /** The loss reasons as Kommo has them now, cached again. */
+    public List<LossReason> freshLossReasons(Caller caller) {
+        invalidate(caller, MetadataKey.LOSS_REASONS);
+        return lossReasons(caller);
+    }
+
+    /** Forgets one kind of cached schema of the caller's tenant. */
+    public void invalidate(Caller caller, MetadataKey key) {
+        cache.remove(new Key(caller.tenantId(), key));
+    }
+
+    /** A tenant's cached schema of one kind. */
+    private record Key(String tenant, MetadataKey kind) {
     }
 
     @SuppressWarnings("unchecked")
-    private <T> T cached(Caller caller, String kind, Supplier<T> load) {
-        String key = caller.tenantId() + "|" + kind;
+    private <T> T cached(Caller caller, MetadataKey kind, Supplier<T> load) {
+        Key key = new Key(caller.tenantId(), kind);
         Instant now = clock.instant();
         Entry e = cache.get(key);
         if (e != null && e.expires().isAfter(now)) {

@@ -31,14 +31,6 @@ public class KommoParties {
     public record Criteria(String query, Long responsibleUserId, int page, int limit) {
     }
 
-    /**
-     * The fields of a contact or company to write; null means "leave as it is". {@code customFields} is Kommo's write
-     * shape ({@code field_id} or {@code field_code} with {@code values}).
-     */
-    public record PartyFields(String name, String firstName, String lastName, Long responsibleUserId,
-            List<Map<String, Object>> customFields, List<String> tagsToAdd, List<String> tagsToRemove) {
-    }
-
     public Page<Contact> searchContacts(Caller caller, Criteria c) {
         Optional<JsonNode> doc = gateway.client(caller).get("contacts", query(c));
         return new Page<>(doc.map(d -> WireValues.embedded(d, "contacts", Contact::from)).orElse(List.of()),
@@ -94,77 +86,23 @@ public class KommoParties {
                 .map(d -> WireValues.embedded(d, path, reader)).orElse(List.of());
     }
 
-    /** Creates one contact ({@code contacts}) or company ({@code companies}); returns its id. */
-    public long create(Caller caller, String entity, PartyFields f) {
-        Map<String, Object> body = body(f);
-        if (f.tagsToAdd() != null && !f.tagsToAdd().isEmpty()) {
-            body.put("_embedded", Map.of("tags", f.tagsToAdd().stream().map(t -> Map.of("name", t)).toList()));
-        }
-        JsonNode created = gateway.client(caller).post(entity, List.of(body));
-        List<Long> ids = WireValues.embedded(created, entity, n -> WireValues.longOr(n, "id", 0));
-        if (ids.isEmpty() || ids.get(0) == 0) {
-            throw new KommoApiException(KommoApiException.Kind.UNEXPECTED_RESPONSE, 200, null,
-                    "the add response named no " + entity, List.of(), Map.of(), null, null);
-        }
-        return ids.get(0);
+    /** The links of a lead, contact or company to records, optionally to one type of them (not to products). */
+    public List<Link> links(Caller caller, EntityType entity, long id, EntityType to) {
+        return links(caller, entity, id, to == null ? null : to.path()).stream()
+                .filter(l -> !CATALOG_ELEMENTS.equals(l.toEntityType())).toList();
     }
 
-    /** Updates one contact or company with only the given fields. */
-    public void update(Caller caller, String entity, long id, PartyFields f) {
-        Map<String, Object> body = body(f);
-        if (f.tagsToAdd() != null && !f.tagsToAdd().isEmpty()) {
-            body.put("tags_to_add", f.tagsToAdd().stream().map(t -> Map.of("name", t)).toList());
-        }
-        if (f.tagsToRemove() != null && !f.tagsToRemove().isEmpty()) {
-            body.put("tags_to_delete", f.tagsToRemove().stream().map(t -> Map.of("name", t)).toList());
-        }
-        gateway.client(caller).patch(entity + "/" + id, body);
+    /** The products (catalog elements) on a lead, with their quantities. */
+    public List<Link> products(Caller caller, long leadId) {
+        return links(caller, EntityType.LEADS, leadId, CATALOG_ELEMENTS);
     }
 
-    private static Map<String, Object> body(PartyFields f) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        putIfSet(body, "name", f.name());
-        putIfSet(body, "first_name", f.firstName());
-        putIfSet(body, "last_name", f.lastName());
-        putIfSet(body, "responsible_user_id", f.responsibleUserId());
-        if (f.customFields() != null && !f.customFields().isEmpty()) {
-            body.put("custom_fields_values", f.customFields());
-        }
-        return body;
-    }
+    private static final String CATALOG_ELEMENTS = "catalog_elements";
 
-    /** The links of an entity ({@code leads}, {@code contacts}, {@code companies}), optionally of one kind. */
-    public List<Link> links(Caller caller, String entity, long id, String toEntityType) {
-        return gateway.client(caller).get(entity + "/" + id + "/links",
+    private List<Link> links(Caller caller, EntityType entity, long id, String toEntityType) {
+        return gateway.client(caller).get(entity.path() + "/" + id + "/links",
                 Query.of().add("filter[to_entity_type]", toEntityType))
                 .map(d -> WireValues.embedded(d, "links", Link::from)).orElse(List.of());
-    }
-
-    /** Links two entities; {@code main} marks a lead's main contact. Returns the links Kommo reports. */
-    public List<Link> link(Caller caller, String entity, long id, String toEntityType, long toEntityId,
-            Boolean main) {
-        Map<String, Object> item = new LinkedHashMap<>();
-        item.put("to_entity_id", toEntityId);
-        item.put("to_entity_type", toEntityType);
-        if (main != null) {
-            item.put("metadata", Map.of("is_main", main));
-        }
-        JsonNode doc = gateway.client(caller).post(entity + "/" + id + "/link", List.of(item));
-        return WireValues.embedded(doc, "links", Link::from);
-    }
-
-    /** Removes the link between two entities (Kommo answers 204). */
-    public void unlink(Caller caller, String entity, long id, String toEntityType, long toEntityId) {
-        Map<String, Object> item = new LinkedHashMap<>();
-        item.put("to_entity_id", toEntityId);
-        item.put("to_entity_type", toEntityType);
-        gateway.client(caller).post(entity + "/" + id + "/unlink", List.of(item));
-    }
-
-    private static void putIfSet(Map<String, Object> map, String key, Object value) {
-        if (value != null) {
-            map.put(key, value);
-        }
     }
 
     /** Keeps the first {@code n}; the rest are reported as left out by the caller. */

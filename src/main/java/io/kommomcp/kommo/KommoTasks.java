@@ -25,11 +25,6 @@ public class KommoTasks {
             Long taskTypeId, int page, int limit) {
     }
 
-    /** What to write; null fields are left as they are. */
-    public record TaskFields(String text, Long completeTill, String entityType, Long entityId,
-            Long responsibleUserId, Long taskTypeId, Long durationSeconds, Boolean completed, String resultText) {
-    }
-
     /** A task type of the account (1 follow-up and 2 meeting are built in). */
     public record TaskType(long id, String name, String code) {
     }
@@ -49,39 +44,4 @@ public class KommoTasks {
         return gateway.client(caller).get("tasks/" + id, Query.of()).filter(JsonNode::isObject).map(Task::from);
     }
 
-    public long create(Caller caller, TaskFields f) {
-        JsonNode created = gateway.client(caller).post("tasks", List.of(body(f)));
-        List<Long> ids = WireValues.embedded(created, "tasks", n -> WireValues.longOr(n, "id", 0));
-        if (ids.isEmpty() || ids.get(0) == 0) {
-            throw new KommoApiException(KommoApiException.Kind.UNEXPECTED_RESPONSE, 200, null,
-                    "the add response named no task", List.of(), Map.of(), null, null);
-        }
-        return ids.get(0);
-    }
-
-    public void update(Caller caller, long id, TaskFields f) {
-        gateway.client(caller).patch("tasks/" + id, body(f));
-    }
-
-    private static Map<String, Object> body(TaskFields f) {
-        Map<String, Object> b = new LinkedHashMap<>();
-        put(b, "text", f.text());
-        put(b, "complete_till", f.completeTill());
-        put(b, "entity_type", f.entityType());
-        put(b, "entity_id", f.entityId());
-        put(b, "responsible_user_id", f.responsibleUserId());
-        put(b, "task_type_id", f.taskTypeId());
-        put(b, "duration", f.durationSeconds());
-        put(b, "is_completed", f.completed());
-        if (f.resultText() != null) {
-            b.put("result", Map.of("text", f.resultText()));
-        }
-        return b;
-    }
-
-    private static void put(Map<String, Object> m, String k, Object v) {
-        if (v != null) {
-            m.put(k, v);
-        }
-    }
 }

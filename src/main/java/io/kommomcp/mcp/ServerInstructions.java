@@ -1,5 +1,7 @@
 package io.kommomcp.mcp;
 
+import io.kommomcp.kommo.ConfigWrites;
+
 /** What the server tells a model at initialize about using its tools well. */
 final class ServerInstructions {
 
@@ -23,7 +25,18 @@ final class ServerInstructions {
             - Every call is audited. Write tools change the real CRM: confirm intent with the user when unsure.
             - Errors are explained in plain words with what to do next; do not retry a refused write unchanged.
               Kommo allows 7 requests per second per account; the server paces calls for you.
-            """;
+
+            Governed changes (tools marked "Governed", and any write the tenant's policy governs):
+            - A first call changes nothing. If your client supports elicitation, the person is shown the plan
+              (exact Kommo requests, before/after, consequences) and asked; otherwise the answer is the plan
+              with status "planned" and a confirmation_token. Show the plan to the person; only after they agree
+              call the same tool again with the same arguments plus confirmation_token. A token is single use,
+              expires, and is refused if the account changed meanwhile (then plan again).
+            - dry_run: true returns the plan only. status "awaiting_approval": the tenant wants a second person
+              (kommo.approver or another kommo.admin) to approve with approvals_decide first; then apply with the
+              token. Nobody approves their own plan, and one plan per target waits at a time.
+            - If a change fails part-way the answer says exactly which Kommo requests landed: do only the rest.
+            """ + "Stage colours (Kommo accepts no others): " + String.join(" ", ConfigWrites.STAGE_PALETTE) + ".\n";
 
     private ServerInstructions() {
     }

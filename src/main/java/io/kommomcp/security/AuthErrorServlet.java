@@ -36,7 +36,7 @@ public class AuthErrorServlet extends HttpServlet {
                     : "Authentication required: send 'Authorization: Bearer <JWT>' from your identity provider.";
         } else {
             message = "Your token is valid but grants none of the roles this endpoint needs (kommo.reader,"
-                    + " kommo.writer, kommo.admin, audit.reader; platform.admin for /api).";
+                    + " kommo.writer, kommo.admin, kommo.approver, audit.reader; platform.admin for /api).";
         }
         JsonRpcErrors.write(response, status, message);
     }

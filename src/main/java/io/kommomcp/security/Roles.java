@@ -5,17 +5,21 @@ import java.util.Set;
 
 /**
  * The product's roles, taken from the token's {@code groups}. kommo.admin implies kommo.writer, which implies
- * kommo.reader; audit.reader and platform.admin stand alone (a platform administrator manages tenants, not CRM data).
+ * kommo.reader; kommo.admin also implies kommo.approver. kommo.approver, audit.reader and platform.admin stand alone:
+ * an approver decides plans waiting for a second person (maker-checker) but can neither read the CRM through tools
+ * nor propose a change; a platform administrator manages tenants, not CRM data.
  */
 public final class Roles {
 
     public static final String READER = "kommo.reader";
     public static final String WRITER = "kommo.writer";
     public static final String ADMIN = "kommo.admin";
+    public static final String APPROVER = "kommo.approver";
     public static final String AUDIT_READER = "audit.reader";
     public static final String PLATFORM_ADMIN = "platform.admin";
 
-    public static final List<String> ALL = List.of(READER, WRITER, ADMIN, AUDIT_READER, PLATFORM_ADMIN);
+    public static final List<String> ALL = List.of(READER, WRITER, ADMIN, APPROVER, AUDIT_READER,
+            PLATFORM_ADMIN);
 
     private Roles() {
     }
@@ -26,7 +30,7 @@ public final class Roles {
         }
         return switch (required) {
             case READER -> held.contains(WRITER) || held.contains(ADMIN);
-            case WRITER -> held.contains(ADMIN);
+            case WRITER, APPROVER -> held.contains(ADMIN);
             default -> false;
         };
     }

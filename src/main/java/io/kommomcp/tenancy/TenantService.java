@@ -225,6 +225,12 @@ public class TenantService {
         });
     }
 
+    /** The tenant's four-eyes policy (off for an unknown tenant). */
+    public ApprovalPolicy approvalPolicy(String tenantId) {
+        Tenant t = isTenantId(tenantId) ? em.find(Tenant.class, tenantId) : null;
+        return t == null ? ApprovalPolicy.OFF : t.getApprovalPolicy();
+    }
+
     /** Whether {@code id} has the form of a tenant id (what a token's claim must be to name one). */
     public static boolean isTenantId(String id) {
         return id != null && ID.matcher(id).matches();
@@ -408,13 +414,16 @@ public class TenantService {
         return new ToolPolicy(p.allow().stream().distinct().toList(), p.deny().stream().distinct().toList());
     }
 
-    /** Four-eyes may name only governed tools (those that answer with a plan). */
+    /**
+     * Four-eyes may name any tool that changes Kommo: a governed one, or a normally ungoverned write, which then is
+     * governed for this tenant.
+     */
     private ApprovalPolicy checkedApprovals(ApprovalPolicy p) {
-        Set<String> governed = new TreeSet<>(catalog.governedToolNames());
+        Set<String> changes = new TreeSet<>(catalog.changeToolNames());
         for (String n : p.tools()) {
-            if (n == null || !governed.contains(n)) {
-                throw new TenantException(400, "'" + n + "' in approval_policy.tools is not a governed tool."
-                        + " Governed tools: " + String.join(", ", governed) + ". Leave tools empty to cover every"
+            if (n == null || !changes.contains(n)) {
+                throw new TenantException(400, "'" + n + "' in approval_policy.tools is not a tool that changes"
+                        + " Kommo. Those are: " + String.join(", ", changes) + ". Leave tools empty to cover every"
                         + " governed delete.");
             }
         }

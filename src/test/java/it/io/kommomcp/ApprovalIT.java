@@ -52,9 +52,10 @@ class ApprovalIT {
         String token = plan.path("confirmation_token").asString();
         Map<String, Object> confirm = Map.of("loss_reason_id", id, "confirmation_token", token);
 
-        assertTrue(McpHttp.text(err(alice.call("loss_reasons_delete", confirm))).contains("still waits"));
+        String early = McpHttp.text(err(alice.call("loss_reasons_delete", confirm)));
+        assertTrue(early.contains("still waits"), early);
         assertTrue(McpHttp.text(err(alice.call("approvals_decide", Map.of("plan_id", planId, "decision", "approve"))))
-                .contains("another administrator"));
+                .contains("another person"));
         HttpResponse<String> selfRest = server.http("POST", "/api/governance/approvals/" + planId + "/approve", "{}",
                 TestTokens.build(t.id(), List.of("kommo.admin"), "alice", TestTokens.ISSUER, TestTokens.AUDIENCE, 600,
                         TestTokens.devKey()));
@@ -100,7 +101,7 @@ class ApprovalIT {
         HttpResponse<String> bad = server.admin("PATCH", "/api/admin/tenants/" + t.id(),
                 "{\"approval_policy\":{\"enabled\":true,\"tools\":[\"leads_list\"]}}");
         assertEquals(400, bad.statusCode());
-        assertTrue(bad.body().contains("not a governed tool"), bad.body());
+        assertTrue(bad.body().contains("not a tool that changes Kommo"), bad.body());
         policy(t, "{\"enabled\":true,\"tools\":[\"loss_reasons_create\"]}");
         McpHttp alice = as(t, "alice", "kommo.admin");
         McpHttp bob = as(t, "bob", "kommo.admin");
@@ -120,7 +121,52 @@ class ApprovalIT {
         assertEquals("planned", ok(alice.call("loss_reasons_delete", Map.of("loss_reason_id", reason)))
                 .path("status").asString(), "a tool the list leaves out needs no approval");
         assertTrue(McpHttp.text(err(as(t, "carol", "kommo.writer").call("approvals_list", Map.of())))
-                .contains("kommo.admin"));
+                .contains("kommo.approver"));
+    }
+
+    @Test
+    void makerCheckerRulesHoldAsBanksApplyThem() throws Exception {
+        Tenant t = server.newTenant("apr-");
+        policy(t, "{\"enabled\":true}");
+        McpHttp alice = as(t, "alice", "kommo.admin");
+        McpHttp dora = as(t, "dora", "kommo.approver");
+        long reason = ok(alice.call("loss_reasons_list", Map.of())).path("loss_reasons").get(0).path("id").asLong();
+
+        JsonNode first = ok(alice.call("loss_reasons_delete", Map.of("loss_reason_id", reason)));
+        assertEquals("awaiting_approval", first.path("status").asString());
+        String planId = first.path("plan_id").asString();
+
+        // a second plan for the same target while the first waits is refused, pointing at the waiting one
+        String second = McpHttp.text(err(as(t, "erin", "kommo.admin").call("loss_reasons_delete",
+                Map.of("loss_reason_id", reason))));
+        assertTrue(second.contains(planId) && second.contains("waits for approval"), second);
+        assertEquals(1, count("select count(*) from governance_plan where tenant_id = ?", t.id()),
+                "the refused plan was not stored");
+
+        // an approver-only role decides but can neither propose nor read the CRM through tools
+        String propose = McpHttp.text(err(dora.call("loss_reasons_delete", Map.of("loss_reason_id", reason))));
+        assertTrue(propose.contains("requires the role kommo.admin"), propose);
+        assertTrue(McpHttp.text(err(dora.call("leads_search", Map.of()))).contains("requires the role"));
+        // the approver sees the exact Kommo requests
+        String waiting = ok(dora.call("approvals_list", Map.of())).toString();
+        assertTrue(waiting.contains("DELETE /api/v4/leads/loss_reasons/" + reason), waiting);
+
+        // the approval is bound to the plan as it was asked for: a plan altered afterwards is not the approved one
+        JsonNode decided = ok(dora.call("approvals_decide", Map.of("plan_id", planId, "decision", "approve")));
+        assertEquals("APPROVED", decided.path("decision").path("decision").asString());
+        assertEquals(1, count("select count(*) from governance_plan where id = ?::uuid and approved_digest ="
+                + " plan_digest and approval_policy like '%\"enabled\":true%'", planId),
+                "the approval records the digest it approved and the policy in force when it was asked");
+        try (java.sql.Connection db = ItServer.ownerDb(); java.sql.PreparedStatement ps = db.prepareStatement(
+                "update governance_plan set plan = replace(plan, 'delete', 'erase') where id = ?::uuid")) {
+            ps.setString(1, planId);
+            assertEquals(1, ps.executeUpdate());
+        }
+        String altered = McpHttp.text(err(alice.call("loss_reasons_delete", Map.of("loss_reason_id", reason,
+                "confirmation_token", first.path("confirmation_token").asString()))));
+        assertTrue(altered.contains("not the one that was approved"), altered);
+        assertTrue(ok(alice.call("loss_reasons_list", Map.of())).toString().contains("\"id\":" + reason),
+                "nothing was deleted");
     }
 
     private void policy(Tenant t, String json) throws Exception {

@@ -17,14 +17,26 @@ import io.kommomcp.core.Tool;
 import io.kommomcp.core.ToolException;
 import io.kommomcp.core.ToolSet;
 import io.kommomcp.kommo.KommoCrm;
-import io.kommomcp.kommo.KommoCrm.ComplexCreated;
-import io.kommomcp.kommo.KommoCrm.LeadFields;
+import io.kommomcp.governance.Proposal;
+import io.kommomcp.kommo.ActivityWrites.AddNotes;
+import io.kommomcp.kommo.ActivityWrites.CreateTasks;
+import io.kommomcp.kommo.ActivityWrites.NewNote;
+import io.kommomcp.kommo.ActivityWrites.NewTask;
+import io.kommomcp.kommo.EntityType;
+import io.kommomcp.kommo.FieldValue;
+import io.kommomcp.kommo.IdRef;
+import io.kommomcp.kommo.KommoWrite;
+import io.kommomcp.kommo.RecordWrites.AddComplexLeads;
+import io.kommomcp.kommo.RecordWrites.ComplexLead;
+import io.kommomcp.kommo.RecordWrites.LeadChange;
+import io.kommomcp.kommo.RecordWrites.NewLead;
+import io.kommomcp.kommo.RecordWrites.NewParty;
+import io.kommomcp.kommo.RecordWrites.UpdateLeads;
 import io.kommomcp.kommo.KommoMetadata;
 import io.kommomcp.kommo.KommoMetadata.LossReason;
 import io.kommomcp.kommo.KommoParties;
 import io.kommomcp.kommo.KommoParties.Criteria;
 import io.kommomcp.kommo.KommoTasks;
-import io.kommomcp.kommo.KommoTasks.TaskFields;
 import io.kommomcp.kommo.wire.Company;
 import io.kommomcp.kommo.wire.Contact;
 import io.kommomcp.kommo.wire.FieldDef;
@@ -42,7 +54,7 @@ import io.kommomcp.tools.common.Times;
 import io.kommomcp.tools.common.UserResolver;
 import io.kommomcp.tools.fields.CustomFields;
 import io.kommomcp.tools.fields.CustomFields.Requirement;
-import io.kommomcp.tools.fields.CustomFields.Written;
+import io.kommomcp.tools.fields.CustomFields.Change;
 import io.kommomcp.tools.fields.FieldTools.FieldsSet;
 import io.kommomcp.tools.fields.FieldWriter;
 import io.kommomcp.tools.leads.LeadViews.Stage;
@@ -175,7 +187,7 @@ public class SalesActions {
                     + " (Kommo's complex add). An existing contact with the same phone (or, failing that, e-mail)"
                     + " is reused instead of duplicated, and so is its company or a company of exactly the given"
                     + " name. Each call registers a new lead: do not repeat a call that succeeded.")
-    public Registered register(RegisterArgs a, Caller caller) {
+    public Proposal<Registered> register(RegisterArgs a, Caller caller) {
         String leadName = a.leadName().strip();
         if (leadName.isEmpty() || leadName.length() > 255) {
             throw new ToolException("lead_name must be 1-255 characters.");
@@ -184,13 +196,13 @@ public class SalesActions {
         Stage stage = a.pipelineId() != null || a.stageId() != null ? stage(caller, a.pipelineId(), a.stageId())
                 : null;
         Long responsible = a.responsible() == null ? null : users.resolve(caller, a.responsible()).id();
-        List<Map<String, Object>> leadFields = new ArrayList<>();
+        List<FieldValue> leadFields = new ArrayList<>();
         if (a.fields() != null && !a.fields().isEmpty()) {
-            List<FieldDef> defs = metadata.fields(caller, "leads");
+            List<FieldDef> defs = metadata.fields(caller, EntityType.LEADS);
             a.fields().forEach((k, v) -> leadFields.add(FieldWriter.write(FieldWriter.resolve(defs, "lead", k), v)));
         }
-        Map<String, Object> newContact = a.contact() == null ? null : contactBody(a.contact());
-        Map<String, Object> newCompany = a.company() == null ? null : companyBody(a.company());
+        NewParty newContact = a.contact() == null ? null : contactBody(a.contact());
+        NewParty newCompany = a.company() == null ? null : companyBody(a.company());
         List<String> notes = new ArrayList<>();
 
         Contact existing = a.contact() == null ? null : findContact(caller, a.contact().phone(), a.contact().email());
@@ -210,65 +222,39 @@ public class SalesActions {
             }
         }
 
-        Map<String, Object> lead = new LinkedHashMap<>();
-        lead.put("name", leadName);
-        putIf(lead, "price", a.price());
-        if (stage != null) {
-            lead.put("pipeline_id", stage.pipelineId());
-            lead.put("status_id", stage.stageId());
-        }
-        putIf(lead, "responsible_user_id", responsible);
-        if (!leadFields.isEmpty()) {
-            lead.put("custom_fields_values", leadFields);
-        }
-        Map<String, Object> embedded = new LinkedHashMap<>();
-        if (existing != null) {
-            embedded.put("contacts", List.of(Map.of("id", existing.id())));
-        } else if (newContact != null) {
-            embedded.put("contacts", List.of(newContact));
-        }
-        if (companyId != null) {
-            embedded.put("companies", List.of(Map.of("id", companyId)));
-        } else if (newCompany != null) {
-            embedded.put("companies", List.of(newCompany));
-        }
-        List<String> tagNames = tags(a.tags());
-        if (tagNames != null && !tagNames.isEmpty()) {
-            embedded.put("tags", tagNames.stream().map(t -> Map.of("name", t)).toList());
-        }
-        if (!embedded.isEmpty()) {
-            lead.put("_embedded", embedded);
-        }
-        ComplexCreated made = crm.createComplex(caller, lead);
-
-        Map<String, Object> after = new LinkedHashMap<>(lead);
-        after.remove("_embedded");
-        putIf(after, "tags", tagNames);
-        putIf(after, "contact_id", made.contactId());
-        putIf(after, "company_id", made.companyId());
-        caller.changes().record("lead", made.leadId(), null, after);
-        PartyRef contact = null;
-        if (made.contactId() != null) {
-            boolean reused = existing != null && existing.id() == made.contactId();
-            contact = new PartyRef(made.contactId(), reused ? existing.name() : (String) newContact.get("name"),
-                    reused || made.merged());
-            if (!contact.reused()) {
-                caller.changes().record("contact", made.contactId(), null, newContact);
-            }
-        }
-        PartyRef company = null;
-        if (made.companyId() != null) {
-            boolean reused = companyId != null && companyId.longValue() == made.companyId();
-            company = new PartyRef(made.companyId(), reused ? companyName : (String) newCompany.get("name"),
-                    reused || made.merged());
-            if (!company.reused()) {
-                caller.changes().record("company", made.companyId(), null, newCompany);
-            }
-        }
-        if (made.merged()) {
-            notes.add("Kommo's duplicate control merged the contact or company with an existing one.");
-        }
-        return new Registered(made.leadId(), leadName, stage, contact, company, notes);
+        Long reuseContact = existing == null ? null : existing.id();
+        Long reuseCompany = companyId;
+        String reusedCompanyName = companyName;
+        ComplexLead lead = new ComplexLead(new NewLead(leadName, a.price(), stage == null ? null : stage.pipelineId(),
+                stage == null ? null : stage.stageId(), responsible, tags(a.tags()), leadFields),
+                reuseContact == null ? newContact : null, reuseContact, reuseCompany == null ? newCompany : null,
+                reuseCompany);
+        return Proposal.of("register opportunity \"" + leadName + "\"", new AddComplexLeads(List.of(lead)))
+                .then(done -> {
+                    long leadId = done.id(0);
+                    Map<String, Object> made = done.written(0).stream().filter(w -> w.targetType().equals("lead"))
+                            .findFirst().map(w -> w.after()).orElse(Map.of());
+                    Long contactId = made.get("contact_id") instanceof Number n ? n.longValue() : null;
+                    Long madeCompany = made.get("company_id") instanceof Number n ? n.longValue() : null;
+                    boolean merged = Boolean.TRUE.equals(made.get("merged"));
+                    PartyRef contact = null;
+                    if (contactId != null) {
+                        boolean reused = reuseContact != null && reuseContact.longValue() == contactId;
+                        contact = new PartyRef(contactId, reused ? existing.name() : newContact.name(), reused
+                                || merged);
+                    }
+                    PartyRef company = null;
+                    if (madeCompany != null) {
+                        boolean reused = reuseCompany != null && reuseCompany.longValue() == madeCompany;
+                        company = new PartyRef(madeCompany, reused ? reusedCompanyName : newCompany.name(), reused
+                                || merged);
+                    }
+                    List<String> said = new ArrayList<>(notes);
+                    if (merged) {
+                        said.add("Kommo's duplicate control merged the contact or company with an existing one.");
+                    }
+                    return new Registered(leadId, leadName, stage, contact, company, said);
+                });
     }
 
     @Tool(name = "advance_sales_stage", title = "Advance a sales stage", role = Roles.WRITER, readOnly = false,
@@ -276,7 +262,7 @@ public class SalesActions {
                     + " lost with a loss reason (id or name). First checks the fields the target stage requires and,"
                     + " if any is empty, names them and changes nothing (fill them with set_lead_fields). A closed"
                     + " lead is refused; reopen it with leads_move.")
-    public Advanced advance(AdvanceArgs a, Caller caller) {
+    public Proposal<Advanced> advance(AdvanceArgs a, Caller caller) {
         Advance to = a.to() == null ? Advance.next : a.to();
         if (a.lossReason() != null && to != Advance.lost) {
             throw new ToolException("loss_reason applies only with to = lost.");
@@ -302,26 +288,22 @@ public class SalesActions {
                     + String.join(", ", req.missing().stream().map(d -> "\"" + d.name() + "\"").toList())
                     + " first (set_lead_fields), then call advance_sales_stage again. Nothing was changed.");
         }
-        crm.updateLead(caller, lead.id(), new LeadFields(null, null, p.id(), target.id(), null,
-                reason == null ? null : reason.id(), null, null));
         Map<String, Object> before = new LinkedHashMap<>();
         before.put("pipeline_id", p.id());
-        before.put("stage_id", lead.statusId());
-        Map<String, Object> after = new LinkedHashMap<>();
-        after.put("pipeline_id", p.id());
-        after.put("stage_id", target.id());
-        putIf(after, "loss_reason_id", reason == null ? null : reason.id());
-        caller.changes().record("lead", lead.id(), before, after);
-        return new Advanced(lead.id(), current == null ? null : new Stage(p.id(), p.name(), current.id(),
+        before.put("status_id", lead.statusId());
+        Advanced answer = new Advanced(lead.id(), current == null ? null : new Stage(p.id(), p.name(), current.id(),
                 current.name()), new Stage(p.id(), p.name(), target.id(), target.name()),
                 reason == null ? null : reason.name());
+        return Proposal.of("move lead " + lead.id() + " to \"" + target.name() + "\"", UpdateLeads.of(
+                new LeadChange(lead.id(), null, null, p.id(), target.id(), null, reason == null ? null : reason.id(),
+                        null, null, null, before))).then(done -> answer);
     }
 
     @Tool(name = "log_sales_interaction", title = "Log a sales interaction", role = Roles.WRITER, readOnly = false,
             description = "Records a call (in or out, with phone and duration), a meeting or a message on a lead"
                     + " (or contact or company) as a note, and optionally creates the follow-up task in the same"
                     + " step. Each call logs a new interaction: do not repeat a call that succeeded.")
-    public Interaction log(LogArgs a, Caller caller) {
+    public Proposal<Interaction> log(LogArgs a, Caller caller) {
         Entity entity = a.entityType() == null ? Entity.leads : a.entityType();
         String summary = a.summary() == null ? null : a.summary().strip();
         boolean call = a.kind() == InteractionKind.call_in || a.kind() == InteractionKind.call_out;
@@ -341,7 +323,8 @@ public class SalesActions {
             case message -> "Message: " + summary;
             default -> summary;
         };
-        Map<String, Object> params = NoteTools.params(noteKind, text, a.phone(), a.durationSeconds(), null);
+        NewNote note = NoteTools.note(noteKind, entity, IdRef.of(a.entityId()), text, a.phone(),
+                a.durationSeconds(), null);
         // the follow-up is checked before anything is written, so a bad due date changes nothing
         Instant due = null;
         String taskText = null;
@@ -355,44 +338,36 @@ public class SalesActions {
                 throw new ToolException("follow_up.due is required, e.g. 2026-11-25 or 2026-11-25T15:00:00Z.");
             }
         }
-        long noteId = crm.addNote(caller, entity.name(), a.entityId(), noteKind.name(), params);
-        Map<String, Object> noteAfter = new LinkedHashMap<>(params);
-        noteAfter.remove("uniq");
-        noteAfter.put("interaction", a.kind().name());
-        caller.changes().record("note", noteId, null, noteAfter);
-        Long taskId = null;
+        List<KommoWrite> writes = new ArrayList<>();
+        writes.add(AddNotes.of(note));
         if (a.followUp() != null) {
             long type = a.followUp().type() == FollowUpType.meeting ? 2L : 1L;
-            // a failure here leaves the note in place: the registry reports the call as partly applied, naming it
-            taskId = tasks.create(caller, new TaskFields(taskText, due.getEpochSecond(), entity.name(),
-                    a.entityId(), a.followUp().responsibleUserId(), type, null, null, null));
-            Map<String, Object> taskAfter = new LinkedHashMap<>();
-            taskAfter.put("text", taskText);
-            taskAfter.put("due", due.toString());
-            taskAfter.put("task_type_id", type);
-            taskAfter.put("entity", entity.name() + " " + a.entityId());
-            putIf(taskAfter, "responsible_user_id", a.followUp().responsibleUserId());
-            caller.changes().record("task", taskId, null, taskAfter);
+            // a failure of the task leaves the note in place: the registry reports the call as partly applied
+            writes.add(CreateTasks.of(new NewTask(taskText, due.getEpochSecond(), entity.kommo(), IdRef.of(
+                    a.entityId()), a.followUp().responsibleUserId(), type, null)));
         }
-        return new Interaction(a.kind().name(), entity.singular(), a.entityId(), noteId, taskId,
-                due == null ? null : due.toString());
+        String dueText = due == null ? null : due.toString();
+        return Proposal.of("log a " + a.kind().name() + " on " + entity.singular() + " " + a.entityId(), writes)
+                .then(done -> new Interaction(a.kind().name(), entity.singular(), a.entityId(), done.id(0),
+                        writes.size() > 1 ? done.id(1) : null, dueText));
     }
 
     @Tool(name = "assign_lead", title = "Assign a lead", role = Roles.WRITER, readOnly = false, idempotent = true,
             description = "Makes a user responsible for a lead. The user may be given by id, by name (ignoring case"
                     + " and accents) or by e-mail; an unknown or ambiguous user is refused with the candidates."
                     + " Deactivated users are refused.")
-    public Assigned assign(AssignArgs a, Caller caller) {
+    public Proposal<Assigned> assign(AssignArgs a, Caller caller) {
         User u = users.resolve(caller, a.user());
         Lead lead = existingLead(caller, a.leadId());
         if (lead.responsibleUserId() != null && lead.responsibleUserId() == u.id()) {
-            return new Assigned(lead.id(), u.id(), u.name(), lead.responsibleUserId(), false);
+            return Proposal.of("nothing: lead " + lead.id() + " is assigned already", List.of()).then(done ->
+                    new Assigned(lead.id(), u.id(), u.name(), lead.responsibleUserId(), false));
         }
-        crm.updateLead(caller, lead.id(), new LeadFields(null, null, null, null, u.id(), null, null, null));
         Map<String, Object> before = new LinkedHashMap<>();
         before.put("responsible_user_id", lead.responsibleUserId());
-        caller.changes().record("lead", lead.id(), before, Map.of("responsible_user_id", u.id()));
-        return new Assigned(lead.id(), u.id(), u.name(), lead.responsibleUserId(), true);
+        return Proposal.of("assign lead " + lead.id() + " to " + u.name(), UpdateLeads.of(new LeadChange(lead.id(),
+                null, null, null, null, u.id(), null, null, null, null, before))).then(done -> new Assigned(lead.id(),
+                        u.id(), u.name(), lead.responsibleUserId(), true));
     }
 
     @Tool(name = "set_lead_fields", title = "Set lead fields", role = Roles.WRITER, readOnly = false,
@@ -401,10 +376,10 @@ public class SalesActions {
                     + " field's type (options matched by text ignoring case and accents; an unknown option is"
                     + " refused with the valid ones). Covers per-lead flags such as pausing an AI agent. All values"
                     + " are written together or none is; see fields_list for the fields.")
-    public FieldsSet setLeadFields(SetLeadFieldsArgs a, Caller caller) {
-        Written w = fields.set(caller, Entity.leads, a.leadId(), a.values());
-        caller.changes().record("lead", a.leadId(), w.before(), w.after());
-        return new FieldsSet("lead", a.leadId(), w.before(), w.after());
+    public Proposal<FieldsSet> setLeadFields(SetLeadFieldsArgs a, Caller caller) {
+        Change c = fields.set(caller, Entity.leads, a.leadId(), a.values());
+        return Proposal.of("set fields of lead " + a.leadId(), c.write()).then(done -> new FieldsSet("lead",
+                a.leadId(), c.before(), c.after()));
     }
 
     // ------------------------------------------------------------------ helpers
@@ -496,7 +471,7 @@ public class SalesActions {
                 .filter(c -> FieldWriter.fold(c.name()).equals(wanted)).findFirst().orElse(null);
     }
 
-    private static Map<String, Object> contactBody(NewContact c) {
+    private static NewParty contactBody(NewContact c) {
         String name = blankToNull(c.name());
         String first = blankToNull(c.firstName());
         String last = blankToNull(c.lastName());
@@ -507,21 +482,14 @@ public class SalesActions {
         if (blankToNull(c.position()) != null) {
             text.put("POSITION", c.position());
         }
-        List<Map<String, Object>> cfs = PartyInputs.customFields(
+        List<FieldValue> cfs = PartyInputs.customFields(
                 c.phone() == null ? null : List.of(new Phone(c.phone(), null)),
                 c.email() == null ? null : List.of(new Email(c.email(), null)), text);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("name", name != null ? name : ((first == null ? "" : first) + " " + (last == null ? "" : last))
-                .strip());
-        putIf(body, "first_name", first);
-        putIf(body, "last_name", last);
-        if (!cfs.isEmpty()) {
-            body.put("custom_fields_values", cfs);
-        }
-        return body;
+        return new NewParty(name != null ? name : ((first == null ? "" : first) + " " + (last == null ? "" : last))
+                .strip(), first, last, null, null, cfs);
     }
 
-    private static Map<String, Object> companyBody(NewCompany c) {
+    private static NewParty companyBody(NewCompany c) {
         String name = blankToNull(c.name());
         if (name == null) {
             throw new ToolException("The company needs a name.");
@@ -533,14 +501,9 @@ public class SalesActions {
         if (blankToNull(c.web()) != null) {
             text.put("WEB", c.web());
         }
-        List<Map<String, Object>> cfs = PartyInputs.customFields(
+        List<FieldValue> cfs = PartyInputs.customFields(
                 c.phone() == null ? null : List.of(new Phone(c.phone(), null)), null, text);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("name", name);
-        if (!cfs.isEmpty()) {
-            body.put("custom_fields_values", cfs);
-        }
-        return body;
+        return new NewParty(name, null, null, null, null, cfs);
     }
 
     private static String blankToNull(String s) {

@@ -35,9 +35,19 @@ public class ApprovalTools {
             StringBuilder b = new StringBuilder(plans.size() + " plan(s) wait for approval:");
             plans.forEach(p -> b.append("\n- ").append(p.planId()).append(": ").append(p.tool()).append(" by ")
                     .append(p.requestedBy()).append(" at ").append(p.requestedAt()).append(" - ")
-                    .append(p.plan().get("action")).append(" (expires ").append(p.expiresAt()).append(")"));
+                    .append(p.plan().get("action")).append(" (expires ").append(p.expiresAt()).append(")")
+                    .append(requests(p.plan().get("kommo_changes"))));
             return b.toString();
         }
+    }
+
+    /** The exact Kommo requests of a plan, as the approver decides on them. */
+    private static String requests(Object lines) {
+        StringBuilder b = new StringBuilder();
+        if (lines instanceof List<?> l) {
+            l.forEach(x -> b.append("\n    ").append(x));
+        }
+        return b.toString();
     }
 
     public record DecideArgs(
@@ -57,14 +67,14 @@ public class ApprovalTools {
         }
     }
 
-    @Tool(name = "approvals_list", title = "Plans waiting for approval", role = Roles.ADMIN, readOnly = true,
-            description = "Lists governed changes that wait for a second administrator (four-eyes rule), oldest"
-                    + " first, with the full plan of each.")
+    @Tool(name = "approvals_list", title = "Plans waiting for approval", role = Roles.APPROVER, readOnly = true,
+            description = "Lists governed changes that wait for a second person (four-eyes rule), oldest first,"
+                    + " with the exact Kommo requests of each.")
     public Pending list(Caller caller) {
         return new Pending(approvals.pending(caller.tenantId()));
     }
 
-    @Tool(name = "approvals_decide", title = "Approve or reject a plan", role = Roles.ADMIN, readOnly = false,
+    @Tool(name = "approvals_decide", title = "Approve or reject a plan", role = Roles.APPROVER, readOnly = false,
             description = "Approves or rejects a plan waiting for a second administrator. Show the plan to the person"
                     + " and decide only on their word (a client that supports elicitation asks them directly). Nobody"
                     + " can decide their own plan. An approved plan is then applied by its requester; nothing in"

@@ -16,6 +16,13 @@ import io.kommomcp.core.Rendered;
 import io.kommomcp.core.Tool;
 import io.kommomcp.core.ToolException;
 import io.kommomcp.core.ToolSet;
+import io.kommomcp.governance.Proposal;
+import io.kommomcp.kommo.CatalogWrites;
+import io.kommomcp.kommo.EntityType;
+import io.kommomcp.kommo.FieldValue;
+import io.kommomcp.kommo.IdRef;
+import io.kommomcp.kommo.RecordWrites;
+import io.kommomcp.kommo.RecordWrites.LinkTo;
 import io.kommomcp.kommo.KommoCatalogs;
 import io.kommomcp.kommo.KommoCatalogs.Catalog;
 import io.kommomcp.kommo.KommoCatalogs.Element;
@@ -169,38 +176,37 @@ public class CatalogTools {
             readOnly = false,
             description = "Adds an element (a product) to a catalog with SKU, unit price and description. Each call"
                     + " adds a new element: look for it first with catalog_elements_list.")
-    public ElementChanged create(CreateElementArgs a, Caller caller) {
+    public Proposal<ElementChanged> create(CreateElementArgs a, Caller caller) {
         String name = a.name().strip();
         if (name.length() > 255) {
             throw new ToolException("name must be at most 255 characters.");
         }
-        List<Map<String, Object>> fields = fields(a.sku(), a.price(), a.description());
-        long id = catalogs.createElement(caller, a.catalogId(), name, fields);
+        List<FieldValue> fields = fields(a.sku(), a.price(), a.description());
         Map<String, Object> after = new LinkedHashMap<>();
         after.put("name", name);
         putIf(after, "sku", blankToNull(a.sku()));
         putIf(after, "price", a.price() == null ? null : a.price().toPlainString());
         putIf(after, "description", blankToNull(a.description()));
         after.put("catalog_id", a.catalogId());
-        caller.changes().record("catalog_element", id, null, after);
-        return new ElementChanged(id, "created", after);
+        return Proposal.of("add \"" + name + "\" to catalog " + a.catalogId(), new CatalogWrites.CreateElements(
+                a.catalogId(), List.of(new CatalogWrites.NewElement(name, fields)))).then(done -> new ElementChanged(
+                        done.id(0), "created", after));
     }
 
     @Tool(name = "catalog_elements_update", title = "Update a catalog element", role = Roles.WRITER,
             readOnly = false, idempotent = true,
             description = "Changes an element's name, SKU, price or description; only what you pass changes."
                     + " Kommo's API cannot delete elements here.")
-    public ElementChanged update(UpdateElementArgs a, Caller caller) {
+    public Proposal<ElementChanged> update(UpdateElementArgs a, Caller caller) {
         String name = a.name() == null ? null : a.name().strip();
         if (name != null && (name.isEmpty() || name.length() > 255)) {
             throw new ToolException("name must be 1-255 characters.");
         }
-        List<Map<String, Object>> fields = fields(a.sku(), a.price(), a.description());
+        List<FieldValue> fields = fields(a.sku(), a.price(), a.description());
         if (name == null && fields.isEmpty()) {
             throw new ToolException("Nothing to change: pass name, sku, price or description.");
         }
         ElementView before = view(existing(caller, a.catalogId(), a.elementId()));
-        catalogs.updateElement(caller, a.catalogId(), a.elementId(), name, fields);
         Map<String, Object> was = new LinkedHashMap<>();
         Map<String, Object> now = new LinkedHashMap<>();
         if (name != null) {
@@ -219,8 +225,9 @@ public class CatalogTools {
             was.put("description", before.description());
             now.put("description", blankToNull(a.description()));
         }
-        caller.changes().record("catalog_element", a.elementId(), was, now);
-        return new ElementChanged(a.elementId(), "updated", now);
+        return Proposal.of("update element " + a.elementId() + " of catalog " + a.catalogId(),
+                new CatalogWrites.UpdateElements(a.catalogId(), List.of(new CatalogWrites.ElementChange(a.elementId(),
+                        name, fields, was)))).then(done -> new ElementChanged(a.elementId(), "updated", now));
     }
 
     @Tool(name = "leads_products", title = "A lead's products", role = Roles.READER, readOnly = true,
@@ -233,46 +240,38 @@ public class CatalogTools {
             idempotent = true,
             description = "Puts a product (catalog element) on a lead with a quantity. A product the lead already"
                     + " has gets the new quantity instead of a second line; the answer says which happened.")
-    public LeadProducts addProduct(AddProductArgs a, Caller caller) {
+    public Proposal<LeadProducts> addProduct(AddProductArgs a, Caller caller) {
         long quantity = a.quantity() == null ? 1 : a.quantity();
         Element e = existing(caller, a.catalogId(), a.elementId());
-        Optional<Link> current = parties.links(caller, "leads", a.leadId(), "catalog_elements").stream()
+        Optional<Link> current = parties.products(caller, a.leadId()).stream()
                 .filter(l -> l.toEntityId() == a.elementId()).findFirst();
-        catalogs.linkToLead(caller, a.leadId(), a.catalogId(), a.elementId(), quantity);
-        Map<String, Object> before = null;
-        if (current.isPresent()) {
-            before = new LinkedHashMap<>();
-            before.put("product " + e.id(), current.get().quantity());
-        }
-        caller.changes().record("lead", a.leadId(), before, Map.of("product " + e.id(), quantity));
         String note = current.isPresent() ? "\"" + e.name() + "\" was on the lead already; its quantity went from "
                 + current.get().quantity() + " to " + quantity + "." : "Added " + quantity + " x \"" + e.name()
                         + "\".";
-        return products(caller, a.leadId(), note);
+        return Proposal.of("put " + quantity + " x \"" + e.name() + "\" on lead " + a.leadId(),
+                new RecordWrites.Link(EntityType.LEADS, IdRef.of(a.leadId()), List.of(LinkTo.catalogElement(
+                        a.catalogId(), a.elementId(), quantity)))).then(done -> products(caller, a.leadId(), note));
     }
 
     @Tool(name = "leads_remove_product", title = "Remove a product from a lead", role = Roles.WRITER,
             readOnly = false, destructive = true, idempotent = true,
             description = "Takes a product (catalog element) off a lead; the product stays in its catalog."
                     + " Refused when the lead does not have it.")
-    public LeadProducts removeProduct(RemoveProductArgs a, Caller caller) {
-        Optional<Link> current = parties.links(caller, "leads", a.leadId(), "catalog_elements").stream()
+    public Proposal<LeadProducts> removeProduct(RemoveProductArgs a, Caller caller) {
+        Optional<Link> current = parties.products(caller, a.leadId()).stream()
                 .filter(l -> l.toEntityId() == a.elementId()).findFirst();
         if (current.isEmpty()) {
             throw new ToolException("Lead " + a.leadId() + " has no product " + a.elementId() + " (see"
                     + " leads_products). Nothing was changed.");
         }
-        parties.unlink(caller, "leads", a.leadId(), "catalog_elements", a.elementId());
-        Map<String, Object> before = new LinkedHashMap<>();
-        before.put("product " + a.elementId(), current.get().quantity());
-        Map<String, Object> after = new LinkedHashMap<>();
-        after.put("product " + a.elementId(), null);
-        caller.changes().record("lead", a.leadId(), before, after);
-        return products(caller, a.leadId(), "Removed product " + a.elementId() + ".");
+        return Proposal.of("take product " + a.elementId() + " off lead " + a.leadId(), new RecordWrites.Unlink(
+                EntityType.LEADS, a.leadId(), List.of(LinkTo.catalogElement(current.get().catalogId() == null ? 0
+                        : current.get().catalogId(), a.elementId(), current.get().quantity())))).then(done -> products(
+                                caller, a.leadId(), "Removed product " + a.elementId() + "."));
     }
 
     private LeadProducts products(Caller caller, long leadId, String note) {
-        List<Link> links = parties.links(caller, "leads", leadId, "catalog_elements");
+        List<Link> links = parties.products(caller, leadId);
         Map<Long, List<Long>> byCatalog = new LinkedHashMap<>();
         links.forEach(l -> byCatalog.computeIfAbsent(l.catalogId(), k -> new ArrayList<>()).add(l.toEntityId()));
         Map<Long, Element> found = new LinkedHashMap<>();
@@ -293,8 +292,8 @@ public class CatalogTools {
     }
 
     /** SKU, PRICE and DESCRIPTION by field code; empty text clears a field, null leaves it. */
-    private static List<Map<String, Object>> fields(String sku, BigDecimal price, String description) {
-        List<Map<String, Object>> out = new ArrayList<>();
+    private static List<FieldValue> fields(String sku, BigDecimal price, String description) {
+        List<FieldValue> out = new ArrayList<>();
         if (price != null && price.signum() < 0) {
             throw new ToolException("price must be 0 or more.");
         }
@@ -304,14 +303,10 @@ public class CatalogTools {
         return out;
     }
 
-    private static void text(List<Map<String, Object>> out, String code, String value) {
-        if (value == null) {
-            return;
+    private static void text(List<FieldValue> out, String code, String value) {
+        if (value != null) {
+            out.add(FieldValue.byCode(code, value.isBlank() ? null : List.of(FieldValue.Value.of(value.strip()))));
         }
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("field_code", code);
-        f.put("values", value.isBlank() ? null : List.of(Map.of("value", value.strip())));
-        out.add(f);
     }
 
     private static ElementView view(Element e) {

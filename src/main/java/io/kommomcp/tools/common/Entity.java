@@ -4,6 +4,11 @@ package io.kommomcp.tools.common;
 public enum Entity {
     leads, contacts, companies;
 
+    /** The Kommo layer's name for it. */
+    public io.kommomcp.kommo.EntityType kommo() {
+        return io.kommomcp.kommo.EntityType.valueOf(name().toUpperCase(java.util.Locale.ROOT));
+    }
+
     /** "lead", "contact", "company". */
     public String singular() {
         return this == companies ? "company" : name().substring(0, name().length() - 1);

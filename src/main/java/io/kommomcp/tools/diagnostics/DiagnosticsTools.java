@@ -190,7 +190,7 @@ public class DiagnosticsTools {
             throw new ToolException("There is no pipeline " + a.pipelineId() + " (see pipelines_list).");
         }
         Map<String, List<FieldDef>> required = new LinkedHashMap<>(); // "pipeline:stage" -> fields
-        for (FieldDef d : metadata.fields(caller, "leads")) {
+        for (FieldDef d : metadata.fields(caller, io.kommomcp.kommo.EntityType.LEADS)) {
             d.requiredIn().stream().filter(r -> a.pipelineId() == null || r.pipelineId() == a.pipelineId())
                     .forEach(r -> required.computeIfAbsent(r.pipelineId() + ":" + r.stageId(), k -> new ArrayList<>())
                             .add(d));
@@ -240,9 +240,10 @@ public class DiagnosticsTools {
                 findings.add(new Finding("empty pipeline", p.name(), "it holds no leads"));
             }
         }
-        for (String entity : List.of("leads", "contacts", "companies")) {
+        for (io.kommomcp.kommo.EntityType type : io.kommomcp.kommo.EntityType.values()) {
+            String entity = type.path();
             Map<String, List<FieldDef>> byName = new LinkedHashMap<>();
-            for (FieldDef d : metadata.fields(caller, entity)) {
+            for (FieldDef d : metadata.fields(caller, type)) {
                 byName.computeIfAbsent(FieldWriter.fold(d.name()), k -> new ArrayList<>()).add(d);
                 for (FieldDef.RequiredIn r : d.requiredIn()) {
                     if (d.hiddenIn().stream().anyMatch(h -> h.pipelineId() == r.pipelineId()

@@ -183,10 +183,10 @@ public class EventTools {
         }
 
         private String fields(Event e) {
-            String entity = switch (e.entityType()) {
-                case "lead" -> "leads";
-                case "contact" -> "contacts";
-                case "company" -> "companies";
+            io.kommomcp.kommo.EntityType entity = switch (e.entityType()) {
+                case "lead" -> io.kommomcp.kommo.EntityType.LEADS;
+                case "contact" -> io.kommomcp.kommo.EntityType.CONTACTS;
+                case "company" -> io.kommomcp.kommo.EntityType.COMPANIES;
                 default -> null;
             };
             List<FieldDef> defs = entity == null ? List.of() : metadata.fields(caller, entity);

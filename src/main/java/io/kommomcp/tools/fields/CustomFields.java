@@ -8,7 +8,10 @@ import java.util.Optional;
 
 import io.kommomcp.core.Caller;
 import io.kommomcp.core.ToolException;
+import io.kommomcp.kommo.EntityType;
+import io.kommomcp.kommo.FieldValue;
 import io.kommomcp.kommo.KommoCrm;
+import io.kommomcp.kommo.RecordWrites.SetFields;
 import io.kommomcp.kommo.KommoMetadata;
 import io.kommomcp.kommo.KommoParties;
 import io.kommomcp.kommo.wire.CustomFieldValue;
@@ -35,8 +38,8 @@ public class CustomFields {
     @Inject
     KommoParties parties;
 
-    /** What a write changed, by field name: before and after, as text. */
-    public record Written(Map<String, Object> before, Map<String, Object> after) {
+    /** The write of some fields of one record, with their values before and after by field name. */
+    public record Change(SetFields write, Map<String, Object> before, Map<String, Object> after) {
     }
 
     /** A lead's fields that a stage requires, and which of them are empty. */
@@ -45,14 +48,14 @@ public class CustomFields {
     }
 
     /**
-     * Checks every value first (nothing is sent if one is wrong), then writes them in one request. {@code values}
-     * maps a field id, code or name to a value; null or empty clears the field.
+     * The write of {@code values} (a field id, code or name to a value; null or empty clears the field), every value
+     * checked first: one that is wrong refuses the whole change. One request when applied.
      */
-    public Written set(Caller caller, Entity entity, long id, Map<String, Object> values) {
+    public Change set(Caller caller, Entity entity, long id, Map<String, Object> values) {
         if (values == null || values.isEmpty()) {
             throw new ToolException("Give at least one field in 'values', e.g. {\"Lead source\": \"Referral\"}.");
         }
-        List<FieldDef> defs = metadata.fields(caller, entity.name());
+        List<FieldDef> defs = metadata.fields(caller, entity.kommo());
         Map<FieldDef, Object> resolved = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : values.entrySet()) {
             FieldDef def = FieldWriter.resolve(defs, entity.singular(), e.getKey());
@@ -61,10 +64,9 @@ public class CustomFields {
             }
             resolved.put(def, e.getValue());
         }
-        List<Map<String, Object>> writes = new ArrayList<>();
+        List<FieldValue> writes = new ArrayList<>();
         resolved.forEach((def, v) -> writes.add(FieldWriter.write(def, v)));
         List<CustomFieldValue> current = current(caller, entity, id);
-        crm.setCustomFields(caller, entity.name(), id, writes);
         Map<String, Object> before = new LinkedHashMap<>();
         Map<String, Object> after = new LinkedHashMap<>();
         for (Map.Entry<FieldDef, Object> e : resolved.entrySet()) {
@@ -72,7 +74,7 @@ public class CustomFields {
             before.put(def.name(), shown(current.stream().filter(v -> v.fieldId() == def.id()).findFirst()));
             after.put(def.name(), e.getValue());
         }
-        return new Written(before, after);
+        return new Change(new SetFields(entity.kommo(), id, writes, before), before, after);
     }
 
     /** The fields required before {@code stageId} of the pipeline, and which the lead has not filled. */
@@ -83,7 +85,7 @@ public class CustomFields {
         Pipeline.Stage stage = p.stage(stageId).orElseThrow(() -> new ToolException("Stage " + stageId
                 + " is not in pipeline \"" + p.name() + "\". Its stages are: " + String.join(", ", p.stages().stream()
                         .map(s -> s.name() + " (" + s.id() + ")").toList()) + "."));
-        List<FieldDef> required = metadata.fields(caller, "leads").stream().filter(d -> d.requiredIn().stream()
+        List<FieldDef> required = metadata.fields(caller, EntityType.LEADS).stream().filter(d -> d.requiredIn().stream()
                 .anyMatch(r -> r.pipelineId() == pipelineId && r.stageId() == stageId)).toList();
         List<FieldDef> missing = required.stream().filter(d -> lead.customFields().stream()
                 .noneMatch(v -> v.fieldId() == d.id() && v.values().stream().anyMatch(FieldWriterSupport::filled)))

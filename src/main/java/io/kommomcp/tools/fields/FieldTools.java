@@ -10,6 +10,7 @@ import io.kommomcp.core.Rendered;
 import io.kommomcp.core.Tool;
 import io.kommomcp.core.ToolException;
 import io.kommomcp.core.ToolSet;
+import io.kommomcp.governance.Proposal;
 import io.kommomcp.kommo.KommoCrm;
 import io.kommomcp.kommo.KommoMetadata;
 import io.kommomcp.kommo.KommoMetadata.FieldGroup;
@@ -19,7 +20,7 @@ import io.kommomcp.kommo.wire.Pipeline;
 import io.kommomcp.security.Roles;
 import io.kommomcp.tools.common.Entity;
 import io.kommomcp.tools.fields.CustomFields.Requirement;
-import io.kommomcp.tools.fields.CustomFields.Written;
+import io.kommomcp.tools.fields.CustomFields.Change;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -115,8 +116,8 @@ public class FieldTools {
                     + " (for select-like fields; kinds such as WORK or MOB for phones and e-mails) and the stages"
                     + " before which a lead field must be filled. Use the names with fields_set or set_lead_fields.")
     public FieldList list(ListArgs a, Caller caller) {
-        List<FieldDef> defs = metadata.fields(caller, a.entityType().name());
-        List<FieldGroup> groups = metadata.fieldGroups(caller, a.entityType().name());
+        List<FieldDef> defs = metadata.fields(caller, a.entityType().kommo());
+        List<FieldGroup> groups = metadata.fieldGroups(caller, a.entityType().kommo());
         List<Pipeline> pipelines = a.entityType() == Entity.leads ? metadata.pipelines(caller) : List.of();
         String type = a.type() == null || a.type().isBlank() ? null
                 : a.type().strip().toLowerCase(java.util.Locale.ROOT);
@@ -135,10 +136,10 @@ public class FieldTools {
                     + " type first (numbers, dates, true/false, web addresses, options matched by text ignoring case"
                     + " and accents; an unknown option is refused with the valid ones). All values are written"
                     + " together or none is. null or empty clears a field.")
-    public FieldsSet set(SetArgs a, Caller caller) {
-        Written w = fields.set(caller, a.entityType(), a.entityId(), a.values());
-        caller.changes().record(a.entityType().singular(), a.entityId(), w.before(), w.after());
-        return new FieldsSet(a.entityType().singular(), a.entityId(), w.before(), w.after());
+    public Proposal<FieldsSet> set(SetArgs a, Caller caller) {
+        Change c = fields.set(caller, a.entityType(), a.entityId(), a.values());
+        return Proposal.of("set fields of " + a.entityType().singular() + " " + a.entityId(), c.write()).then(
+                done -> new FieldsSet(a.entityType().singular(), a.entityId(), c.before(), c.after()));
     }
 
     @Tool(name = "fields_required_for_stage", title = "Fields a stage requires", role = Roles.READER,

@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.text.Normalizer;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,6 +11,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import io.kommomcp.core.ToolException;
+import io.kommomcp.kommo.FieldValue;
+import io.kommomcp.kommo.FieldValue.Value;
 import io.kommomcp.kommo.wire.FieldDef;
 import io.kommomcp.tools.common.Times;
 
@@ -63,23 +64,17 @@ public final class FieldWriter {
                 + (defs.size() > 40 ? ", ..." : "") + " (see fields_list).");
     }
 
-    /** Kommo's write shape for one field: {@code {"field_id": N, "values": [...] | null}}. */
-    public static Map<String, Object> write(FieldDef def, Object input) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("field_id", def.id());
+    /** The field's new value (none: cleared), checked against its type. */
+    public static FieldValue write(FieldDef def, Object input) {
         if (!WRITABLE.contains(def.type())) {
             throw new ToolException("'" + def.name() + "' is a " + def.type() + " field, which this server does not"
                     + " write; change it in Kommo.");
         }
-        if (isEmpty(input)) {
-            out.put("values", null); // Kommo clears a field written with values: null
-            return out;
-        }
-        out.put("values", values(def, input));
-        return out;
+        return isEmpty(input) ? FieldValue.cleared(def.id(), def.name()) : FieldValue.of(def.id(), def.name(),
+                values(def, input));
     }
 
-    private static List<Map<String, Object>> values(FieldDef def, Object input) {
+    private static List<Value> values(FieldDef def, Object input) {
         String name = "'" + def.name() + "'";
         switch (def.type()) {
             case "text", "textarea", "streetaddress" -> {
@@ -87,7 +82,7 @@ public final class FieldWriter {
                 if (text.length() > MAX_TEXT) {
                     throw new ToolException(name + " takes at most " + MAX_TEXT + " characters.");
                 }
-                return List.of(Map.of("value", text));
+                return List.of(Value.of(text));
             }
             case "numeric", "price", "monetary" -> {
                 Object v = single(def, input);
@@ -96,7 +91,7 @@ public final class FieldWriter {
                     throw new ToolException(name + " is a number field: give a number like 12 or 12.5, not '"
                             + s + "'.");
                 }
-                return List.of(Map.of("value", new BigDecimal(s).stripTrailingZeros().toPlainString()));
+                return List.of(Value.of(new BigDecimal(s).stripTrailingZeros().toPlainString()));
             }
             case "checkbox" -> {
                 Object v = single(def, input);
@@ -108,11 +103,11 @@ public final class FieldWriter {
                 if (b == null) {
                     throw new ToolException(name + " is a checkbox: give true or false, not '" + v + "'.");
                 }
-                return List.of(Map.of("value", b));
+                return List.of(Value.of(b));
             }
             case "date", "birthday", "date_time" -> {
                 Instant at = Times.parse(def.name(), single(def, input).toString(), false);
-                return List.of(Map.of("value", at.getEpochSecond()));
+                return List.of(Value.of(at.getEpochSecond()));
             }
             case "url" -> {
                 String url = single(def, input).toString().strip();
@@ -120,23 +115,23 @@ public final class FieldWriter {
                     throw new ToolException(name + " is a web address field: give something like"
                             + " https://example.com, not '" + url + "'.");
                 }
-                return List.of(Map.of("value", url));
+                return List.of(Value.of(url));
             }
             case "select", "radiobutton" -> {
-                return List.of(Map.of("enum_id", option(def, single(def, input)).id()));
+                return List.of(Value.option(option(def, single(def, input)).id()));
             }
             case "multiselect" -> {
-                List<Map<String, Object>> out = new ArrayList<>();
+                List<Value> out = new ArrayList<>();
                 for (Object o : list(input)) {
                     long id = option(def, o).id();
-                    if (out.stream().noneMatch(m -> m.get("enum_id").equals(id))) {
-                        out.add(Map.of("enum_id", id));
+                    if (out.stream().noneMatch(v -> v.enumId() == id)) {
+                        out.add(Value.option(id));
                     }
                 }
                 return out;
             }
             default -> { // multitext: phones, e-mails; each a text or {value, kind}
-                List<Map<String, Object>> out = new ArrayList<>();
+                List<Value> out = new ArrayList<>();
                 for (Object o : list(input)) {
                     String value;
                     String kind = "WORK";
@@ -156,7 +151,7 @@ public final class FieldWriter {
                     if (value.isEmpty()) {
                         throw new ToolException(name + " has an empty value; give text, or {value, kind}.");
                     }
-                    out.add(Map.of("value", value, "enum_code", kind));
+                    out.add(Value.coded(value, kind));
                 }
                 return out;
             }

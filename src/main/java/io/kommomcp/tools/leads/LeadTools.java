@@ -15,10 +15,14 @@ import io.kommomcp.core.Describe;
 import io.kommomcp.core.Tool;
 import io.kommomcp.core.ToolException;
 import io.kommomcp.core.ToolSet;
+import io.kommomcp.governance.Proposal;
 import io.kommomcp.kommo.KommoCrm;
 import io.kommomcp.kommo.KommoCrm.LeadCriteria;
-import io.kommomcp.kommo.KommoCrm.LeadFields;
 import io.kommomcp.kommo.KommoMetadata;
+import io.kommomcp.kommo.RecordWrites;
+import io.kommomcp.kommo.RecordWrites.LeadChange;
+import io.kommomcp.kommo.RecordWrites.NewLead;
+import io.kommomcp.kommo.RecordWrites.UpdateLeads;
 import io.kommomcp.kommo.wire.Contact;
 import io.kommomcp.kommo.wire.Lead;
 import io.kommomcp.kommo.wire.Pipeline;
@@ -143,7 +147,7 @@ public class LeadTools {
             description = "Creates one lead (deal). Without pipeline and stage it lands in the main pipeline's first"
                     + " stage. A stage must belong to its pipeline (see pipelines_list). Each call creates a new"
                     + " lead: search first if it may exist already. Kommo cannot delete leads.")
-    public LeadChanged create(CreateArgs a, Caller caller) {
+    public Proposal<LeadChanged> create(CreateArgs a, Caller caller) {
         String name = a.name().strip();
         if (name.length() > 255) {
             throw new ToolException("The lead name is " + name.length() + " characters; Kommo allows 255.");
@@ -157,27 +161,23 @@ public class LeadTools {
                     : firstOpenStage(p).id();
             stage = new Stage(p.id(), p.name(), stageId, p.stage(stageId).map(Pipeline.Stage::name).orElse(null));
         }
-        long id = crm.createLead(caller, new LeadFields(name, a.price(), stage == null ? null : stage.pipelineId(),
-                stage == null ? null : stage.stageId(), a.responsibleUserId(), null, tags(a.tags()), null));
         Map<String, Object> set = new LinkedHashMap<>();
         set.put("name", name);
         putIf(set, "price", a.price());
         putIf(set, "responsible_user_id", a.responsibleUserId());
         putIf(set, "tags", a.tags());
-        Map<String, Object> after = new LinkedHashMap<>(set);
-        if (stage != null) {
-            after.put("pipeline_id", stage.pipelineId());
-            after.put("stage_id", stage.stageId());
-        }
-        caller.changes().record("lead", id, null, after);
-        return new LeadChanged(id, "created", stage, set);
+        Stage at = stage;
+        return Proposal.of("create lead \"" + name + "\"", new RecordWrites.CreateLeads(List.of(new NewLead(name,
+                a.price(), stage == null ? null : stage.pipelineId(), stage == null ? null : stage.stageId(),
+                a.responsibleUserId(), tags(a.tags()), null)))).then(done -> new LeadChanged(done.id(0), "created",
+                        at, set));
     }
 
     @Tool(name = "leads_update", title = "Update a lead", role = Roles.WRITER, readOnly = false, idempotent = true,
             description = "Changes a lead's name, price, responsible user or tags; only the fields you pass change."
                     + " To change pipeline or stage use leads_move. Kommo's API cannot delete leads: close one as lost"
                     + " with leads_move (stage 143).")
-    public LeadChanged update(UpdateArgs a, Caller caller) {
+    public Proposal<LeadChanged> update(UpdateArgs a, Caller caller) {
         Map<String, Object> set = new LinkedHashMap<>();
         if (a.name() != null) {
             if (a.name().isBlank() || a.name().strip().length() > 255) {
@@ -194,8 +194,6 @@ public class LeadTools {
                     + " tags_to_add, tags_to_remove.");
         }
         Lead lead = existing(caller, a.leadId());
-        crm.updateLead(caller, a.leadId(), new LeadFields((String) set.get("name"), a.price(), null, null,
-                a.responsibleUserId(), null, tags(a.tagsToAdd()), tags(a.tagsToRemove())));
         Map<String, Object> before = new LinkedHashMap<>();
         putIf(before, "name", set.containsKey("name") ? lead.name() : null);
         putIf(before, "price", a.price() != null ? lead.price() : null);
@@ -203,8 +201,10 @@ public class LeadTools {
         if (a.tagsToAdd() != null || a.tagsToRemove() != null) {
             before.put("tags", lead.tags() == null ? List.of() : lead.tags().stream().map(t -> t.name()).toList());
         }
-        caller.changes().record("lead", a.leadId(), before, set);
-        return new LeadChanged(a.leadId(), "updated", null, set);
+        return Proposal.of("update lead " + a.leadId(), UpdateLeads.of(new LeadChange(a.leadId(),
+                (String) set.get("name"), a.price(), null, null, a.responsibleUserId(), null, tags(a.tagsToAdd()),
+                tags(a.tagsToRemove()), null, before))).then(done -> new LeadChanged(a.leadId(), "updated", null,
+                        set));
     }
 
     @Tool(name = "leads_move", title = "Move a lead to a stage", role = Roles.WRITER, readOnly = false,
@@ -212,7 +212,7 @@ public class LeadTools {
             description = "Moves a lead to another stage, in its pipeline or another one. Use 142 to mark it won and"
                     + " 143 to mark it lost (optionally with loss_reason_id). A stage that is not in the target"
                     + " pipeline is refused, and the error lists that pipeline's stages.")
-    public LeadChanged move(MoveArgs a, Caller caller) {
+    public Proposal<LeadChanged> move(MoveArgs a, Caller caller) {
         if (a.lossReasonId() != null && a.stageId() != Pipeline.Stage.LOST) {
             throw new ToolException("loss_reason_id applies only when moving to stage 143 (lost).");
         }
@@ -222,20 +222,16 @@ public class LeadTools {
                 : lead.pipelineId() != null ? lead.pipelineId() : uniquePipelineOf(pipelines, a.stageId());
         Pipeline p = pipeline(pipelines, pipelineId);
         Pipeline.Stage target = checkStage(pipelines, pipelineId, a.stageId());
-        crm.updateLead(caller, a.leadId(), new LeadFields(null, null, pipelineId, target.id(), null,
-                a.lossReasonId(), null, null));
         Map<String, Object> before = new LinkedHashMap<>();
         before.put("pipeline_id", lead.pipelineId());
-        before.put("stage_id", lead.statusId());
-        Map<String, Object> after = new LinkedHashMap<>();
-        after.put("pipeline_id", pipelineId);
-        after.put("stage_id", target.id());
-        putIf(after, "loss_reason_id", a.lossReasonId());
-        caller.changes().record("lead", a.leadId(), before, after);
+        before.put("status_id", lead.statusId());
         Map<String, Object> set = new LinkedHashMap<>();
         set.put("from", stage(pipelines, lead));
         putIf(set, "loss_reason_id", a.lossReasonId());
-        return new LeadChanged(a.leadId(), "moved", new Stage(p.id(), p.name(), target.id(), target.name()), set);
+        Stage to = new Stage(p.id(), p.name(), target.id(), target.name());
+        return Proposal.of("move lead " + a.leadId() + " to \"" + target.name() + "\"", UpdateLeads.of(
+                new LeadChange(a.leadId(), null, null, pipelineId, target.id(), null, a.lossReasonId(), null, null,
+                        null, before))).then(done -> new LeadChanged(a.leadId(), "moved", to, set));
     }
 
     private Lead existing(Caller caller, long leadId) {

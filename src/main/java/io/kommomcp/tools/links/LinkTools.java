@@ -10,6 +10,10 @@ import io.kommomcp.core.Rendered;
 import io.kommomcp.core.Tool;
 import io.kommomcp.core.ToolException;
 import io.kommomcp.core.ToolSet;
+import io.kommomcp.governance.Proposal;
+import io.kommomcp.kommo.IdRef;
+import io.kommomcp.kommo.RecordWrites;
+import io.kommomcp.kommo.RecordWrites.LinkTo;
 import io.kommomcp.kommo.KommoParties;
 import io.kommomcp.kommo.wire.Link;
 import io.kommomcp.security.Roles;
@@ -88,10 +92,9 @@ public class LinkTools {
             description = "Lists what a lead, contact or company is linked to (leads, contacts, companies), with the"
                     + " main contact of a lead marked.")
     public LinkList list(ListArgs a, Caller caller) {
-        List<Link> links = parties.links(caller, a.entityType().name(), a.entityId(),
-                a.toEntityType() == null ? null : a.toEntityType().name());
+        List<Link> links = parties.links(caller, a.entityType().kommo(), a.entityId(),
+                a.toEntityType() == null ? null : a.toEntityType().kommo());
         return new LinkList(a.entityType().name(), a.entityId(), links.stream()
-                .filter(l -> !"catalog_elements".equals(l.toEntityType()))
                 .map(l -> new LinkView(l.toEntityType(), l.toEntityId(), l.mainContact())).toList());
     }
 
@@ -100,7 +103,7 @@ public class LinkTools {
                     + " contact-company). Checks first: an existing link is reported and not duplicated. A lead and"
                     + " a contact have at most one company, so linking another company replaces it (the answer says"
                     + " which).")
-    public LinkResult link(LinkArgs a, Caller caller) {
+    public Proposal<LinkResult> link(LinkArgs a, Caller caller) {
         String from = a.entityType().name();
         String to = a.toEntityType().name();
         if (from.equals(to)) {
@@ -110,46 +113,41 @@ public class LinkTools {
         if (a.mainContact() != null && !isLeadContact(from, to)) {
             throw new ToolException("main_contact applies only to a link between a lead and a contact.");
         }
-        List<Link> existing = parties.links(caller, from, a.entityId(), null);
+        List<Link> existing = parties.links(caller, a.entityType().kommo(), a.entityId(), null);
         if (existing.stream().anyMatch(l -> to.equals(l.toEntityType()) && l.toEntityId() == a.toEntityId())) {
-            return new LinkResult(from, a.entityId(), to, a.toEntityId(), "already_linked", null);
+            return Proposal.of("nothing: already linked", List.of()).then(done -> new LinkResult(from, a.entityId(),
+                    to, a.toEntityId(), "already_linked", null));
         }
         Long replaced = null;
         if (to.equals("companies") && !from.equals("companies")) {
             replaced = existing.stream().filter(l -> "companies".equals(l.toEntityType())).map(Link::toEntityId)
                     .findFirst().orElse(null);
         }
-        parties.link(caller, from, a.entityId(), to, a.toEntityId(), isLeadContact(from, to) ? a.mainContact()
-                : null);
-        Map<String, Object> before = new LinkedHashMap<>();
-        if (replaced != null) {
-            before.put("company_id", replaced);
-        }
-        Map<String, Object> after = new LinkedHashMap<>();
-        after.put("linked_to", singular(to) + " " + a.toEntityId());
-        if (Boolean.TRUE.equals(a.mainContact())) {
-            after.put("main_contact", true);
-        }
-        caller.changes().record(singular(from), a.entityId(), before, after);
-        return new LinkResult(from, a.entityId(), to, a.toEntityId(), "linked", replaced);
+        Long was = replaced;
+        return Proposal.of("link " + singular(from) + " " + a.entityId() + " to " + singular(to) + " "
+                + a.toEntityId(), new RecordWrites.Link(a.entityType().kommo(), IdRef.of(a.entityId()), List.of(
+                        LinkTo.record(a.toEntityType().kommo(), a.toEntityId(), isLeadContact(from, to)
+                                ? a.mainContact() : null)))).then(done -> new LinkResult(from, a.entityId(), to,
+                                        a.toEntityId(), "linked", was));
     }
 
     @Tool(name = "links_unlink", title = "Unlink two entities", role = Roles.WRITER, readOnly = false,
             idempotent = true, destructive = true,
             description = "Removes the link between a lead, contact or company and another one. Nothing is deleted:"
                     + " both entities stay. Refused when they are not linked.")
-    public LinkResult unlink(UnlinkArgs a, Caller caller) {
+    public Proposal<LinkResult> unlink(UnlinkArgs a, Caller caller) {
         String from = a.entityType().name();
         String to = a.toEntityType().name();
-        List<Link> existing = parties.links(caller, from, a.entityId(), to);
+        List<Link> existing = parties.links(caller, a.entityType().kommo(), a.entityId(), a.toEntityType()
+                .kommo());
         if (existing.stream().noneMatch(l -> l.toEntityId() == a.toEntityId())) {
             throw new ToolException(cap(singular(from)) + " " + a.entityId() + " is not linked to " + singular(to)
                     + " " + a.toEntityId() + "; nothing to unlink. See links_list.");
         }
-        parties.unlink(caller, from, a.entityId(), to, a.toEntityId());
-        caller.changes().record(singular(from), a.entityId(), Map.of("linked_to", singular(to) + " "
-                + a.toEntityId()), Map.of());
-        return new LinkResult(from, a.entityId(), to, a.toEntityId(), "unlinked", null);
+        return Proposal.of("unlink " + singular(from) + " " + a.entityId() + " from " + singular(to) + " "
+                + a.toEntityId(), new RecordWrites.Unlink(a.entityType().kommo(), a.entityId(), List.of(
+                        LinkTo.record(a.toEntityType().kommo(), a.toEntityId(), null)))).then(done -> new LinkResult(
+                                from, a.entityId(), to, a.toEntityId(), "unlinked", null));
     }
 
     private static boolean isLeadContact(String from, String to) {

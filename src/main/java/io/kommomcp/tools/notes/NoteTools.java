@@ -3,10 +3,7 @@ package io.kommomcp.tools.notes;
 import static io.kommomcp.tools.common.ToolValues.time;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
 import io.kommomcp.core.Caller;
 import io.kommomcp.core.Describe;
@@ -14,6 +11,10 @@ import io.kommomcp.core.Rendered;
 import io.kommomcp.core.Tool;
 import io.kommomcp.core.ToolException;
 import io.kommomcp.core.ToolSet;
+import io.kommomcp.governance.Proposal;
+import io.kommomcp.kommo.ActivityWrites.AddNotes;
+import io.kommomcp.kommo.ActivityWrites.NewNote;
+import io.kommomcp.kommo.IdRef;
 import io.kommomcp.kommo.KommoCrm;
 import io.kommomcp.kommo.wire.Note;
 import io.kommomcp.security.Roles;
@@ -95,19 +96,18 @@ public class NoteTools {
             description = "Adds a note to the timeline of a lead, contact or company: a text note (default), a call"
                     + " in or out (phone, duration in seconds, what was said) or a service message. Each call adds"
                     + " a new note: do not repeat a call that succeeded.")
-    public NoteAdded add(AddNoteArgs a, Caller caller) {
+    public Proposal<NoteAdded> add(AddNoteArgs a, Caller caller) {
         Kind kind = a.kind() == null ? Kind.common : a.kind();
         String text = a.text() == null ? null : a.text().strip();
         if (text != null && text.length() > MAX_TEXT) {
             throw new ToolException("The note is " + text.length() + " characters long; the limit is " + MAX_TEXT
                     + ". Shorten it or split it into several notes.");
         }
-        Map<String, Object> params = params(kind, text, a.phone(), a.durationSeconds(), a.service());
-        long id = crm.addNote(caller, a.entityType().name(), a.entityId(), kind.name(), params);
-        Map<String, Object> after = new LinkedHashMap<>(params);
-        after.remove("uniq");
-        caller.changes().record("note", id, null, after);
-        return new NoteAdded(id, kind.name(), a.entityType().singular(), a.entityId());
+        NewNote note = note(kind, a.entityType(), IdRef.of(a.entityId()), text, a.phone(), a.durationSeconds(),
+                a.service());
+        return Proposal.of("add a " + kind.name() + " note to " + a.entityType().singular() + " " + a.entityId(),
+                AddNotes.of(note)).then(done -> new NoteAdded(done.id(0), kind.name(), a.entityType().singular(),
+                        a.entityId()));
     }
 
     @Tool(name = "notes_list", title = "List notes", role = Roles.READER, readOnly = true,
@@ -116,7 +116,7 @@ public class NoteTools {
     public NoteList list(ListArgs a, Caller caller) {
         int limit = a.limit() == null ? 20 : a.limit();
         int page = a.page() == null ? 1 : a.page();
-        KommoCrm.Page<Note> notes = crm.notes(caller, a.entityType().name(), a.entityId(), page, limit,
+        KommoCrm.Page<Note> notes = crm.notes(caller, a.entityType().kommo(), a.entityId(), page, limit,
                 a.kind() == null ? null : a.kind().name());
         return new NoteList(a.entityType().singular(), a.entityId(), notes.items().stream().map(n -> new NoteView(
                 n.id(), n.noteType(), text(n.params().get("text")), text(n.params().get("phone")),
@@ -124,14 +124,13 @@ public class NoteTools {
                 time(n.createdAt()))).toList(), notes.hasMore(), notes.hasMore() ? page + 1 : null);
     }
 
-    /** Kommo's {@code params} for each kind (API.md §13), checked before anything is sent. */
-    public static Map<String, Object> params(Kind kind, String text, String phone, Long duration, String service) {
-        Map<String, Object> p = new LinkedHashMap<>();
+    /** A note of {@code kind} on the record, checked before anything is sent (API.md §13). */
+    public static NewNote note(Kind kind, Entity entity, IdRef id, String text, String phone, Long duration,
+            String service) {
+        if (kind != Kind.call_in && kind != Kind.call_out && (phone != null || duration != null)) {
+            throw new ToolException("phone and duration_seconds apply only to call_in and call_out notes.");
+        }
         switch (kind) {
-            case common -> {
-                require(text, "text", "a text note");
-                p.put("text", text);
-            }
             case call_in, call_out -> {
                 String number = phone == null ? "" : phone.strip();
                 if (number.replaceAll("\\D", "").length() < 5) {
@@ -141,27 +140,20 @@ public class NoteTools {
                     throw new ToolException("A call note needs its length in seconds in 'duration_seconds' (0 for"
                             + " a call that did not connect).");
                 }
-                p.put("uniq", UUID.randomUUID().toString());
-                p.put("duration", duration);
-                p.put("source", "kommo-mcp");
-                p.put("phone", number);
-                if (text != null && !text.isEmpty()) {
-                    p.put("call_result", text);
-                }
+                return NewNote.call(entity.kommo(), id, kind == Kind.call_in, number, duration, text);
             }
             case service_message -> {
                 require(text, "text", "a service message");
                 if (service == null || service.isBlank()) {
                     throw new ToolException("A service message needs the service's name in 'service'.");
                 }
-                p.put("service", service.strip());
-                p.put("text", text);
+                return NewNote.service(entity.kommo(), id, service.strip(), text);
+            }
+            default -> {
+                require(text, "text", "a text note");
+                return NewNote.text(entity.kommo(), id, text);
             }
         }
-        if (kind != Kind.call_in && kind != Kind.call_out && (phone != null || duration != null)) {
-            throw new ToolException("phone and duration_seconds apply only to call_in and call_out notes.");
-        }
-        return p;
     }
 
     private static void require(String text, String name, String what) {

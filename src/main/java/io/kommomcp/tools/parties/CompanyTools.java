@@ -15,10 +15,13 @@ import io.kommomcp.core.Describe;
 import io.kommomcp.core.Tool;
 import io.kommomcp.core.ToolException;
 import io.kommomcp.core.ToolSet;
+import io.kommomcp.governance.Proposal;
 import io.kommomcp.kommo.KommoCrm.Page;
 import io.kommomcp.kommo.KommoParties;
 import io.kommomcp.kommo.KommoParties.Criteria;
-import io.kommomcp.kommo.KommoParties.PartyFields;
+import io.kommomcp.kommo.EntityType;
+import io.kommomcp.kommo.FieldValue;
+import io.kommomcp.kommo.RecordWrites;
 import io.kommomcp.kommo.wire.Company;
 import io.kommomcp.security.Roles;
 import io.kommomcp.tools.parties.PartyInputs.Email;
@@ -109,14 +112,12 @@ public class CompanyTools {
             description = "Creates a company with phones, e-mails, web site, address and tags. Look for it first"
                     + " (companies_search): Kommo does not stop duplicates. Link contacts and leads with"
                     + " links_link.")
-    public PartyChanged create(CreateArgs a, Caller caller) {
+    public Proposal<PartyChanged> create(CreateArgs a, Caller caller) {
         String name = PartyInputs.name(a.name(), "name");
         if (name == null) {
             throw new ToolException("Missing required argument 'name'.");
         }
-        List<Map<String, Object>> cfs = PartyInputs.customFields(a.phones(), a.emails(), text(a.web(), a.address()));
-        long id = parties.create(caller, "companies", new PartyFields(name, null, null, a.responsibleUserId(), cfs,
-                tags(a.tags()), null));
+        List<FieldValue> cfs = PartyInputs.customFields(a.phones(), a.emails(), text(a.web(), a.address()));
         Map<String, Object> after = new LinkedHashMap<>();
         after.put("name", name);
         putIf(after, "phones", a.phones() == null ? null : a.phones().stream().map(Phone::number).toList());
@@ -125,8 +126,9 @@ public class CompanyTools {
         putIf(after, "address", a.address());
         putIf(after, "responsible_user_id", a.responsibleUserId());
         putIf(after, "tags", tags(a.tags()));
-        caller.changes().record("company", id, null, after);
-        return new PartyChanged("Company", id, "created", after);
+        return Proposal.of("create company \"" + name + "\"", new RecordWrites.CreateParties(EntityType.COMPANIES,
+                List.of(new RecordWrites.NewParty(name, null, null, a.responsibleUserId(), tags(a.tags()), cfs))))
+                .then(done -> new PartyChanged("Company", done.id(0), "created", after));
     }
 
     @Tool(name = "companies_update", title = "Update a company", role = Roles.WRITER, readOnly = false,
@@ -134,9 +136,9 @@ public class CompanyTools {
             description = "Changes a company's name, phones, e-mails, web site, address, responsible user or tags;"
                     + " only the fields you pass change. phones and emails replace the whole list. Kommo's API cannot"
                     + " delete companies: to retire one, tag it (e.g. \"inactive\").")
-    public PartyChanged update(UpdateArgs a, Caller caller) {
+    public Proposal<PartyChanged> update(UpdateArgs a, Caller caller) {
         String name = PartyInputs.name(a.name(), "name");
-        List<Map<String, Object>> cfs = PartyInputs.customFields(a.phones(), a.emails(), text(a.web(), a.address()));
+        List<FieldValue> cfs = PartyInputs.customFields(a.phones(), a.emails(), text(a.web(), a.address()));
         List<String> add = tags(a.tagsToAdd());
         List<String> remove = tags(a.tagsToRemove());
         if (name == null && cfs.isEmpty() && a.responsibleUserId() == null && add == null && remove == null) {
@@ -145,8 +147,6 @@ public class CompanyTools {
         }
         Company before = parties.company(caller, a.companyId()).orElseThrow(() -> new ToolException(
                 "There is no company with id " + a.companyId() + ". Find companies with companies_search."));
-        parties.update(caller, "companies", a.companyId(), new PartyFields(name, null, null, a.responsibleUserId(),
-                cfs, add, remove));
         Map<String, Object> was = new LinkedHashMap<>();
         Map<String, Object> now = new LinkedHashMap<>();
         if (name != null) {
@@ -175,8 +175,9 @@ public class CompanyTools {
             putIf(now, "tags_to_add", add);
             putIf(now, "tags_to_remove", remove);
         }
-        caller.changes().record("company", a.companyId(), was, now);
-        return new PartyChanged("Company", a.companyId(), "updated", now);
+        return Proposal.of("update company " + a.companyId(), new RecordWrites.UpdateParties(EntityType.COMPANIES,
+                List.of(new RecordWrites.PartyChange(a.companyId(), name, null, null, a.responsibleUserId(), add,
+                        remove, cfs, was)))).then(done -> new PartyChanged("Company", a.companyId(), "updated", now));
     }
 
     private static Map<String, String> text(String web, String address) {

@@ -16,10 +16,16 @@ import io.kommomcp.core.Describe;
 import io.kommomcp.core.Tool;
 import io.kommomcp.core.ToolException;
 import io.kommomcp.core.ToolSet;
+import io.kommomcp.governance.Proposal;
 import io.kommomcp.kommo.KommoCrm.Page;
 import io.kommomcp.kommo.KommoParties;
 import io.kommomcp.kommo.KommoParties.Criteria;
-import io.kommomcp.kommo.KommoParties.PartyFields;
+import io.kommomcp.kommo.EntityType;
+import io.kommomcp.kommo.FieldValue;
+import io.kommomcp.kommo.IdRef;
+import io.kommomcp.kommo.KommoWrite;
+import io.kommomcp.kommo.RecordWrites;
+import io.kommomcp.kommo.RecordWrites.LinkTo;
 import io.kommomcp.kommo.wire.Company;
 import io.kommomcp.kommo.wire.Contact;
 import io.kommomcp.security.Roles;
@@ -138,7 +144,7 @@ public class ContactTools {
             description = "Creates a contact with phones, e-mails, job title and tags, and links it to a company"
                     + " and/or a lead when given. Give a name, or a first and/or last name. Look for an existing"
                     + " contact first (contacts_search by phone or email): Kommo does not stop duplicates.")
-    public PartyChanged create(CreateArgs a, Caller caller) {
+    public Proposal<PartyChanged> create(CreateArgs a, Caller caller) {
         String name = PartyInputs.name(a.name(), "name");
         String first = PartyInputs.name(a.firstName(), "first_name");
         String last = PartyInputs.name(a.lastName(), "last_name");
@@ -147,9 +153,7 @@ public class ContactTools {
         }
         Map<String, String> text = new LinkedHashMap<>();
         text.put("POSITION", a.position());
-        List<Map<String, Object>> cfs = PartyInputs.customFields(a.phones(), a.emails(), text);
-        long id = parties.create(caller, "contacts", new PartyFields(name, first, last, a.responsibleUserId(), cfs,
-                tags(a.tags()), null));
+        List<FieldValue> cfs = PartyInputs.customFields(a.phones(), a.emails(), text);
         Map<String, Object> after = new LinkedHashMap<>();
         putIf(after, "name", name != null ? name : ((first == null ? "" : first) + " " + (last == null ? "" : last))
                 .strip());
@@ -158,16 +162,23 @@ public class ContactTools {
         putIf(after, "position", a.position());
         putIf(after, "responsible_user_id", a.responsibleUserId());
         putIf(after, "tags", tags(a.tags()));
+        List<KommoWrite> writes = new ArrayList<>();
+        writes.add(new RecordWrites.CreateParties(EntityType.CONTACTS, List.of(new RecordWrites.NewParty(name, first,
+                last, a.responsibleUserId(), tags(a.tags()), cfs))));
+        List<LinkTo> links = new ArrayList<>();
         if (a.companyId() != null) {
-            parties.link(caller, "contacts", id, "companies", a.companyId(), null);
+            links.add(LinkTo.record(EntityType.COMPANIES, a.companyId(), null));
             after.put("company_id", a.companyId());
         }
         if (a.leadId() != null) {
-            parties.link(caller, "contacts", id, "leads", a.leadId(), null);
+            links.add(LinkTo.record(EntityType.LEADS, a.leadId(), null));
             after.put("lead_id", a.leadId());
         }
-        caller.changes().record("contact", id, null, after);
-        return new PartyChanged("Contact", id, "created", after);
+        if (!links.isEmpty()) {
+            writes.add(new RecordWrites.Link(EntityType.CONTACTS, IdRef.created(0, 0), links));
+        }
+        return Proposal.of("create contact \"" + after.get("name") + "\"", writes).then(done -> new PartyChanged(
+                "Contact", done.id(0), "created", after));
     }
 
     @Tool(name = "contacts_update", title = "Update a contact", role = Roles.WRITER, readOnly = false,
@@ -176,13 +187,13 @@ public class ContactTools {
                     + " fields you pass change. phones and emails replace the whole list. To link the contact to a"
                     + " company or lead use links_link. Kommo's API cannot delete contacts: to retire one, tag it"
                     + " (e.g. \"inactive\") or unlink it.")
-    public PartyChanged update(UpdateArgs a, Caller caller) {
+    public Proposal<PartyChanged> update(UpdateArgs a, Caller caller) {
         String name = PartyInputs.name(a.name(), "name");
         String first = PartyInputs.name(a.firstName(), "first_name");
         String last = PartyInputs.name(a.lastName(), "last_name");
         Map<String, String> text = new LinkedHashMap<>();
         text.put("POSITION", a.position());
-        List<Map<String, Object>> cfs = PartyInputs.customFields(a.phones(), a.emails(), text);
+        List<FieldValue> cfs = PartyInputs.customFields(a.phones(), a.emails(), text);
         List<String> add = tags(a.tagsToAdd());
         List<String> remove = tags(a.tagsToRemove());
         if (name == null && first == null && last == null && cfs.isEmpty() && a.responsibleUserId() == null
@@ -191,8 +202,6 @@ public class ContactTools {
                     + " emails, position, responsible_user_id, tags_to_add, tags_to_remove.");
         }
         Contact before = existing(caller, a.contactId());
-        parties.update(caller, "contacts", a.contactId(), new PartyFields(name, first, last, a.responsibleUserId(),
-                cfs, add, remove));
         Map<String, Object> was = new LinkedHashMap<>();
         Map<String, Object> now = new LinkedHashMap<>();
         if (name != null || first != null || last != null) {
@@ -222,8 +231,9 @@ public class ContactTools {
             putIf(now, "tags_to_add", add);
             putIf(now, "tags_to_remove", remove);
         }
-        caller.changes().record("contact", a.contactId(), was, now);
-        return new PartyChanged("Contact", a.contactId(), "updated", now);
+        return Proposal.of("update contact " + a.contactId(), new RecordWrites.UpdateParties(EntityType.CONTACTS,
+                List.of(new RecordWrites.PartyChange(a.contactId(), name, first, last, a.responsibleUserId(), add,
+                        remove, cfs, was)))).then(done -> new PartyChanged("Contact", a.contactId(), "updated", now));
     }
 
     private Contact existing(Caller caller, long id) {

@@ -1,7 +1,6 @@
 package io.kommomcp.tools.parties;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -9,6 +8,8 @@ import java.util.regex.Pattern;
 
 import io.kommomcp.core.Describe;
 import io.kommomcp.core.ToolException;
+import io.kommomcp.kommo.FieldValue;
+import io.kommomcp.kommo.FieldValue.Value;
 import io.kommomcp.kommo.wire.CustomFieldValue;
 import io.kommomcp.tools.common.ToolValues;
 
@@ -42,52 +43,38 @@ public final class PartyInputs {
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
 
     /** The PHONE, EMAIL (and other coded text) fields to write; null for a list that was not given. */
-    public static List<Map<String, Object>> customFields(List<Phone> phones, List<Email> emails,
+    public static List<FieldValue> customFields(List<Phone> phones, List<Email> emails,
             Map<String, String> textByCode) {
-        List<Map<String, Object>> out = new ArrayList<>();
+        List<FieldValue> out = new ArrayList<>();
         if (phones != null) {
-            List<Map<String, Object>> values = new ArrayList<>();
+            List<Value> values = new ArrayList<>();
             for (Phone p : phones) {
                 String n = p == null || p.number() == null ? "" : p.number().strip();
                 if (!PHONE.matcher(n).matches() || n.replaceAll("\\D", "").length() < 5) {
                     throw new ToolException("'" + n + "' is not a phone number: use digits with an optional"
                             + " leading +, spaces, dashes or brackets (at least 5 digits).");
                 }
-                values.add(value(n, p.kind() == null ? "WORK" : p.kind().name()));
+                values.add(Value.coded(n, p.kind() == null ? "WORK" : p.kind().name()));
             }
-            out.add(field("PHONE", values));
+            out.add(FieldValue.byCode("PHONE", values));
         }
         if (emails != null) {
-            List<Map<String, Object>> values = new ArrayList<>();
+            List<Value> values = new ArrayList<>();
             for (Email e : emails) {
                 String a = e == null || e.address() == null ? "" : e.address().strip();
                 if (!EMAIL.matcher(a).matches() || a.length() > 254) {
                     throw new ToolException("'" + a + "' is not an e-mail address (like name@example.com).");
                 }
-                values.add(value(a, e.kind() == null ? "WORK" : e.kind().name()));
+                values.add(Value.coded(a, e.kind() == null ? "WORK" : e.kind().name()));
             }
-            out.add(field("EMAIL", values));
+            out.add(FieldValue.byCode("EMAIL", values));
         }
         textByCode.forEach((code, text) -> {
             if (text != null) {
-                out.add(field(code, text.isBlank() ? null : List.of(Map.of("value", text.strip()))));
+                out.add(FieldValue.byCode(code, text.isBlank() ? null : List.of(Value.of(text.strip()))));
             }
         });
         return out;
-    }
-
-    private static Map<String, Object> field(String code, List<Map<String, Object>> values) {
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("field_code", code);
-        f.put("values", values == null || values.isEmpty() ? null : values); // null clears the field
-        return f;
-    }
-
-    private static Map<String, Object> value(String v, String kind) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("value", v);
-        m.put("enum_code", kind);
-        return m;
     }
 
     /** Digits of a phone number, for comparing numbers written differently. */

@@ -46,8 +46,8 @@ public class PipelineTools {
                     + " (incoming leads), 'open' (regular stages), 'won' (id 142) and 'lost' (id 143); 142 and 143"
                     + " exist in every pipeline. Use it before moving or creating leads to pick valid stage ids.")
     public PipelineList list(Caller caller) {
-        metadata.invalidate(caller, "pipelines"); // an explicit listing reads Kommo and refreshes the tenant's cache
-        return new PipelineList(metadata.pipelines(caller).stream().map(PipelineTools::view).toList());
+        // an explicit listing reads Kommo and refreshes the tenant's cache
+        return new PipelineList(metadata.freshPipelines(caller).stream().map(PipelineTools::view).toList());
     }
 
     static PipelineView view(Pipeline p) {

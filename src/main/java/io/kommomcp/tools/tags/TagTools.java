@@ -15,6 +15,8 @@ import io.kommomcp.core.Rendered;
 import io.kommomcp.core.Tool;
 import io.kommomcp.core.ToolException;
 import io.kommomcp.core.ToolSet;
+import io.kommomcp.governance.Proposal;
+import io.kommomcp.kommo.RecordWrites;
 import io.kommomcp.kommo.KommoAccount;
 import io.kommomcp.kommo.KommoCrm;
 import io.kommomcp.kommo.KommoCrm.Page;
@@ -88,7 +90,7 @@ public class TagTools {
                     + " a text; paged (next_page).")
     public TagPage list(ListArgs a, Caller caller) {
         int page = a.page() == null ? 1 : a.page();
-        Page<Tag> p = account.tags(caller, a.entityType().name(), a.query(), page, a.limit() == null ? 50
+        Page<Tag> p = account.tags(caller, a.entityType().kommo(), a.query(), page, a.limit() == null ? 50
                 : a.limit());
         return new TagPage(a.entityType().name(), p.items().stream().map(t -> new TagView(t.id(), t.name(),
                 t.color())).toList(), page, p.hasMore(), p.hasMore() ? page + 1 : null);
@@ -97,7 +99,7 @@ public class TagTools {
     @Tool(name = "tags_add", title = "Tag an entity", role = Roles.WRITER, readOnly = false, idempotent = true,
             description = "Adds tags to a lead, contact or company by name; its other tags stay. A name that does"
                     + " not exist yet creates the tag. Tags it already has are reported, not duplicated.")
-    public Retagged add(TagArgs a, Caller caller) {
+    public Proposal<Retagged> add(TagArgs a, Caller caller) {
         return retag(a, caller, true);
     }
 
@@ -105,11 +107,11 @@ public class TagTools {
             idempotent = true,
             description = "Removes tags from a lead, contact or company by name (ignoring case); its other tags"
                     + " stay, and the tags themselves remain defined. Names it does not have are reported.")
-    public Retagged remove(TagArgs a, Caller caller) {
+    public Proposal<Retagged> remove(TagArgs a, Caller caller) {
         return retag(a, caller, false);
     }
 
-    private Retagged retag(TagArgs a, Caller caller, boolean add) {
+    private Proposal<Retagged> retag(TagArgs a, Caller caller, boolean add) {
         List<String> names = tags(a.tags());
         if (names == null) {
             throw new ToolException("Give at least one tag name in 'tags'.");
@@ -121,21 +123,15 @@ public class TagTools {
             boolean has = current.stream().anyMatch(c -> c.toLowerCase(Locale.ROOT).equals(n.toLowerCase(Locale.ROOT)));
             (has == add ? unchanged : changed).add(n);
         }
-        List<String> after = new ArrayList<>(current);
-        if (!changed.isEmpty()) {
-            account.retag(caller, a.entityType().name(), a.entityId(), add ? changed : null, add ? null : changed);
-            if (add) {
-                after.addAll(changed);
-            } else {
-                after.removeIf(c -> changed.stream().anyMatch(n -> n.equalsIgnoreCase(c)));
-            }
-            Map<String, Object> before = new LinkedHashMap<>();
-            before.put("tags", current);
-            Map<String, Object> now = new LinkedHashMap<>();
-            now.put("tags", after);
-            caller.changes().record(a.entityType().singular(), a.entityId(), before, now);
+        if (changed.isEmpty()) {
+            return Proposal.of("nothing: the tags are as asked", List.of()).then(done -> new Retagged(
+                    a.entityType().singular(), a.entityId(), current, changed, unchanged));
         }
-        return new Retagged(a.entityType().singular(), a.entityId(), after, changed, unchanged);
+        RecordWrites.Retag write = new RecordWrites.Retag(a.entityType().kommo(), a.entityId(), add ? changed : null,
+                add ? null : changed, current);
+        return Proposal.of((add ? "tag " : "untag ") + a.entityType().singular() + " " + a.entityId(), write)
+                .then(done -> new Retagged(a.entityType().singular(), a.entityId(), write.after(), changed,
+                        unchanged));
     }
 
     private List<String> current(Caller caller, Entity entity, long id) {

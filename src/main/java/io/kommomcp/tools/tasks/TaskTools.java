@@ -16,11 +16,16 @@ import io.kommomcp.core.Rendered;
 import io.kommomcp.core.Tool;
 import io.kommomcp.core.ToolException;
 import io.kommomcp.core.ToolSet;
+import io.kommomcp.governance.Proposal;
 import io.kommomcp.kommo.KommoCrm.Page;
 import io.kommomcp.kommo.KommoMetadata;
 import io.kommomcp.kommo.KommoTasks;
 import io.kommomcp.kommo.KommoTasks.Criteria;
-import io.kommomcp.kommo.KommoTasks.TaskFields;
+import io.kommomcp.kommo.ActivityWrites.CreateTasks;
+import io.kommomcp.kommo.ActivityWrites.NewTask;
+import io.kommomcp.kommo.ActivityWrites.TaskChange;
+import io.kommomcp.kommo.ActivityWrites.UpdateTasks;
+import io.kommomcp.kommo.IdRef;
 import io.kommomcp.kommo.wire.Task;
 import io.kommomcp.security.Roles;
 import io.kommomcp.tools.common.Entity;
@@ -179,7 +184,7 @@ public class TaskTools {
             description = "Creates a task (follow-up by default, or a meeting) due at a date or date-time, on a lead,"
                     + " contact or company or on its own, for a responsible user. Each call creates a new task: do"
                     + " not repeat a call that succeeded.")
-    public TaskChanged create(CreateArgs a, Caller caller) {
+    public Proposal<TaskChanged> create(CreateArgs a, Caller caller) {
         String text = text(a.text(), "text");
         if (text == null) {
             throw new ToolException("Missing required argument 'text'.");
@@ -192,25 +197,24 @@ public class TaskTools {
             throw new ToolException("Give entity_type and entity_id together, or neither for a task on its own.");
         }
         checkType(caller, a.taskTypeId());
-        long id = tasks.create(caller, new TaskFields(text, due.getEpochSecond(),
-                a.entityType() == null ? null : a.entityType().name(), a.entityId(), a.responsibleUserId(),
-                a.taskTypeId() == null ? 1L : a.taskTypeId(),
-                a.durationMinutes() == null ? null : a.durationMinutes() * 60, null, null));
         Map<String, Object> after = new LinkedHashMap<>();
         after.put("text", text);
         after.put("due", due.toString());
         putIf(after, "entity", a.entityType() == null ? null : a.entityType().name() + " " + a.entityId());
         putIf(after, "responsible_user_id", a.responsibleUserId());
         after.put("task_type_id", a.taskTypeId() == null ? 1L : a.taskTypeId());
-        caller.changes().record("task", id, null, after);
-        return new TaskChanged(id, "created", after);
+        return Proposal.of("create task \"" + text + "\"", CreateTasks.of(new NewTask(text, due.getEpochSecond(),
+                a.entityType() == null ? null : a.entityType().kommo(), a.entityId() == null ? null : IdRef.of(
+                        a.entityId()), a.responsibleUserId(), a.taskTypeId() == null ? 1L : a.taskTypeId(),
+                a.durationMinutes() == null ? null : a.durationMinutes() * 60))).then(done -> new TaskChanged(
+                        done.id(0), "created", after));
     }
 
     @Tool(name = "tasks_update", title = "Update a task", role = Roles.WRITER, readOnly = false, idempotent = true,
             description = "Changes a task's text, due time, responsible user or type; only what you pass changes."
                     + " To finish a task use tasks_complete. Kommo's API cannot delete tasks: complete it with a"
                     + " result that says why it was dropped.")
-    public TaskChanged update(UpdateArgs a, Caller caller) {
+    public Proposal<TaskChanged> update(UpdateArgs a, Caller caller) {
         String text = text(a.text(), "text");
         Instant due = Times.due("due", a.due(), clock);
         if (text == null && due == null && a.responsibleUserId() == null && a.taskTypeId() == null) {
@@ -219,8 +223,6 @@ public class TaskTools {
         }
         checkType(caller, a.taskTypeId());
         Task before = existing(caller, a.taskId());
-        tasks.update(caller, a.taskId(), new TaskFields(text, due == null ? null : due.getEpochSecond(), null, null,
-                a.responsibleUserId(), a.taskTypeId(), null, null, null));
         Map<String, Object> was = new LinkedHashMap<>();
         Map<String, Object> now = new LinkedHashMap<>();
         if (text != null) {
@@ -228,7 +230,7 @@ public class TaskTools {
             now.put("text", text);
         }
         if (due != null) {
-            was.put("due", String.valueOf(time(before.completeTill())));
+            was.put("complete_till", before.completeTill());
             now.put("due", due.toString());
         }
         if (a.responsibleUserId() != null) {
@@ -239,28 +241,30 @@ public class TaskTools {
             was.put("task_type_id", before.taskTypeId());
             now.put("task_type_id", a.taskTypeId());
         }
-        caller.changes().record("task", a.taskId(), was, now);
-        return new TaskChanged(a.taskId(), "updated", now);
+        return Proposal.of("update task " + a.taskId(), UpdateTasks.of(new TaskChange(a.taskId(), text,
+                due == null ? null : due.getEpochSecond(), a.responsibleUserId(), a.taskTypeId(), null, null, null,
+                was))).then(done -> new TaskChanged(a.taskId(), "updated", now));
     }
 
     @Tool(name = "tasks_complete", title = "Complete a task", role = Roles.WRITER, readOnly = false,
             idempotent = true,
             description = "Marks a task done, with the result (what came of it). A task that is already done is"
                     + " reported as such and not changed.")
-    public TaskChanged complete(CompleteArgs a, Caller caller) {
+    public Proposal<TaskChanged> complete(CompleteArgs a, Caller caller) {
         String result = text(a.result(), "result");
         Task before = existing(caller, a.taskId());
         if (before.completed()) {
             Map<String, Object> as = new LinkedHashMap<>();
             putIf(as, "result", before.resultText());
-            return new TaskChanged(a.taskId(), "was already completed; nothing changed", as);
+            return Proposal.of("nothing: task " + a.taskId() + " is done already", List.of()).then(done ->
+                    new TaskChanged(a.taskId(), "was already completed; nothing changed", as));
         }
-        tasks.update(caller, a.taskId(), new TaskFields(null, null, null, null, null, null, null, true, result));
         Map<String, Object> now = new LinkedHashMap<>();
         now.put("completed", true);
         putIf(now, "result", result);
-        caller.changes().record("task", a.taskId(), Map.of("completed", false), now);
-        return new TaskChanged(a.taskId(), "completed", now);
+        return Proposal.of("complete task " + a.taskId(), UpdateTasks.of(new TaskChange(a.taskId(), null, null, null,
+                null, null, true, result, Map.of("is_completed", false)))).then(done -> new TaskChanged(a.taskId(),
+                        "completed", now));
     }
 
     private Task existing(Caller caller, long id) {

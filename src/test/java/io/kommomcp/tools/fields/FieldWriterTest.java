@@ -11,6 +11,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.kommomcp.core.ToolException;
+import io.kommomcp.kommo.FieldValue;
+import io.kommomcp.kommo.FieldValue.Value;
 import io.kommomcp.kommo.wire.FieldDef;
 import io.kommomcp.kommo.wire.FieldDef.Option;
 
@@ -55,11 +57,11 @@ class FieldWriterTest {
 
     @Test
     void optionsMatchByTextIgnoringCaseAndAccentsOrById() {
-        assertEquals(List.of(Map.of("enum_id", 101L)), FieldWriter.write(SOURCE, "referral").get("values"));
-        assertEquals(List.of(Map.of("enum_id", 200L)), FieldWriter.write(CITY, "BOGOTA").get("values"));
-        assertEquals(List.of(Map.of("enum_id", 201L)), FieldWriter.write(CITY, 201).get("values"));
-        assertEquals(List.of(Map.of("enum_id", 300L), Map.of("enum_id", 301L)),
-                FieldWriter.write(PRODUCTS, List.of("hardware", "Software", "HARDWARE")).get("values"));
+        assertEquals(List.of(Value.option(101L)), FieldWriter.write(SOURCE, "referral").values());
+        assertEquals(List.of(Value.option(200L)), FieldWriter.write(CITY, "BOGOTA").values());
+        assertEquals(List.of(Value.option(201L)), FieldWriter.write(CITY, 201).values());
+        assertEquals(List.of(Value.option(300L), Value.option(301L)),
+                FieldWriter.write(PRODUCTS, List.of("hardware", "Software", "HARDWARE")).values());
         ToolException bad = assertThrows(ToolException.class, () -> FieldWriter.write(SOURCE, "Cold call"));
         assertTrue(bad.getMessage().contains("Website, Referral, Trade show"), bad.getMessage());
         assertThrows(ToolException.class, () -> FieldWriter.write(SOURCE, List.of("Website", "Referral")),
@@ -68,27 +70,27 @@ class FieldWriterTest {
 
     @Test
     void eachTypeIsCheckedAndWrittenInKommosShape() {
-        assertEquals(List.of(Map.of("value", "12.5")), FieldWriter.write(SEATS, "12.50").get("values"));
-        assertEquals(List.of(Map.of("value", "40")), FieldWriter.write(SEATS, 40).get("values"));
+        assertEquals(List.of(Value.of("12.5")), FieldWriter.write(SEATS, "12.50").values());
+        assertEquals(List.of(Value.of("40")), FieldWriter.write(SEATS, 40).values());
         assertThrows(ToolException.class, () -> FieldWriter.write(SEATS, "forty"));
-        assertEquals(List.of(Map.of("value", true)), FieldWriter.write(BUDGET, "yes").get("values"));
-        assertEquals(List.of(Map.of("value", false)), FieldWriter.write(BUDGET, false).get("values"));
+        assertEquals(List.of(Value.of(true)), FieldWriter.write(BUDGET, "yes").values());
+        assertEquals(List.of(Value.of(false)), FieldWriter.write(BUDGET, false).values());
         assertThrows(ToolException.class, () -> FieldWriter.write(BUDGET, "maybe"));
-        assertEquals(List.of(Map.of("value", 1_798_761_600L)), FieldWriter.write(CLOSE, "2027-01-01").get("values"));
-        assertEquals(List.of(Map.of("value", 1_798_797_600L)),
-                FieldWriter.write(MEETING, "2027-01-01T12:00:00+02:00").get("values"));
+        assertEquals(List.of(Value.of(1_798_761_600L)), FieldWriter.write(CLOSE, "2027-01-01").values());
+        assertEquals(List.of(Value.of(1_798_797_600L)),
+                FieldWriter.write(MEETING, "2027-01-01T12:00:00+02:00").values());
         assertThrows(ToolException.class, () -> FieldWriter.write(CLOSE, "next week"));
-        assertEquals(List.of(Map.of("value", "https://globex.example")),
-                FieldWriter.write(SITE, "https://globex.example").get("values"));
+        assertEquals(List.of(Value.of("https://globex.example")),
+                FieldWriter.write(SITE, "https://globex.example").values());
         assertThrows(ToolException.class, () -> FieldWriter.write(SITE, "not a site"));
-        assertEquals(List.of(Map.of("value", "+1 555 0100", "enum_code", "MOB"), Map.of("value", "+1 555 0101",
-                "enum_code", "WORK")), FieldWriter.write(PHONE, List.of(Map.of("value", "+1 555 0100", "kind", "mob"),
-                        "+1 555 0101")).get("values"));
+        assertEquals(List.of(Value.coded("+1 555 0100", "MOB"), Value.coded("+1 555 0101", "WORK")),
+                FieldWriter.write(PHONE, List.of(Map.of("value", "+1 555 0100", "kind", "mob"), "+1 555 0101"))
+                        .values());
         ToolException kind = assertThrows(ToolException.class, () -> FieldWriter.write(PHONE, List.of(Map.of("value",
                 "1", "kind", "PAGER"))));
         assertTrue(kind.getMessage().contains("WORK, MOB"));
-        assertEquals(List.of(Map.of("value", "Send the quote")), FieldWriter.write(NOTE, " Send the quote ")
-                .get("values"));
+        assertEquals(List.of(Value.of("Send the quote")), FieldWriter.write(NOTE, " Send the quote ")
+                .values());
         assertThrows(ToolException.class, () -> FieldWriter.write(NOTE, Map.of("a", 1)));
         ToolException legal = assertThrows(ToolException.class, () -> FieldWriter.write(LEGAL, "ACME"));
         assertTrue(legal.getMessage().contains("does not write"));
@@ -97,10 +99,10 @@ class FieldWriterTest {
     @Test
     void emptyClearsTheField() {
         for (Object empty : new Object[] {null, "", "  ", List.of()}) {
-            Map<String, Object> w = FieldWriter.write(SOURCE, empty);
-            assertTrue(w.containsKey("values"));
-            assertNull(w.get("values"));
-            assertEquals(1L, w.get("field_id"));
+            FieldValue w = FieldWriter.write(SOURCE, empty);
+            assertNull(w.values(), "no values: the field is cleared");
+            assertEquals(1L, w.fieldId());
+            assertEquals("Lead source", w.name());
         }
     }
 }

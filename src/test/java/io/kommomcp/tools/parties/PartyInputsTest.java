@@ -12,6 +12,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.kommomcp.core.ToolException;
+import io.kommomcp.kommo.FieldValue;
+import io.kommomcp.kommo.FieldValue.Value;
 import io.kommomcp.tools.parties.PartyInputs.Email;
 import io.kommomcp.tools.parties.PartyInputs.EmailKind;
 import io.kommomcp.tools.parties.PartyInputs.Phone;
@@ -29,21 +31,21 @@ class PartyInputsTest {
 
     @Test
     void phonesAndEmailsBecomeKommosWriteShapeWithTheirKinds() {
-        List<Map<String, Object>> cfs = PartyInputs.customFields(List.of(new Phone(" +1 555 0100 ", PhoneKind.MOB)),
+        List<FieldValue> cfs = PartyInputs.customFields(List.of(new Phone(" +1 555 0100 ", PhoneKind.MOB)),
                 List.of(new Email("a@b.example", null)), Map.of("POSITION", "CTO"));
-        assertEquals("PHONE", cfs.get(0).get("field_code"));
-        assertEquals(List.of(Map.of("value", "+1 555 0100", "enum_code", "MOB")), cfs.get(0).get("values"));
-        assertEquals(List.of(Map.of("value", "a@b.example", "enum_code", "WORK")), cfs.get(1).get("values"),
+        assertEquals("PHONE", cfs.get(0).fieldCode());
+        assertEquals(List.of(Value.coded("+1 555 0100", "MOB")), cfs.get(0).values());
+        assertEquals(List.of(Value.coded("a@b.example", "WORK")), cfs.get(1).values(),
                 "WORK by default");
-        assertEquals(List.of(Map.of("value", "CTO")), cfs.get(2).get("values"));
+        assertEquals(List.of(Value.of("CTO")), cfs.get(2).values());
     }
 
     @Test
     void anEmptyListOrBlankTextClearsTheField() {
-        List<Map<String, Object>> cfs = PartyInputs.customFields(List.of(), null, Map.of("POSITION", " "));
-        assertNull(cfs.get(0).get("values"));
-        assertNull(cfs.get(1).get("values"));
-        assertTrue(cfs.get(1).containsKey("values"), "values: null is what clears a field in Kommo");
+        List<FieldValue> cfs = PartyInputs.customFields(List.of(), null, Map.of("POSITION", " "));
+        assertTrue(cfs.get(0).values() == null || cfs.get(0).values().isEmpty());
+        assertNull(cfs.get(1).values(), "no values is what clears a field");
+        assertEquals("POSITION", cfs.get(1).fieldCode());
     }
 
     @Test

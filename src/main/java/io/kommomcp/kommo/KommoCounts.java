@@ -1,15 +1,14 @@
-package io.kommomcp.tools.admin;
+package io.kommomcp.kommo;
 
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.kommomcp.core.Caller;
-import io.kommomcp.kommo.KommoCrm;
-import io.kommomcp.kommo.KommoGateway;
-import io.kommomcp.kommo.Query;
+import io.kommomcp.kommo.wire.WireValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import tools.jackson.databind.JsonNode;
@@ -20,7 +19,7 @@ import tools.jackson.databind.JsonNode;
  * of 250; beyond that a count is a lower bound and says so.
  */
 @ApplicationScoped
-public class AdminCounts {
+public class KommoCounts {
 
     @Inject
     KommoGateway gateway;
@@ -40,14 +39,6 @@ public class AdminCounts {
         public boolean none() {
             return n == 0 && !atLeast;
         }
-    }
-
-    /**
-     * The count, unless a confirmed plan is being applied: the confirmed plan carries its counts already, and Kommo
-     * checks its own rules when the request is sent, so counting again would only spend the request budget.
-     */
-    public static Count unlessApplying(String token, Boolean dryRun, Supplier<Count> count) {
-        return token != null && !token.isBlank() && !Boolean.TRUE.equals(dryRun) ? new Count(0, false) : count.get();
     }
 
     /** Leads in a pipeline, or in one of its stages when {@code stageId} is given. */
@@ -83,8 +74,8 @@ public class AdminCounts {
     }
 
     /** Leads, contacts or companies that hold a value of the field (one of {@code optionIds} when given). */
-    public Count withValue(Caller caller, String entity, long fieldId, java.util.Set<Long> optionIds) {
-        return count(caller, entity, Query::of, entity, e -> {
+    public Count withValue(Caller caller, EntityType entity, long fieldId, Set<Long> optionIds) {
+        return count(caller, entity.path(), Query::of, entity.path(), e -> {
             for (JsonNode cf : e.path("custom_fields_values")) {
                 if (cf.path("field_id").asLong() != fieldId) {
                     continue;
@@ -116,7 +107,7 @@ public class AdminCounts {
                     n++;
                 }
             }
-            if (!io.kommomcp.kommo.wire.WireValues.hasNext(doc.get())) {
+            if (!WireValues.hasNext(doc.get())) {
                 return new Count(n, false);
             }
         }

@@ -1,0 +1,558 @@
+package io.kommomcp.kommo;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import io.kommomcp.core.ToolException;
+import io.kommomcp.kommo.wire.WireValues;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Writes of leads, contacts and companies (API.md §6, §7): adds and updates in batches, the complex add of a lead with
+ * its contact and company, custom field values, tags, and links between records. Each write sends only the fields
+ * being changed (echoing a full object back can fail Kommo's validation).
+ */
+public final class RecordWrites {
+
+    /** Custom field values of one complex add, at most (API.md §7.1). */
+    public static final int MAX_COMPLEX_FIELD_VALUES = 40;
+
+    private RecordWrites() {
+    }
+
+    // ------------------------------------------------------------------ leads
+
+    /** A new lead; null fields are left to Kommo's defaults. */
+    public record NewLead(String name, Long price, Long pipelineId, Long stageId, Long responsibleUserId,
+            List<String> tags, List<FieldValue> fields) {
+
+        public NewLead {
+            tags = tags == null ? List.of() : List.copyOf(tags);
+            fields = fields == null ? List.of() : List.copyOf(fields);
+        }
+
+        Map<String, Object> body() {
+            Map<String, Object> b = new LinkedHashMap<>();
+            put(b, "name", name);
+            put(b, "price", price);
+            put(b, "pipeline_id", pipelineId);
+            put(b, "status_id", stageId);
+            put(b, "responsible_user_id", responsibleUserId);
+            if (!fields.isEmpty()) {
+                b.put("custom_fields_values", FieldValue.wire(fields));
+            }
+            if (!tags.isEmpty()) {
+                b.put("_embedded", Map.of("tags", names(tags)));
+            }
+            return b;
+        }
+    }
+
+    /** Creates leads, 250 per request. */
+    public record CreateLeads(List<NewLead> leads) implements KommoWrite {
+
+        public CreateLeads {
+            leads = List.copyOf(leads);
+        }
+
+        @Override
+        public List<KommoRequest> requests(Function<IdRef, Object> ids) {
+            return KommoWrite.batches(leads, BATCH).stream().map(batch -> new KommoRequest("POST", "leads",
+                    indexed(batch.stream().map(NewLead::body).toList()))).toList();
+        }
+
+        @Override
+        public Result result(List<JsonNode> answers) {
+            return created("lead", "leads", answers, leads.stream().map(l -> view(l.body())).toList());
+        }
+    }
+
+    /** Changes of one lead; null fields stay as they are. {@code before}: the lead as the tool read it. */
+    public record LeadChange(long id, String name, Long price, Long pipelineId, Long stageId, Long responsibleUserId,
+            Long lossReasonId, List<String> tagsToAdd, List<String> tagsToRemove, List<FieldValue> fields,
+            Map<String, Object> before) {
+
+        public LeadChange {
+            tagsToAdd = tagsToAdd == null ? List.of() : List.copyOf(tagsToAdd);
+            tagsToRemove = tagsToRemove == null ? List.of() : List.copyOf(tagsToRemove);
+            fields = fields == null ? List.of() : List.copyOf(fields);
+        }
+
+        Map<String, Object> body() {
+            Map<String, Object> b = new LinkedHashMap<>();
+            put(b, "name", name);
+            put(b, "price", price);
+            put(b, "pipeline_id", pipelineId);
+            put(b, "status_id", stageId);
+            put(b, "responsible_user_id", responsibleUserId);
+            put(b, "loss_reason_id", lossReasonId);
+            if (!fields.isEmpty()) {
+                b.put("custom_fields_values", FieldValue.wire(fields));
+            }
+            if (!tagsToAdd.isEmpty()) {
+                b.put("tags_to_add", names(tagsToAdd));
+            }
+            if (!tagsToRemove.isEmpty()) {
+                b.put("tags_to_delete", names(tagsToRemove));
+            }
+            return b;
+        }
+    }
+
+    /** Updates leads: one lead at its own address, several 250 per request. */
+    public record UpdateLeads(List<LeadChange> leads) implements KommoWrite {
+
+        public UpdateLeads {
+            leads = List.copyOf(leads);
+            if (leads.stream().anyMatch(l -> l.body().isEmpty())) {
+                throw new ToolException("Nothing to change in one of the leads.");
+            }
+        }
+
+        public static UpdateLeads of(LeadChange change) {
+            return new UpdateLeads(List.of(change));
+        }
+
+        @Override
+        public List<KommoRequest> requests(Function<IdRef, Object> ids) {
+            if (leads.size() == 1) {
+                return List.of(new KommoRequest("PATCH", "leads/" + leads.get(0).id(), leads.get(0).body()));
+            }
+            return KommoWrite.batches(leads, BATCH).stream().map(batch -> new KommoRequest("PATCH", "leads",
+                    batch.stream().map(l -> withId(l.id(), l.body())).toList())).toList();
+        }
+
+        @Override
+        public Result result(List<JsonNode> answers) {
+            return changed("lead", answers, leads.size() == 1 ? 1 : BATCH, leads.stream().map(l -> new Written(
+                    "lead", String.valueOf(l.id()), l.before(), view(l.body()))).toList());
+        }
+    }
+
+    // ------------------------------------------------------------------ contacts and companies
+
+    /** A new contact or company; null fields are left to Kommo's defaults. */
+    public record NewParty(String name, String firstName, String lastName, Long responsibleUserId,
+            List<String> tags, List<FieldValue> fields) {
+
+        public NewParty {
+            tags = tags == null ? List.of() : List.copyOf(tags);
+            fields = fields == null ? List.of() : List.copyOf(fields);
+        }
+
+        Map<String, Object> body() {
+            Map<String, Object> b = new LinkedHashMap<>();
+            put(b, "name", name);
+            put(b, "first_name", firstName);
+            put(b, "last_name", lastName);
+            put(b, "responsible_user_id", responsibleUserId);
+            if (!fields.isEmpty()) {
+                b.put("custom_fields_values", FieldValue.wire(fields));
+            }
+            if (!tags.isEmpty()) {
+                b.put("_embedded", Map.of("tags", names(tags)));
+            }
+            return b;
+        }
+    }
+
+    /** Creates contacts or companies, 250 per request. */
+    public record CreateParties(EntityType type, List<NewParty> parties) implements KommoWrite {
+
+        public CreateParties {
+            if (type == EntityType.LEADS) {
+                throw new IllegalArgumentException("leads are created with CreateLeads");
+            }
+            parties = List.copyOf(parties);
+        }
+
+        @Override
+        public List<KommoRequest> requests(Function<IdRef, Object> ids) {
+            return KommoWrite.batches(parties, BATCH).stream().map(batch -> new KommoRequest("POST", type.path(),
+                    indexed(batch.stream().map(NewParty::body).toList()))).toList();
+        }
+
+        @Override
+        public Result result(List<JsonNode> answers) {
+            return created(type.singular(), type.path(), answers, parties.stream().map(p -> view(p.body())).toList());
+        }
+    }
+
+    /** Changes of one contact or company; null fields stay as they are. */
+    public record PartyChange(long id, String name, String firstName, String lastName, Long responsibleUserId,
+            List<String> tagsToAdd, List<String> tagsToRemove, List<FieldValue> fields, Map<String, Object> before) {
+
+        public PartyChange {
+            tagsToAdd = tagsToAdd == null ? List.of() : List.copyOf(tagsToAdd);
+            tagsToRemove = tagsToRemove == null ? List.of() : List.copyOf(tagsToRemove);
+            fields = fields == null ? List.of() : List.copyOf(fields);
+        }
+
+        Map<String, Object> body() {
+            Map<String, Object> b = new LinkedHashMap<>();
+            put(b, "name", name);
+            put(b, "first_name", firstName);
+            put(b, "last_name", lastName);
+            put(b, "responsible_user_id", responsibleUserId);
+            if (!fields.isEmpty()) {
+                b.put("custom_fields_values", FieldValue.wire(fields));
+            }
+            if (!tagsToAdd.isEmpty()) {
+                b.put("tags_to_add", names(tagsToAdd));
+            }
+            if (!tagsToRemove.isEmpty()) {
+                b.put("tags_to_delete", names(tagsToRemove));
+            }
+            return b;
+        }
+    }
+
+    /** Updates contacts or companies: one at its own address, several 250 per request. */
+    public record UpdateParties(EntityType type, List<PartyChange> parties) implements KommoWrite {
+
+        public UpdateParties {
+            parties = List.copyOf(parties);
+        }
+
+        @Override
+        public List<KommoRequest> requests(Function<IdRef, Object> ids) {
+            if (parties.size() == 1) {
+                return List.of(new KommoRequest("PATCH", type.path() + "/" + parties.get(0).id(),
+                        parties.get(0).body()));
+            }
+            return KommoWrite.batches(parties, BATCH).stream().map(batch -> new KommoRequest("PATCH", type.path(),
+                    batch.stream().map(p -> withId(p.id(), p.body())).toList())).toList();
+        }
+
+        @Override
+        public Result result(List<JsonNode> answers) {
+            return changed(type.singular(), answers, parties.size() == 1 ? 1 : BATCH, parties.stream()
+                    .map(p -> new Written(type.singular(), String.valueOf(p.id()), p.before(), view(p.body())))
+                    .toList());
+        }
+    }
+
+    // ------------------------------------------------------------------ complex add
+
+    /** A lead with its contact and company, each new or existing (null: none). */
+    public record ComplexLead(NewLead lead, NewParty contact, Long contactId, NewParty company, Long companyId) {
+
+        Map<String, Object> body() {
+            Map<String, Object> b = lead.body();
+            b.remove("_embedded");
+            Map<String, Object> embedded = new LinkedHashMap<>();
+            if (!lead.tags().isEmpty()) {
+                embedded.put("tags", names(lead.tags()));
+            }
+            if (contact != null || contactId != null) {
+                embedded.put("contacts", List.of(contactId != null ? Map.of("id", contactId) : contact.body()));
+            }
+            if (company != null || companyId != null) {
+                embedded.put("companies", List.of(companyId != null ? Map.of("id", companyId) : company.body()));
+            }
+            if (!embedded.isEmpty()) {
+                b.put("_embedded", embedded);
+            }
+            return b;
+        }
+
+        int fieldValues() {
+            return lead.fields().size() + (contact == null ? 0 : contact.fields().size())
+                    + (company == null ? 0 : company.fields().size());
+        }
+    }
+
+    /**
+     * Creates leads with their contacts and companies in one request each batch of 50 ({@code POST /leads/complex},
+     * which answers a bare array: {@code [{"id", "contact_id", "company_id", "merged"}]}). Kommo refuses more than 40
+     * custom field values in one complex add.
+     */
+    public record AddComplexLeads(List<ComplexLead> leads) implements KommoWrite {
+
+        public AddComplexLeads {
+            leads = List.copyOf(leads);
+            for (ComplexLead l : leads) {
+                if (l.fieldValues() > MAX_COMPLEX_FIELD_VALUES) {
+                    throw new ToolException("A lead with its contact and company may carry at most "
+                            + MAX_COMPLEX_FIELD_VALUES + " custom field values in one step (Kommo's limit); this one"
+                            + " has " + l.fieldValues() + ".");
+                }
+            }
+        }
+
+        @Override
+        public List<KommoRequest> requests(Function<IdRef, Object> ids) {
+            return KommoWrite.batches(leads, COMPLEX_BATCH).stream().map(batch -> new KommoRequest("POST",
+                    "leads/complex", batch.stream().map(ComplexLead::body).toList())).toList();
+        }
+
+        @Override
+        public Result result(List<JsonNode> answers) {
+            List<Long> created = new ArrayList<>();
+            List<Written> written = new ArrayList<>();
+            int i = 0;
+            for (JsonNode answer : answers) {
+                if (answer == null || !answer.isArray()) {
+                    continue;
+                }
+                for (JsonNode item : answer) {
+                    ComplexLead sent = i < leads.size() ? leads.get(i) : null;
+                    i++;
+                    long id = WireValues.longOr(item, "id", 0);
+                    if (id == 0) {
+                        continue;
+                    }
+                    created.add(id);
+                    Map<String, Object> after = sent == null ? new LinkedHashMap<>() : view(sent.lead().body());
+                    Long contact = WireValues.longOrNull(item, "contact_id");
+                    Long company = WireValues.longOrNull(item, "company_id");
+                    if (contact != null) {
+                        after.put("contact_id", contact);
+                    }
+                    if (company != null) {
+                        after.put("company_id", company);
+                    }
+                    after.put("merged", Boolean.TRUE.equals(WireValues.boolOrNull(item, "merged")));
+                    written.add(new Written("lead", String.valueOf(id), null, after));
+                    if (sent != null && sent.contact() != null && contact != null) {
+                        written.add(new Written("contact", String.valueOf(contact), null, view(sent.contact()
+                                .body())));
+                    }
+                    if (sent != null && sent.company() != null && company != null) {
+                        written.add(new Written("company", String.valueOf(company), null, view(sent.company()
+                                .body())));
+                    }
+                }
+            }
+            return new Result(created, written);
+        }
+    }
+
+    // ------------------------------------------------------------------ fields, tags, links
+
+    /** Writes custom field values of one lead, contact or company; nothing else changes. */
+    public record SetFields(EntityType type, long id, List<FieldValue> fields, Map<String, Object> before)
+            implements KommoWrite {
+
+        public SetFields {
+            fields = List.copyOf(fields);
+        }
+
+        @Override
+        public List<KommoRequest> requests(Function<IdRef, Object> ids) {
+            return List.of(new KommoRequest("PATCH", type.path() + "/" + id, Map.of("custom_fields_values",
+                    FieldValue.wire(fields))));
+        }
+
+        @Override
+        public Result result(List<JsonNode> answers) {
+            return new Result(List.of(), answers.isEmpty() ? List.of() : List.of(new Written(type.singular(),
+                    String.valueOf(id), before, FieldValue.view(fields))));
+        }
+    }
+
+    /**
+     * Adds and removes tags of one record by name in one request; other tags stay. {@code current}: its tags as the
+     * tool read them (null: not read), so that the audit trail shows the whole list before and after.
+     */
+    public record Retag(EntityType type, long id, List<String> add, List<String> remove, List<String> current)
+            implements KommoWrite {
+
+        public Retag {
+            add = add == null ? List.of() : List.copyOf(add);
+            remove = remove == null ? List.of() : List.copyOf(remove);
+            current = current == null ? null : List.copyOf(current);
+            if (add.isEmpty() && remove.isEmpty()) {
+                throw new ToolException("Give at least one tag to add or remove.");
+            }
+        }
+
+        @Override
+        public List<KommoRequest> requests(Function<IdRef, Object> ids) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            if (!add.isEmpty()) {
+                body.put("tags_to_add", names(add));
+            }
+            if (!remove.isEmpty()) {
+                body.put("tags_to_delete", names(remove));
+            }
+            return List.of(new KommoRequest("PATCH", type.path() + "/" + id, body));
+        }
+
+        /** The tags after, when the current ones are known. */
+        public List<String> after() {
+            List<String> after = new ArrayList<>(current == null ? List.of() : current);
+            after.removeIf(t -> remove.stream().anyMatch(r -> r.equalsIgnoreCase(t)));
+            add.stream().filter(a -> after.stream().noneMatch(t -> t.equalsIgnoreCase(a))).forEach(after::add);
+            return after;
+        }
+
+        @Override
+        public Result result(List<JsonNode> answers) {
+            if (answers.isEmpty()) {
+                return new Result(List.of(), List.of());
+            }
+            Map<String, Object> before = new LinkedHashMap<>();
+            Map<String, Object> after = new LinkedHashMap<>();
+            if (current != null) {
+                before.put("tags", current);
+                after.put("tags", after());
+            } else {
+                put(after, "tags_added", add.isEmpty() ? null : add);
+                put(after, "tags_removed", remove.isEmpty() ? null : remove);
+            }
+            return new Result(List.of(), List.of(new Written(type.singular(), String.valueOf(id), before, after)));
+        }
+    }
+
+    /** The other side of a link: a lead, contact or company, or a catalog element with a quantity. */
+    public record LinkTo(String toEntityType, long toEntityId, Boolean main, Long catalogId, Long quantity) {
+
+        public static LinkTo record(EntityType type, long id, Boolean main) {
+            return new LinkTo(type.path(), id, main, null, null);
+        }
+
+        public static LinkTo catalogElement(long catalogId, long elementId, Long quantity) {
+            return new LinkTo("catalog_elements", elementId, null, catalogId, quantity);
+        }
+
+        Map<String, Object> body() {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("to_entity_id", toEntityId);
+            item.put("to_entity_type", toEntityType);
+            Map<String, Object> meta = new LinkedHashMap<>();
+            put(meta, "is_main", main);
+            put(meta, "quantity", quantity);
+            put(meta, "catalog_id", catalogId);
+            if (!meta.isEmpty()) {
+                item.put("metadata", meta);
+            }
+            return item;
+        }
+    }
+
+    /** Links one record to others (linking a catalog element again sets its quantity). */
+    public record Link(EntityType type, IdRef id, List<LinkTo> to) implements KommoWrite {
+
+        public Link {
+            to = List.copyOf(to);
+        }
+
+        @Override
+        public KommoWrite resolved(Function<IdRef, Object> ids) {
+            return new Link(type, id.resolve(ids), to);
+        }
+
+        @Override
+        public List<KommoRequest> requests(Function<IdRef, Object> ids) {
+            return List.of(new KommoRequest("POST", type.path() + "/" + ids.apply(id) + "/link", to.stream()
+                    .map(LinkTo::body).toList()));
+        }
+
+        @Override
+        public Result result(List<JsonNode> answers) {
+            String from = id.known() ? String.valueOf(id.id()) : "?";
+            return new Result(List.of(), answers.isEmpty() ? List.of() : to.stream().map(t -> new Written(
+                    type.singular() + "_link", from, null, t.body())).toList());
+        }
+    }
+
+    /** Removes links of one record. */
+    public record Unlink(EntityType type, long id, List<LinkTo> to) implements KommoWrite {
+
+        public Unlink {
+            to = List.copyOf(to);
+        }
+
+        @Override
+        public List<KommoRequest> requests(Function<IdRef, Object> ids) {
+            return List.of(new KommoRequest("POST", type.path() + "/" + id + "/unlink", to.stream().map(t -> {
+                Map<String, Object> item = new LinkedHashMap<>();
+                item.put("to_entity_id", t.toEntityId());
+                item.put("to_entity_type", t.toEntityType());
+                return item;
+            }).toList()));
+        }
+
+        @Override
+        public Result result(List<JsonNode> answers) {
+            return new Result(List.of(), answers.isEmpty() ? List.of() : to.stream().map(t -> new Written(
+                    type.singular() + "_link", String.valueOf(id), t.body(), null)).toList());
+        }
+    }
+
+    // ------------------------------------------------------------------ shared
+
+    static void put(Map<String, Object> m, String key, Object value) {
+        if (value != null) {
+            m.put(key, value);
+        }
+    }
+
+    static List<Map<String, Object>> names(List<String> tags) {
+        return tags.stream().map(t -> Map.<String, Object>of("name", t)).toList();
+    }
+
+    /** A batch with request ids, so that Kommo's validation errors name the item (request_id = its position). */
+    static List<Map<String, Object>> indexed(List<Map<String, Object>> items) {
+        if (items.size() == 1) {
+            return items;
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            Map<String, Object> m = new LinkedHashMap<>(items.get(i));
+            m.put("request_id", String.valueOf(i));
+            out.add(m);
+        }
+        return out;
+    }
+
+    static Map<String, Object> withId(long id, Map<String, Object> body) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.putAll(body);
+        return m;
+    }
+
+    /** The body as the audit trail keeps it: tags as names, no embedded envelope. */
+    static Map<String, Object> view(Map<String, Object> body) {
+        Map<String, Object> m = new LinkedHashMap<>(body);
+        Object embedded = m.remove("_embedded");
+        if (embedded instanceof Map<?, ?> e && e.get("tags") instanceof List<?> tags) {
+            m.put("tags", tags.stream().map(t -> t instanceof Map<?, ?> x ? x.get("name") : t).toList());
+        }
+        return m;
+    }
+
+    /** Ids from the answers' {@code _embedded.<key>} in order, each paired with what was sent. */
+    static KommoWrite.Result created(String target, String key, List<JsonNode> answers,
+            List<Map<String, Object>> sent) {
+        List<Long> ids = new ArrayList<>();
+        List<Written> written = new ArrayList<>();
+        for (JsonNode answer : answers) {
+            for (JsonNode item : WireValues.embedded(answer, key, n -> n)) {
+                long id = WireValues.longOr(item, "id", 0);
+                if (id == 0) {
+                    continue;
+                }
+                written.add(new Written(target, String.valueOf(id), null, ids.size() < sent.size()
+                        ? sent.get(ids.size()) : null));
+                ids.add(id);
+            }
+        }
+        if (ids.isEmpty() && !answers.isEmpty()) {
+            throw new KommoApiException(KommoApiException.Kind.UNEXPECTED_RESPONSE, 200, null,
+                    "the add response named no " + target, List.of(), Map.of(), null, null);
+        }
+        return new KommoWrite.Result(ids, written);
+    }
+
+    /** The objects of the batches answered so far ({@code perRequest} objects per request). */
+    static KommoWrite.Result changed(String target, List<JsonNode> answers, int perRequest, List<Written> all) {
+        int landed = Math.min(all.size(), answers.size() * perRequest);
+        return new KommoWrite.Result(List.of(), all.subList(0, landed));
+    }
+}

@@ -1,0 +1,123 @@
+package io.kommomcp.mcp;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.kommomcp.core.Caller;
+import io.kommomcp.core.Tool;
+import io.kommomcp.governance.PlanResult;
+import io.kommomcp.governance.Proposal;
+import io.kommomcp.security.Roles;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.ToolAnnotations;
+
+/**
+ * One published tool: its declaration, the method behind it, and what the registry derives from them once: the input
+ * schema (with the governance flow's two arguments for a tool that proposes changes), the output schema, the
+ * annotations, and the argument check.
+ *
+ * @param changes whether it proposes changes to Kommo (returns a {@link Proposal})
+ * @param answer  for a tool that proposes changes, the type of its answer once they are applied
+ */
+record ToolSpec(Tool meta, Object bean, Method method, Class<?> argsType, McpSchema.Tool descriptor,
+        ArgumentCheck check, boolean changes, Class<?> answer) {
+
+    /** The flow arguments every tool that proposes changes takes (the registry strips them before binding). */
+    static final String TOKEN = "confirmation_token";
+    static final String DRY_RUN = "dry_run";
+
+    static ToolSpec of(Tool meta, Object bean, Method m) {
+        Class<?>[] params = m.getParameterTypes();
+        Class<?> argsType;
+        if (params.length == 1 && params[0] == Caller.class) {
+            argsType = null;
+        } else if (params.length == 2 && params[0].isRecord() && params[1] == Caller.class) {
+            argsType = params[0];
+        } else {
+            throw new IllegalStateException("tool " + meta.name() + " must take (ArgsRecord, Caller) or (Caller)");
+        }
+        if (!Roles.ALL.contains(meta.role())) {
+            throw new IllegalStateException("tool " + meta.name() + " names an unknown role " + meta.role());
+        }
+        boolean changes = Proposal.class.isAssignableFrom(m.getReturnType());
+        if (meta.governed() && !changes) {
+            throw new IllegalStateException("governed tool " + meta.name() + " must return a Proposal");
+        }
+        if (changes && meta.readOnly()) {
+            throw new IllegalStateException("tool " + meta.name() + " proposes changes but is declared read-only");
+        }
+        Class<?> answer = changes ? answerType(meta, m) : m.getReturnType();
+        Map<String, Object> input = argsType == null ? SchemaGenerator.emptyInput() : SchemaGenerator.input(argsType);
+        Map<String, Object> output;
+        if (changes) {
+            input = withFlow(input);
+            output = meta.governed() ? SchemaGenerator.output(PlanResult.class) : withGovernance(
+                    SchemaGenerator.output(answer));
+        } else {
+            output = SchemaGenerator.output(answer);
+        }
+        McpSchema.Tool descriptor = McpSchema.Tool.builder()
+                .name(meta.name())
+                .title(meta.title())
+                .description(meta.description() + (meta.governed() ? " Governed (see the server instructions)." : ""))
+                .inputSchema(input)
+                .outputSchema(output)
+                .annotations(annotations(meta))
+                .build();
+        return new ToolSpec(meta, bean, m, argsType, descriptor, new ArgumentCheck(input), changes, answer);
+    }
+
+    /**
+     * The hints that differ from MCP's defaults (read-only false, destructive true, idempotent false, open world
+     * true): the title is the tool's own and is not repeated.
+     */
+    private static ToolAnnotations annotations(Tool meta) {
+        ToolAnnotations.Builder b = ToolAnnotations.builder();
+        if (meta.readOnly()) {
+            b.readOnlyHint(true);
+        } else {
+            if (!meta.destructive()) {
+                b.destructiveHint(false);
+            }
+            if (meta.idempotent()) {
+                b.idempotentHint(true);
+            }
+        }
+        if (!meta.openWorld()) {
+            b.openWorldHint(false);
+        }
+        return b.build();
+    }
+
+    /** {@code Proposal<R>}'s R. */
+    private static Class<?> answerType(Tool meta, Method m) {
+        Type t = m.getGenericReturnType();
+        if (t instanceof ParameterizedType p && p.getActualTypeArguments()[0] instanceof Class<?> c) {
+            return c;
+        }
+        throw new IllegalStateException("tool " + meta.name() + " must return Proposal<SomeRecord>");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> withFlow(Map<String, Object> input) {
+        Map<String, Object> schema = new LinkedHashMap<>(input);
+        Map<String, Object> props = new LinkedHashMap<>((Map<String, Object>) schema.get("properties"));
+        props.put(TOKEN, Map.of("type", "string", "description", "Applies the plan that gave this token"));
+        props.put(DRY_RUN, Map.of("type", "boolean", "description", "Plan only"));
+        schema.put("properties", props);
+        return schema;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> withGovernance(Map<String, Object> output) {
+        Map<String, Object> schema = new LinkedHashMap<>(output);
+        Map<String, Object> props = new LinkedHashMap<>((Map<String, Object>) schema.get("properties"));
+        props.put("governance", Map.of("type", "object", "description", "Present when the call was governed: the"
+                + " plan, its status and token"));
+        schema.put("properties", props);
+        return schema;
+    }
+}
