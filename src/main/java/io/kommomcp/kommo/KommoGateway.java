@@ -28,6 +28,9 @@ public class KommoGateway {
     TenantService tenants;
 
     @Inject
+    Clock clock;
+
+    @Inject
     @ConfigProperty(name = "kommo.client.requests-per-second", defaultValue = "7")
     int requestsPerSecond;
 
@@ -90,7 +93,7 @@ public class KommoGateway {
                 ? leases.budget(k, requestsPerSecond, rateWindowMillis, maxBudgetWaitSeconds * 1000L)
                 : new RequestSlots(requestsPerSecond, rateWindowMillis, maxBudgetWaitSeconds * 1000L));
         CircuitBreaker breaker = breakers.computeIfAbsent(key, k -> new CircuitBreaker(breakerFailures,
-                Duration.ofSeconds(breakerOpenSeconds), Duration.ofSeconds(ipBlockPauseSeconds), Clock.systemUTC()));
+                Duration.ofSeconds(breakerOpenSeconds), Duration.ofSeconds(ipBlockPauseSeconds), clock));
         return new KommoClient(api, access.bearerToken(), limiter, caller.kommoCalls(),
                 new KommoClient.RetryPolicy(maxReadRetries, maxRetryWaitSeconds), breaker,
                 rejected -> tenants.tokenAfterRejection(caller.tenantId(), rejected, caller.kommoCalls()), retries);

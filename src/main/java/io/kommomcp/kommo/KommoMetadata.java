@@ -51,7 +51,8 @@ public class KommoMetadata {
     @ConfigProperty(name = "kommo.metadata.ttl-seconds", defaultValue = "300")
     long ttlSeconds;
 
-    Clock clock = Clock.systemUTC();
+    @Inject
+    Clock clock;
 
     private final Map<Key, Entry> cache = new ConcurrentHashMap<>();
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.kommomcp.tools.common.Names;
 import io.kommomcp.core.Caller;
 import io.kommomcp.core.Describe;
 import io.kommomcp.core.Tool;
@@ -92,7 +93,8 @@ public class SalesActions {
     @Inject
     UserResolver users;
 
-    Clock clock = Clock.systemUTC();
+    @Inject
+    Clock clock;
 
     // ------------------------------------------------------------------ arguments
 
@@ -415,8 +417,8 @@ public class SalesActions {
         List<LossReason> reasons = metadata.lossReasons(caller);
         String r = ref.strip();
         for (LossReason l : reasons) {
-            if ((r.matches("\\d+") && Long.parseLong(r) == l.id()) || FieldWriter.fold(l.name())
-                    .equals(FieldWriter.fold(r))) {
+            if ((r.matches("\\d+") && Long.parseLong(r) == l.id()) || Names.fold(l.name())
+                    .equals(Names.fold(r))) {
                 return l;
             }
         }
@@ -466,9 +468,9 @@ public class SalesActions {
     }
 
     private Company findCompany(Caller caller, String name) {
-        String wanted = FieldWriter.fold(name);
+        String wanted = Names.fold(name);
         return parties.searchCompanies(caller, new Criteria(name, null, 1, 50)).items().stream()
-                .filter(c -> FieldWriter.fold(c.name()).equals(wanted)).findFirst().orElse(null);
+                .filter(c -> Names.fold(c.name()).equals(wanted)).findFirst().orElse(null);
     }
 
     private static NewParty contactBody(NewContact c) {

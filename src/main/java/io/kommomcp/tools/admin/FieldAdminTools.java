@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
+import io.kommomcp.tools.common.Names;
 import io.kommomcp.core.Caller;
 import io.kommomcp.core.Describe;
 import io.kommomcp.core.Tool;
@@ -29,7 +30,6 @@ import io.kommomcp.kommo.wire.FieldDef;
 import io.kommomcp.kommo.wire.Pipeline;
 import io.kommomcp.security.Roles;
 import io.kommomcp.tools.common.Entity;
-import io.kommomcp.tools.fields.FieldWriter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -449,14 +449,14 @@ public class FieldAdminTools {
     private static void distinct(List<String> options) {
         Set<String> seen = new HashSet<>();
         for (String o : options) {
-            if (!seen.add(FieldWriter.fold(o))) {
+            if (!seen.add(Names.fold(o))) {
                 throw refused("Option \"" + o + "\" would appear twice.");
             }
         }
     }
 
     private static boolean same(String a, String b) {
-        return a != null && b != null && FieldWriter.fold(a).equals(FieldWriter.fold(b));
+        return a != null && b != null && Names.fold(a).equals(Names.fold(b));
     }
 
     private static Map<String, Object> fieldView(FieldDef f) {

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.kommomcp.tools.common.Names;
 import io.kommomcp.core.Caller;
 import io.kommomcp.core.Describe;
 import io.kommomcp.core.Tool;
@@ -15,7 +16,6 @@ import io.kommomcp.kommo.ConfigWrites;
 import io.kommomcp.kommo.KommoMetadata;
 import io.kommomcp.kommo.KommoMetadata.LossReason;
 import io.kommomcp.security.Roles;
-import io.kommomcp.tools.fields.FieldWriter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -45,7 +45,7 @@ public class LossReasonTools {
             throw new ToolException("name must be at most 255 characters.");
         }
         List<LossReason> current = metadata.freshLossReasons(caller);
-        current.stream().filter(l -> FieldWriter.fold(l.name()).equals(FieldWriter.fold(name))).findFirst()
+        current.stream().filter(l -> Names.fold(l.name()).equals(Names.fold(name))).findFirst()
                 .ifPresent(l -> {
                     throw new ToolException("A loss reason \"" + l.name() + "\" exists already (id " + l.id()
                             + "). Nothing was changed.");

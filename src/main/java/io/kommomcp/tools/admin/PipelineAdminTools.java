@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.kommomcp.tools.common.Names;
 import io.kommomcp.core.Caller;
 import io.kommomcp.core.Describe;
 import io.kommomcp.core.Tool;
@@ -22,7 +23,6 @@ import io.kommomcp.kommo.wire.FieldDef;
 import io.kommomcp.kommo.wire.Pipeline;
 import io.kommomcp.kommo.wire.Pipeline.Stage;
 import io.kommomcp.security.Roles;
-import io.kommomcp.tools.fields.FieldWriter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -393,13 +393,13 @@ public class PipelineAdminTools {
 
     private static void checkNewStages(List<NewStage> stages, List<Stage> existing) {
         List<String> seen = new ArrayList<>();
-        existing.forEach(s -> seen.add(FieldWriter.fold(s.name())));
+        existing.forEach(s -> seen.add(Names.fold(s.name())));
         for (NewStage s : stages) {
             String n = name(s == null ? null : s.name(), "stages[].name");
-            if (seen.contains(FieldWriter.fold(n))) {
+            if (seen.contains(Names.fold(n))) {
                 throw refused("There would be two stages named \"" + n + "\" in the pipeline.");
             }
-            seen.add(FieldWriter.fold(n));
+            seen.add(Names.fold(n));
             ConfigWrites.stageColor(s.color());
         }
     }
@@ -415,7 +415,7 @@ public class PipelineAdminTools {
     }
 
     private static boolean same(String a, String b) {
-        return a != null && b != null && FieldWriter.fold(a).equals(FieldWriter.fold(b));
+        return a != null && b != null && Names.fold(a).equals(Names.fold(b));
     }
 
     private static List<String> names(Pipeline p) {

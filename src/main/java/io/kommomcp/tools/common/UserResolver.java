@@ -6,7 +6,6 @@ import io.kommomcp.core.Caller;
 import io.kommomcp.core.ToolException;
 import io.kommomcp.kommo.KommoMetadata;
 import io.kommomcp.kommo.wire.User;
-import io.kommomcp.tools.fields.FieldWriter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -30,10 +29,10 @@ public class UserResolver {
         } else if (r.contains("@")) {
             found = users.stream().filter(u -> u.email() != null && u.email().equalsIgnoreCase(r)).toList();
         } else {
-            String f = FieldWriter.fold(r);
-            found = users.stream().filter(u -> FieldWriter.fold(u.name()).equals(f)).toList();
+            String f = Names.fold(r);
+            found = users.stream().filter(u -> Names.fold(u.name()).equals(f)).toList();
             if (found.isEmpty()) {
-                found = users.stream().filter(u -> FieldWriter.fold(u.name()).contains(f)).toList();
+                found = users.stream().filter(u -> Names.fold(u.name()).contains(f)).toList();
             }
         }
         if (found.isEmpty()) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.kommomcp.tools.common.Names;
 import io.kommomcp.core.Caller;
 import io.kommomcp.core.Describe;
 import io.kommomcp.core.Rendered;
@@ -28,7 +29,6 @@ import io.kommomcp.kommo.wire.User;
 import io.kommomcp.security.Roles;
 import io.kommomcp.tools.common.UserResolver;
 import io.kommomcp.tools.fields.CustomFields;
-import io.kommomcp.tools.fields.FieldWriter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -62,7 +62,8 @@ public class DiagnosticsTools {
     @Inject
     CustomFields fields;
 
-    Clock clock = Clock.systemUTC();
+    @Inject
+    Clock clock;
 
     public record WorkloadArgs(@Describe(value = "The user: id, name or e-mail.", required = true) String user) {
     }
@@ -244,7 +245,7 @@ public class DiagnosticsTools {
             String entity = type.path();
             Map<String, List<FieldDef>> byName = new LinkedHashMap<>();
             for (FieldDef d : metadata.fields(caller, type)) {
-                byName.computeIfAbsent(FieldWriter.fold(d.name()), k -> new ArrayList<>()).add(d);
+                byName.computeIfAbsent(Names.fold(d.name()), k -> new ArrayList<>()).add(d);
                 for (FieldDef.RequiredIn r : d.requiredIn()) {
                     if (d.hiddenIn().stream().anyMatch(h -> h.pipelineId() == r.pipelineId()
                             && h.stageId() == r.stageId())) {

@@ -1,7 +1,8 @@
 package io.kommomcp.tools.fields;
 
+import static io.kommomcp.tools.common.Names.fold;
+
 import java.math.BigDecimal;
-import java.text.Normalizer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import io.kommomcp.tools.common.Names;
 import io.kommomcp.core.ToolException;
 import io.kommomcp.kommo.FieldValue;
 import io.kommomcp.kommo.FieldValue.Value;
@@ -193,9 +195,4 @@ public final class FieldWriter {
                 || (input instanceof List<?> l && l.isEmpty());
     }
 
-    /** Case- and accent-insensitive form. */
-    public static String fold(String s) {
-        return s == null ? "" : Normalizer.normalize(s.strip(), Normalizer.Form.NFD).replaceAll("\\p{M}", "")
-                .toLowerCase(Locale.ROOT);
-    }
 }

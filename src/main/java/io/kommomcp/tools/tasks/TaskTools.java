@@ -49,7 +49,8 @@ public class TaskTools {
     @Inject
     KommoMetadata metadata;
 
-    Clock clock = Clock.systemUTC();
+    @Inject
+    Clock clock;
 
     public record ListArgs(
             @Describe("Only tasks of leads, contacts or companies (with entity_id: of that one).") Entity entityType,

@@ -1,8 +1,9 @@
-package io.kommomcp.security;
+package io.kommomcp.mcp;
 
 import java.io.IOException;
 
-import io.kommomcp.mcp.JsonRpcErrors;
+import io.kommomcp.security.PublicUrl;
+
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,0 +1,4 @@
+/**
+ * Kommo's events (the record history it keeps): {@code events_list}.
+ */
+package io.kommomcp.tools.events;

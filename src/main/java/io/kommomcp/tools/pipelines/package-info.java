@@ -1,0 +1,4 @@
+/**
+ * Reading pipelines and their stages ({@code pipelines_list}); changing them is in tools.admin.
+ */
+package io.kommomcp.tools.pipelines;
