@@ -74,7 +74,8 @@ final class DeploymentPolicy {
                 }
             }
             JsonNode security = c.path("securityContext");
-            boolean nonRoot = security.path("runAsNonRoot").asBoolean(podSecurity.path("runAsNonRoot").asBoolean(false));
+            boolean podNonRoot = podSecurity.path("runAsNonRoot").asBoolean(false);
+            boolean nonRoot = security.path("runAsNonRoot").asBoolean(podNonRoot);
             if (!nonRoot) {
                 problems.add(name + ": runAsNonRoot must be true (pod or container)");
             }

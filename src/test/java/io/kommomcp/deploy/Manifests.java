@@ -118,7 +118,8 @@ final class Manifests {
                 .map(Manifest::node)
                 .toList();
         if (found.size() != 1) {
-            throw new AssertionError("expected exactly one " + kind + " " + name + " in deploy/, found " + found.size());
+            throw new AssertionError("expected exactly one " + kind + " " + name + " in deploy/, found "
+                    + found.size());
         }
         return found.get(0);
     }
@@ -147,7 +148,8 @@ final class Manifests {
         Schema schema = BY_FILE.computeIfAbsent(file, Manifests::load);
         if (schema == null) {
             return List.of("no schema vendored for " + object.path("apiVersion").asString("?") + " "
-                    + object.path("kind").asString("?") + " (" + file + "): add it to scripts/vendor-kubernetes-schemas");
+                    + object.path("kind").asString("?") + " (" + file + "): add it to"
+                    + " scripts/vendor-kubernetes-schemas");
         }
         return schema.validate(object).stream()
                 .map(e -> (e.getInstanceLocation().toString().isEmpty() ? "/" : e.getInstanceLocation().toString())
