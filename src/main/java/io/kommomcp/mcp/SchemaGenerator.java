@@ -41,8 +41,11 @@ public final class SchemaGenerator {
     }
 
     /**
-     * The output schema of a result record. A result with a list also declares {@code truncated}, which the registry
-     * sets when it cuts the list to the response size budget.
+     * The output schema of a result record: names and types only. A model chooses and calls a tool from its
+     * description and input schema, and reads the result's text; the output schema is for clients that validate or
+     * bind structured results, so descriptions there would be paid for on every turn for nothing. A result with a
+     * list also declares {@code truncated}, which the registry sets when it cuts the list to the response size budget
+     * (the result's text says so in words).
      */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> output(Class<?> resultType) {
@@ -51,8 +54,6 @@ public final class SchemaGenerator {
                 .anyMatch(c -> java.util.Collection.class.isAssignableFrom(c.getType()))) {
             Map<String, Object> truncated = new LinkedHashMap<>();
             truncated.put("type", "string");
-            truncated.put("description", "Present when the list was cut to the response size budget: what was"
-                    + " left out and how to get it.");
             Object previous = ((Map<String, Object>) schema.get("properties")).put("truncated", truncated);
             if (previous != null) { // the registry owns this name in every result with a list
                 throw new IllegalArgumentException(resultType.getName() + " must not have a component named"
@@ -92,7 +93,9 @@ public final class SchemaGenerator {
             Map<String, Object> prop = schemaOf(c.getGenericType(), forInput);
             Describe d = c.getAnnotation(Describe.class);
             if (d != null) {
-                prop.put("description", d.value());
+                if (forInput) {
+                    prop.put("description", d.value());
+                }
                 if (d.min() != Long.MIN_VALUE) {
                     prop.put("minimum", d.min());
                 }

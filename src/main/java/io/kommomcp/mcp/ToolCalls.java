@@ -31,6 +31,8 @@ import io.kommomcp.kommo.KommoWriter;
 import io.kommomcp.kommo.WriteFailure;
 import io.kommomcp.security.Roles;
 import io.kommomcp.tenancy.TenantException;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
@@ -58,6 +60,7 @@ final class ToolCalls {
     private final Governor governor;
     private final KommoWriter writer;
     private final int maxResultChars;
+    private final JsonSchemaValidator validator = McpJsonDefaults.getSchemaValidator();
 
     ToolCalls(AuditLog audit, Governor governor, KommoWriter writer, int maxResultChars) {
         this.audit = audit;
@@ -160,7 +163,7 @@ final class ToolCalls {
             return errorResult("The call could not be recorded in the audit log, so its result is withheld."
                     + applied + " Reference " + ref + ".");
         }
-        return outcome == Outcome.SUCCEEDED ? success(answer) : errorResult(error);
+        return outcome == Outcome.SUCCEEDED ? success(tool, answer, writes) : errorResult(error);
     }
 
     /** The flow arguments of a change: the confirmation token, and dry run. */
@@ -317,7 +320,7 @@ final class ToolCalls {
         return args;
     }
 
-    private CallToolResult success(Answer answer) {
+    private CallToolResult success(ToolSpec tool, Answer answer, boolean writes) {
         Object result = answer.result();
         Map<String, Object> structured = result == null ? new LinkedHashMap<>() : Json.mapper().convertValue(result,
                 new TypeReference<Map<String, Object>>() {
@@ -330,6 +333,15 @@ final class ToolCalls {
                     }));
         }
         String cut = ResultBudget.fit(structured, maxResultChars);
+        JsonSchemaValidator.ValidationResponse valid = validator.validate(tool.outputSchema(), structured);
+        if (!valid.valid()) { // a bug of ours: the result is not of the type the tool declares
+            String ref = UUID.randomUUID().toString();
+            LOG.severe("Result of " + tool.meta().name() + " does not match its output schema (" + valid
+                    .errorMessage() + "); reference " + ref);
+            return errorResult("Internal error in " + tool.meta().name() + ": output validation failed for its result."
+                    + (writes ? " The call itself succeeded and was recorded; check the current state before"
+                            + " repeating it." : "") + " Reference " + ref + " (for the server log).");
+        }
         Object shown = result;
         if (cut != null && result != null) { // the text rendering of what is left
             Map<String, Object> kept = new LinkedHashMap<>(structured);

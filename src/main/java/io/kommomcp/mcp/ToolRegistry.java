@@ -72,6 +72,11 @@ public class ToolRegistry implements ToolCatalog {
     @ConfigProperty(name = "kommo.mcp.max-result-chars", defaultValue = "50000")
     int maxResultChars;
 
+    /** Whether tools/list carries each tool's output schema (results are checked against it either way). */
+    @Inject
+    @ConfigProperty(name = "kommo.mcp.publish-output-schemas", defaultValue = "false")
+    boolean publishOutputSchemas;
+
     private final Map<String, ToolSpec> tools = new LinkedHashMap<>();
     private ToolCalls calls;
 
@@ -102,7 +107,7 @@ public class ToolRegistry implements ToolCatalog {
                         .name()))) {
                     throw new IllegalStateException("two tools are named " + meta.name());
                 }
-                found.add(ToolSpec.of(meta, instance, m));
+                found.add(ToolSpec.of(meta, instance, m, publishOutputSchemas));
             }
         }
         found.sort(Comparator.comparing(t -> t.meta().name()));

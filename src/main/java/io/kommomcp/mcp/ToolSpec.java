@@ -23,13 +23,24 @@ import io.modelcontextprotocol.spec.McpSchema.ToolAnnotations;
  * @param answer  for a tool that proposes changes, the type of its answer once they are applied
  */
 record ToolSpec(Tool meta, Object bean, Method method, Class<?> argsType, McpSchema.Tool descriptor,
-        ArgumentCheck check, boolean changes, Class<?> answer) {
+        ArgumentCheck check, boolean changes, Class<?> answer, Map<String, Object> outputSchema) {
 
     /** The flow arguments every tool that proposes changes takes (the registry strips them before binding). */
     static final String TOKEN = "confirmation_token";
     static final String DRY_RUN = "dry_run";
 
+    /** The tool as published by default: without its output schema (see {@link #of(Tool, Object, Method, boolean)}). */
     static ToolSpec of(Tool meta, Object bean, Method m) {
+        return of(meta, bean, m, false);
+    }
+
+    /**
+     * The tool {@code m} of {@code bean}. Its output schema is always derived and every structured result is checked
+     * against it ({@link ToolCalls}); it is published in {@code tools/list} only when {@code publishOutputSchema}
+     * (setting {@code kommo.mcp.publish-output-schemas}): a model chooses and calls a tool from its description and
+     * input schema and reads the result's text, so by default it does not pay for output schemas on every turn.
+     */
+    static ToolSpec of(Tool meta, Object bean, Method m, boolean publishOutputSchema) {
         Class<?>[] params = m.getParameterTypes();
         Class<?> argsType;
         if (params.length == 1 && params[0] == Caller.class) {
@@ -59,15 +70,17 @@ record ToolSpec(Tool meta, Object bean, Method method, Class<?> argsType, McpSch
         } else {
             output = SchemaGenerator.output(answer);
         }
-        McpSchema.Tool descriptor = McpSchema.Tool.builder()
+        McpSchema.Tool.Builder builder = McpSchema.Tool.builder()
                 .name(meta.name())
                 .title(meta.title())
                 .description(meta.description() + (meta.governed() ? " Governed (see the server instructions)." : ""))
                 .inputSchema(input)
-                .outputSchema(output)
-                .annotations(annotations(meta))
-                .build();
-        return new ToolSpec(meta, bean, m, argsType, descriptor, new ArgumentCheck(input), changes, answer);
+                .annotations(annotations(meta));
+        if (publishOutputSchema) {
+            builder.outputSchema(output);
+        }
+        return new ToolSpec(meta, bean, m, argsType, builder.build(), new ArgumentCheck(input), changes, answer,
+                output);
     }
 
     /**
@@ -115,8 +128,7 @@ record ToolSpec(Tool meta, Object bean, Method method, Class<?> argsType, McpSch
     private static Map<String, Object> withGovernance(Map<String, Object> output) {
         Map<String, Object> schema = new LinkedHashMap<>(output);
         Map<String, Object> props = new LinkedHashMap<>((Map<String, Object>) schema.get("properties"));
-        props.put("governance", Map.of("type", "object", "description", "Present when the call was governed: the"
-                + " plan, its status and token"));
+        props.put("governance", Map.of("type", "object")); // present when the call was governed: a plan result
         schema.put("properties", props);
         return schema;
     }

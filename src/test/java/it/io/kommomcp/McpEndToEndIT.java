@@ -149,6 +149,19 @@ class McpEndToEndIT {
                 "audit_kommo_usage", "audit_verify_chain"), toolNames(auditor), "an auditor sees audit tools only");
     }
 
+    /** What the server serves is what the golden files pin (ToolsListGoldenTest builds them without a server). */
+    @Test
+    void eachRoleIsServedExactlyItsGoldenToolList() throws Exception {
+        Tenant t = newTenant();
+        for (String role : List.of("kommo.reader", "kommo.writer", "kommo.admin", "kommo.approver", "audit.reader")) {
+            JsonNode served = new McpHttp(base, TestTokens.token(t.id(), role)).initialize().request("tools/list",
+                    Map.of()).path("result");
+            JsonNode golden = McpHttp.JSON.readTree(java.nio.file.Files.readString(java.nio.file.Path.of(
+                    "src/test/resources/golden/tools-list." + role + ".json")));
+            assertEquals(golden, served, "tools/list of " + role);
+        }
+    }
+
     @Test
     void readOnlyTenantHidesAndRefusesWriteTools() throws Exception {
         Tenant t = newTenant();
