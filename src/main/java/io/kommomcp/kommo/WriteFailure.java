@@ -15,7 +15,7 @@ public final class WriteFailure extends RuntimeException {
     private final List<String> notAttempted;
     private final transient KommoApiException failure;
 
-    WriteFailure(List<String> done, String failed, List<String> notAttempted, KommoApiException failure) {
+    public WriteFailure(List<String> done, String failed, List<String> notAttempted, KommoApiException failure) {
         super(failure.getMessage(), failure, false, false);
         this.done = List.copyOf(done);
         this.failed = failed;
