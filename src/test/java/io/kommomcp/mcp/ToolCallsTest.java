@@ -13,14 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.kommomcp.audit.AuditEntry;
-import io.kommomcp.audit.AuditLog;
-import io.kommomcp.audit.EntryKind;
 import io.kommomcp.audit.Outcome;
 import io.kommomcp.audit.ToolCallAudit;
 import io.kommomcp.core.Caller;
@@ -35,17 +31,14 @@ import io.kommomcp.governance.Plan;
 import io.kommomcp.governance.PlanResult;
 import io.kommomcp.governance.Proposal;
 import io.kommomcp.kommo.Applied;
-import io.kommomcp.kommo.IdRef;
 import io.kommomcp.kommo.KommoApiException;
-import io.kommomcp.kommo.KommoRequest;
-import io.kommomcp.kommo.KommoWrite;
-import io.kommomcp.kommo.KommoWriter;
 import io.kommomcp.kommo.WriteFailure;
-import io.kommomcp.kommo.Written;
 import io.kommomcp.security.Roles;
+import io.kommomcp.testing.NoteWrite;
+import io.kommomcp.testing.RecordingAudit;
+import io.kommomcp.testing.RecordingWriter;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The registry's call pipeline without a container, on a small tool set of its own (the way quarkus-mcp-server tests
@@ -101,86 +94,6 @@ class ToolCallsTest {
                 description = "Always fails.")
         public Note broken(Caller caller) {
             throw new IllegalStateException("db password is hunter2 at io.kommomcp.Secret");
-        }
-    }
-
-    /** A Kommo write of the fixture: a note added (text) or removed (no text). */
-    record NoteWrite(long leadId, String text) implements KommoWrite {
-
-        @Override
-        public List<KommoRequest> requests(Function<IdRef, Object> ids) {
-            return List.of(text == null ? new KommoRequest("DELETE", "leads/" + leadId + "/notes/1", null)
-                    : new KommoRequest("POST", "leads/" + leadId + "/notes", List.of(Map.of("text", text))));
-        }
-
-        @Override
-        public Result result(List<JsonNode> answers) {
-            return new Result(List.of(77L), List.of(new Written("note", "77", null, Map.of("text", String.valueOf(
-                    text)))));
-        }
-    }
-
-    /** Keeps what the registry asks to be recorded. */
-    static class RecordingAudit extends AuditLog {
-
-        final List<String> entries = new ArrayList<>();
-        final List<ToolCallAudit> calls = new ArrayList<>();
-
-        @Override
-        public AuditEntry record(ToolCallAudit a) {
-            return keep("ENTRY", a);
-        }
-
-        @Override
-        public AuditEntry intent(ToolCallAudit a, UUID correlationId) {
-            return keep("INTENT", a);
-        }
-
-        @Override
-        public AuditEntry outcome(ToolCallAudit a, UUID correlationId) {
-            return keep("OUTCOME", a);
-        }
-
-        @Override
-        public AuditEntry governance(EntryKind kind, ToolCallAudit a, UUID planId) {
-            return keep(kind.name(), a);
-        }
-
-        private AuditEntry keep(String kind, ToolCallAudit a) {
-            entries.add(kind + " " + a.tool() + " " + a.outcome());
-            calls.add(a);
-            return null;
-        }
-    }
-
-    /** Applies nothing in Kommo: keeps the writes and answers as Kommo would have, or fails as told. */
-    static class RecordingWriter extends KommoWriter {
-
-        final List<KommoWrite> applied = new ArrayList<>();
-        RuntimeException failure;
-
-        @Override
-        public Applied apply(Caller caller, List<? extends KommoWrite> writes) {
-            if (failure != null) {
-                throw failure;
-            }
-            applied.addAll(writes);
-            List<KommoWrite.Result> results = new ArrayList<>();
-            List<String> done = new ArrayList<>();
-            for (KommoWrite w : writes) {
-                KommoWrite.Result r = w.result(List.of());
-                r.written().forEach(x -> caller.changes().record(x.targetType(), x.id(), x.before(), x.after()));
-                results.add(r);
-                w.requests(IdRef::toString).forEach(q -> done.add(q.line()));
-            }
-            return new Applied(results, done);
-        }
-
-        @Override
-        public List<String> describe(List<? extends KommoWrite> writes) {
-            List<String> lines = new ArrayList<>();
-            writes.forEach(w -> w.requests(IdRef::toString).forEach(q -> lines.add(q.line())));
-            return lines;
         }
     }
 
