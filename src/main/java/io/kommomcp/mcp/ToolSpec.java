@@ -118,8 +118,8 @@ record ToolSpec(Tool meta, Object bean, Method method, Class<?> argsType, McpSch
     private static Map<String, Object> withFlow(Map<String, Object> input) {
         Map<String, Object> schema = new LinkedHashMap<>(input);
         Map<String, Object> props = new LinkedHashMap<>((Map<String, Object>) schema.get("properties"));
-        props.put(TOKEN, Map.of("type", "string", "description", "Applies the plan that gave this token"));
-        props.put(DRY_RUN, Map.of("type", "boolean", "description", "Plan only"));
+        props.put(TOKEN, property("string", "Applies the plan that gave this token"));
+        props.put(DRY_RUN, property("boolean", "Plan only"));
         schema.put("properties", props);
         return schema;
     }
@@ -131,5 +131,13 @@ record ToolSpec(Tool meta, Object bean, Method method, Class<?> argsType, McpSch
         props.put("governance", Map.of("type", "object")); // present when the call was governed: a plan result
         schema.put("properties", props);
         return schema;
+    }
+
+    /** A property with its keys in a fixed order (Map.of's order changes from run to run). */
+    private static Map<String, Object> property(String type, String description) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("type", type);
+        p.put("description", description);
+        return p;
     }
 }
