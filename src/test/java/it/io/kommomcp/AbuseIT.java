@@ -89,6 +89,19 @@ class AbuseIT {
         assertEquals(sent, calls(t.id()) - before, "audit rows = calls");
         assertTrue(refused > sent / 3, "most fuzzed calls are refused: " + refused + " of " + sent);
         assertEquals(0, writesOfRefusedCalls(t.id()), "a refused call makes no Kommo write");
+        // governed by declaration (as tools/list publishes it): fuzzed calls never carry a valid token, so none of
+        // them may have written anything, whatever the arguments
+        List<String> governed = new ArrayList<>();
+        tools.forEach(tool -> {
+            if (tool.path("description").asString().contains("Governed")) {
+                governed.add(tool.path("name").asString());
+            }
+        });
+        assertTrue(governed.size() >= 15, "the admin tools are governed: " + governed);
+        for (String name : governed) {
+            assertEquals(0, writes(t.id(), name, "'SUCCEEDED', 'DENIED', 'FAILED', 'PARTIAL', 'UNKNOWN'"),
+                    name + " wrote to Kommo without a confirmed plan");
+        }
         JsonNode chain = McpHttp.JSON.readTree(server.http("GET", "/api/audit/chain", null,
                 TestTokens.token(t.id(), "audit.reader")).body());
         assertTrue(chain.path("valid").asBoolean(), chain.toString());
@@ -209,11 +222,18 @@ class AbuseIT {
 
     /** Kommo writes answered 2xx that were made for calls recorded as refused or failed. */
     private static int writesOfRefusedCalls(String tenant) throws Exception {
+        return writes(tenant, null, "'DENIED', 'FAILED'");
+    }
+
+    /** Kommo writes that succeeded in calls of {@code tool} (any tool if null) with one of {@code outcomes}. */
+    private static int writes(String tenant, String tool, String outcomes) throws Exception {
         int writes = 0;
         try (Connection db = ItServer.appDb(); PreparedStatement ps = db.prepareStatement("select kommo_calls from"
-                + " audit_entry where chain_key = ? and kind in ('CALL', 'OUTCOME') and outcome in ('DENIED',"
-                + " 'FAILED')")) {
+                + " audit_entry where chain_key = ? and kind in ('CALL', 'OUTCOME') and outcome in (" + outcomes
+                + ") and (cast(? as text) is null or tool = ?)")) {
             ps.setString(1, tenant);
+            ps.setString(2, tool);
+            ps.setString(3, tool);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     for (JsonNode call : McpHttp.JSON.readTree(rs.getString(1))) {
