@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.kommomcp.sandbox.Problems.Violation;
-import io.kommomcp.sandbox.SandboxAccount.Request;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -16,7 +15,7 @@ import tools.jackson.databind.node.ObjectNode;
 record SandboxBatch(List<JsonNode> items, List<String> requestIds, SandboxResponse refusal) {
 
     /** {@code POST /{e}}: a non-empty array of at most {@code max} items. */
-    static SandboxBatch forAdd(Request r, int max) {
+    static SandboxBatch forAdd(SandboxRequest r, int max) {
         if (r.bodyEmpty()) {
             return refused(Problems.emptyBody());
         }
@@ -32,7 +31,7 @@ record SandboxBatch(List<JsonNode> items, List<String> requestIds, SandboxRespon
     }
 
     /** {@code PATCH /{e}} (an array) or {@code PATCH /{e}/{id}} (one object; an array there answers 405). */
-    static SandboxBatch forUpdate(Request r, Long singleId) {
+    static SandboxBatch forUpdate(SandboxRequest r, Long singleId) {
         if (r.bodyEmpty()) {
             return refused(Problems.emptyBody());
         }

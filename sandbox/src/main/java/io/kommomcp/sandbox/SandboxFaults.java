@@ -106,8 +106,4 @@ final class SandboxFaults {
         }
         return new SandboxResponse(f.status(), body);
     }
-
-    /** nginx's page, as Kommo's edge answers an IP it has blocked (API.md §3). */
-    static final String IP_BLOCK_PAGE = "<html>\r\n<head><title>403 Forbidden</title></head>\r\n<body>\r\n"
-            + "<center><h1>403 Forbidden</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
 }

@@ -218,19 +218,21 @@ public class SandboxResource {
             switch (fault.kind()) {
                 case LATENCY -> sleep(fault.latencyMillis()); // then answered normally, even if the client gave up
                 case IP_BLOCK -> {
-                    return Response.status(403).type("text/html").entity(SandboxFaults.IP_BLOCK_PAGE).build();
+                    return render(SandboxResponse.ipBlocked(), requestId);
                 }
                 default -> {
                     return render(SandboxFaults.answer(fault), requestId);
                 }
             }
         }
-        SandboxAccount.Request request = new SandboxAccount.Request(method, cleanPath, query(), json, empty, auth,
-                base);
+        SandboxRequest request = new SandboxRequest(method, cleanPath, query(), json, empty, auth, base);
         return render(account.handle(request), requestId);
     }
 
     private static Response render(SandboxResponse r, String requestId) {
+        if (r.html() != null) { // the edge's page: no Kommo headers
+            return Response.status(r.status()).type("text/html").entity(r.html()).build();
+        }
         Response.ResponseBuilder b = Response.status(r.status()).header("X-Request-Id", requestId)
                 .header("Cache-Control", "no-store, no-cache, must-revalidate").header("Pragma", "no-cache");
         if (r.body() == null) {

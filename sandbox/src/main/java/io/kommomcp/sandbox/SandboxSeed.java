@@ -31,7 +31,7 @@ final class SandboxSeed {
         long admin = user(a, "Anna Admin", "anna.admin@" + a.subdomain + ".example", true);
         long boris = user(a, "Boris Sales", "boris.sales@" + a.subdomain + ".example", false);
         long clara = user(a, "Clara Sales", "clara.sales@" + a.subdomain + ".example", false);
-        a.currentUserId = admin;
+        a.users.current(admin);
         long[] sellers = {admin, boris, clara};
 
         long sales = pipeline(a, "Sales pipeline", 1, true, new String[] {"Initial contact", "Qualification",
@@ -54,7 +54,7 @@ final class SandboxSeed {
         field(a, "Budget confirmed", "checkbox", null, List.of());
         field(a, "Seats", "numeric", null, List.of());
         // more field types, a group, and fields required before some stages (API.md §10 required_statuses)
-        String deal = a.fields.group("leads", "Deal details", 1);
+        String deal = a.fields.addGroup("leads", "Deal details", 1);
         field(a, "Products of interest", "multiselect", null, List.of("Hardware", "Software", "Support",
                 "Training"));
         field(a, "Deal type", "radiobutton", null, List.of("New business", "Upsell", "Renewal"));
@@ -62,7 +62,7 @@ final class SandboxSeed {
         field(a, "Next step", "text", null, List.of());
         field(a, "Decision meeting", "date_time", null, List.of());
         field(a, "AI agent paused", "checkbox", "AI_PAUSED", List.of());
-        for (ObjectNode f : a.leadFields.values()) {
+        for (ObjectNode f : a.fields.all("leads")) {
             String name = f.get("name").asString();
             if (List.of("Budget confirmed", "Seats", "Deal type", "Products of interest").contains(name)) {
                 f.put("group_id", deal);
@@ -83,17 +83,13 @@ final class SandboxSeed {
             a.catalogs.addElement(products, e);
         }
         for (String reason : new String[] {"Too expensive", "Chose a competitor", "No budget this year"}) {
-            ObjectNode r = Problems.JSON.createObjectNode();
-            long id = a.newId();
-            r.put("id", id).put("name", reason).put("sort", a.lossReasons.size() * 10 + 10)
-                    .put("created_at", 1_700_000_000L).put("updated_at", 1_700_000_000L);
-            a.lossReasons.put(id, r);
+            a.lossReasons.add(a.newId(), reason, null, 1_700_000_000L);
         }
 
         List<Long> companyIds = new ArrayList<>();
         for (String name : COMPANIES) {
             ObjectNode c = entity(a, name, sellers[companyIds.size() % 3]);
-            a.companies.put(c.get("id").asLong(), c);
+            a.companies.put(c);
             companyIds.add(c.get("id").asLong());
         }
         List<Long> contactIds = new ArrayList<>();
@@ -106,18 +102,18 @@ final class SandboxSeed {
             multitext(a, cfs, "PHONE", "+31 20 555 " + String.format("%04d", 1000 + i * 37), "WORK");
             multitext(a, cfs, "EMAIL", first.toLowerCase() + "." + last.toLowerCase() + "@example.com", "WORK");
             long company = companyIds.get(i % companyIds.size());
-            ((ArrayNode) c.get("_embedded").get("companies")).addObject().put("id", company);
-            a.contacts.put(c.get("id").asLong(), c);
+            LinkStore.addCompany(c, company);
+            a.contacts.put(c);
             contactIds.add(c.get("id").asLong());
         }
 
-        List<Long> salesStages = openStages(a, sales);
-        List<Long> partnerStages = openStages(a, partners);
+        List<Long> salesStages = a.pipelines.openStages(sales);
+        List<Long> partnerStages = a.pipelines.openStages(partners);
         for (int i = 0; i < 30; i++) {
             boolean partner = i % 6 == 5;
             long pipeline = partner ? partners : sales;
             List<Long> stages = partner ? partnerStages : salesStages;
-            long status = i % 10 == 8 ? SandboxAccount.WON : i % 10 == 9 ? SandboxAccount.LOST
+            long status = i % 10 == 8 ? PipelineStore.WON : i % 10 == 9 ? PipelineStore.LOST
                     : stages.get(i % stages.size());
             String company = COMPANIES[i % COMPANIES.length];
             ObjectNode item = Problems.JSON.createObjectNode();
@@ -126,7 +122,7 @@ final class SandboxSeed {
                     .put("responsible_user_id", sellers[i % 3])
                     .put("created_at", 1_730_000_000L + i * 86_400L);
             ArrayNode cfs = item.putArray("custom_fields_values");
-            List<Long> fieldIds = new ArrayList<>(a.leadFields.keySet());
+            List<Long> fieldIds = a.fields.all("leads").stream().map(f -> f.get("id").asLong()).toList();
             ObjectNode source = cfs.addObject().put("field_id", fieldIds.get(0));
             source.putArray("values").addObject().put("value",
                     List.of("Website", "Referral", "Trade show", "Cold call").get(i % 4));
@@ -143,14 +139,14 @@ final class SandboxSeed {
             if (i % 5 == 0) {
                 emb.putArray("tags").addObject().put("name", i % 10 == 0 ? "priority" : "renewal");
             }
-            long leadId = a.createLead(item);
-            if (status == SandboxAccount.LOST) {
-                a.leads.get(leadId).put("loss_reason_id", a.lossReasons.keySet().iterator().next());
+            long leadId = a.leadWriter.create(item);
+            if (status == PipelineStore.LOST) {
+                a.leads.get(leadId).put("loss_reason_id", a.lossReasons.ids().get(0));
             }
             if (i % 3 == 1) {
                 ObjectNode params = Problems.JSON.createObjectNode();
                 params.put("text", "Called " + FIRST[i % FIRST.length] + ": interested, wants a quote by Friday.");
-                a.createNote("leads", leadId, "common", params);
+                a.notes.create("leads", leadId, "common", params);
             }
         }
     }
@@ -169,7 +165,7 @@ final class SandboxSeed {
                 .put("is_admin", admin).put("is_free", false).put("is_active", true).putNull("group_id")
                 .putNull("role_id");
         rights.putArray("status_rights");
-        a.users.put(id, u);
+        a.users.add(u);
         return id;
     }
 
@@ -179,15 +175,14 @@ final class SandboxSeed {
         ObjectNode p = Problems.JSON.createObjectNode();
         p.put("id", id).put("name", name).put("sort", sort).put("is_main", main).put("is_unsorted_on", true)
                 .put("is_archive", false).put("account_id", a.accountId);
-        a.pipelines.put(id, p);
         List<ObjectNode> st = new ArrayList<>();
         st.add(status(a, a.newId(), id, "Incoming leads", 10, false, "#c1c1c1", 1));
         for (int i = 0; i < stages.length; i++) {
             st.add(status(a, a.newId(), id, stages[i], 20 + i * 10, true, colors[i], 0));
         }
-        st.add(status(a, SandboxAccount.WON, id, "Closed - won", 10000, false, "#CCFF66", 0));
-        st.add(status(a, SandboxAccount.LOST, id, "Closed - lost", 11000, false, "#D5D8DB", 0));
-        a.statuses.put(id, st);
+        st.add(status(a, PipelineStore.WON, id, "Closed - won", 10000, false, "#CCFF66", 0));
+        st.add(status(a, PipelineStore.LOST, id, "Closed - lost", 11000, false, "#D5D8DB", 0));
+        a.pipelines.add(p, st);
         return id;
     }
 
@@ -197,12 +192,6 @@ final class SandboxSeed {
         s.put("id", id).put("name", name).put("sort", sort).put("is_editable", editable).put("pipeline_id", pipelineId)
                 .put("color", color).put("type", type).put("account_id", a.accountId);
         return s;
-    }
-
-    private static List<Long> openStages(SandboxAccount a, long pipelineId) {
-        return a.statuses.get(pipelineId).stream().filter(s -> s.get("type").asInt() == 0
-                && s.get("id").asLong() != SandboxAccount.WON && s.get("id").asLong() != SandboxAccount.LOST)
-                .map(s -> s.get("id").asLong()).toList();
     }
 
     private static void field(SandboxAccount a, String name, String type, String code, List<String> options) {
@@ -217,9 +206,8 @@ final class SandboxSeed {
 
     /** Makes a lead field required before leads enter a stage of the pipeline. */
     private static void require(SandboxAccount a, long pipelineId, String field, String stage) {
-        ObjectNode f = a.leadFields.values().stream().filter(d -> d.get("name").asString().equals(field))
-                .findFirst().orElseThrow();
-        long statusId = a.statuses.get(pipelineId).stream().filter(s -> s.get("name").asString().equals(stage))
+        ObjectNode f = a.fields.byName("leads", field);
+        long statusId = a.pipelines.statuses(pipelineId).stream().filter(s -> s.get("name").asString().equals(stage))
                 .findFirst().orElseThrow().get("id").asLong();
         ((ArrayNode) f.get("required_statuses")).addObject().put("status_id", statusId).put("pipeline_id",
                 pipelineId);
@@ -229,7 +217,7 @@ final class SandboxSeed {
         long id = a.newId();
         ObjectNode c = Problems.JSON.createObjectNode();
         c.put("id", id).put("name", name).put("responsible_user_id", responsible).put("group_id", 0)
-                .put("created_by", a.currentUserId).put("updated_by", a.currentUserId)
+                .put("created_by", a.users.current()).put("updated_by", a.users.current())
                 .put("created_at", 1_725_000_000L).put("updated_at", 1_725_000_000L).putNull("closest_task_at")
                 .put("is_deleted", false).putNull("custom_fields_values").put("account_id", a.accountId);
         ObjectNode emb = c.putObject("_embedded");
@@ -240,8 +228,7 @@ final class SandboxSeed {
 
     /** A multitext value (PHONE, EMAIL) of a seeded contact, as Kommo returns it. */
     private static void multitext(SandboxAccount a, ArrayNode cfs, String code, String value, String enumCode) {
-        ObjectNode def = a.contactFields.values().stream().filter(d -> code.equals(d.path("code").asString(null)))
-                .findFirst().orElseThrow();
+        ObjectNode def = a.fields.byCode("contacts", code);
         long enumId = 0;
         for (var e : def.get("enums")) {
             if (e.get("value").asString().equals(enumCode)) {

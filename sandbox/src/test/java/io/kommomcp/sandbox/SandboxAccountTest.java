@@ -33,7 +33,7 @@ class SandboxAccountTest {
             q.add(new SimpleImmutableEntry<>(query[i], query[i + 1]));
         }
         JsonNode json = body == null ? null : Problems.JSON.readTree(body);
-        return account.handle(new SandboxAccount.Request(method, path, q, json, body == null, "Bearer tok", BASE));
+        return account.handle(new SandboxRequest(method, path, q, json, body == null, "Bearer tok", BASE));
     }
 
     @Test
@@ -80,7 +80,7 @@ class SandboxAccountTest {
         assertEquals("status_id", bad.body().path("validation-errors").get(0).path("errors").get(0).path("path")
                 .asString());
         SandboxResponse lossOnOpen = call("PATCH", "leads/" + lead, "{\"loss_reason_id\":"
-                + account.lossReasons.keySet().iterator().next() + "}");
+                + account.lossReasons.ids().get(0) + "}");
         assertEquals(400, lossOnOpen.status());
         assertTrue(lossOnOpen.body().path("errors").has(String.valueOf(lead)));
         assertEquals(405, call("PATCH", "leads/" + lead, "[{\"name\":\"x\"}]").status());
@@ -91,7 +91,7 @@ class SandboxAccountTest {
 
     @Test
     void notesNeedAnExistingEntityAndText() {
-        long lead = account.leads.firstKey();
+        long lead = account.leads.ids().get(0);
         assertEquals(200, call("POST", "leads/" + lead + "/notes", "[{\"note_type\":\"common\",\"params\":{\"text\":\"hi\"}}]").status());
         assertEquals(400, call("POST", "leads/999/notes", "[{\"note_type\":\"common\",\"params\":{\"text\":\"hi\"}}]").status());
         assertEquals(400, call("POST", "leads/" + lead + "/notes", "[{\"note_type\":\"common\",\"params\":{}}]").status());
@@ -100,7 +100,7 @@ class SandboxAccountTest {
 
     @Test
     void badTokenIs401AndUnknownPipelineIs404() {
-        SandboxResponse r = account.handle(new SandboxAccount.Request("GET", "leads", List.of(), null, true,
+        SandboxResponse r = account.handle(new SandboxRequest("GET", "leads", List.of(), null, true,
                 "Bearer wrong", BASE));
         assertEquals(401, r.status());
         assertEquals(404, call("GET", "leads/pipelines/0/statuses", null).status());
@@ -113,7 +113,7 @@ class SandboxAccountTest {
         SandboxSeed.seed(limited);
         int tooMany = 0;
         for (int i = 0; i < 10; i++) {
-            SandboxResponse r = limited.handle(new SandboxAccount.Request("GET", "account", List.of(), null, true,
+            SandboxResponse r = limited.handle(new SandboxRequest("GET", "account", List.of(), null, true,
                     "Bearer tok", BASE));
             if (r.status() == 429) {
                 tooMany++;

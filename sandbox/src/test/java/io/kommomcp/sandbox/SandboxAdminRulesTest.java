@@ -31,7 +31,7 @@ class SandboxAdminRulesTest {
 
     private SandboxResponse call(String method, String path, String body) {
         JsonNode json = body == null ? null : Problems.JSON.readTree(body);
-        return account.handle(new SandboxAccount.Request(method, path, List.of(), json, body == null, "Bearer tok",
+        return account.handle(new SandboxRequest(method, path, List.of(), json, body == null, "Bearer tok",
                 BASE));
     }
 
@@ -107,17 +107,17 @@ class SandboxAdminRulesTest {
     void deletingAStageMovesItsLeadsToTheFirstStageAndDropsRequirements() {
         long qualification = stage(sales, "Qualification");
         long initial = stage(sales, "Initial contact");
-        long before = account.leads.values().stream().filter(l -> l.get("status_id").asLong() == qualification)
+        long before = account.leads.all().stream().filter(l -> l.get("status_id").asLong() == qualification)
                 .count();
         assertTrue(before > 0);
         long negotiation = stage(sales, "Negotiation");
         assertEquals(204, call("DELETE", "leads/pipelines/" + sales + "/statuses/" + qualification, null).status());
-        assertEquals(0, account.leads.values().stream().filter(l -> l.get("status_id").asLong() == qualification)
+        assertEquals(0, account.leads.all().stream().filter(l -> l.get("status_id").asLong() == qualification)
                 .count());
-        assertTrue(account.leads.values().stream().filter(l -> l.get("status_id").asLong() == initial).count()
+        assertTrue(account.leads.all().stream().filter(l -> l.get("status_id").asLong() == initial).count()
                 >= before);
         assertEquals(204, call("DELETE", "leads/pipelines/" + sales + "/statuses/" + negotiation, null).status());
-        assertFalse(account.leadFields.values().stream().anyMatch(f -> f.path("required_statuses").toString()
+        assertFalse(account.fields.all("leads").stream().anyMatch(f -> f.path("required_statuses").toString()
                 .contains(String.valueOf(negotiation))), "requirements on a deleted stage go");
     }
 
@@ -127,7 +127,7 @@ class SandboxAdminRulesTest {
         SandboxResponse withLeads = call("DELETE", "leads/pipelines/" + partners, null);
         assertEquals(400, withLeads.status());
         assertTrue(withLeads.body().path("detail").asString().contains("leads"));
-        account.leads.values().removeIf(l -> l.get("pipeline_id").asLong() == partners);
+        account.leads.removeIf(l -> l.get("pipeline_id").asLong() == partners);
         assertEquals(204, call("DELETE", "leads/pipelines/" + partners, null).status());
         assertEquals(404, call("GET", "leads/pipelines/" + partners, null).status());
         assertEquals(400, call("PATCH", "leads/pipelines/" + sales, "{\"is_main\":false}").status(),
@@ -136,7 +136,7 @@ class SandboxAdminRulesTest {
 
     @Test
     void fieldOptionsAreReplacedAsAWholeAndRemovedOnesErased() {
-        long source = account.leadFields.values().stream().filter(f -> f.get("name").asString().equals(
+        long source = account.fields.all("leads").stream().filter(f -> f.get("name").asString().equals(
                 "Lead source")).findFirst().orElseThrow().get("id").asLong();
         JsonNode def = call("GET", "leads/custom_fields/" + source, null).body();
         long website = def.path("enums").get(0).path("id").asLong();
@@ -145,7 +145,7 @@ class SandboxAdminRulesTest {
                 + ",\"value\":\"Web\"},{\"value\":\"Partner\"}]}");
         assertEquals(200, r.status(), String.valueOf(r.body()));
         assertEquals(2, r.body().path("enums").size());
-        String leads = account.leads.values().toString();
+        String leads = account.leads.all().toString();
         assertFalse(leads.contains("\"enum_id\":" + referral), "values of a removed option are erased");
         assertTrue(leads.contains("\"value\":\"Web\""), "values follow a renamed option");
         assertEquals(400, call("PATCH", "leads/custom_fields/" + source, "{\"type\":\"text\"}").status());
@@ -155,16 +155,16 @@ class SandboxAdminRulesTest {
 
     @Test
     void predefinedFieldsCannotBeDeletedOrRenamedAndDeletionErasesValues() {
-        long phone = account.contactFields.values().stream().filter(f -> f.get("code").asString("").equals("PHONE"))
+        long phone = account.fields.all("contacts").stream().filter(f -> f.get("code").asString("").equals("PHONE"))
                 .findFirst().orElseThrow().get("id").asLong();
         assertEquals(400, call("DELETE", "contacts/custom_fields/" + phone, null).status());
         assertEquals(400, call("PATCH", "contacts/custom_fields/" + phone, "{\"name\":\"Tel\"}").status());
         assertEquals(404, call("DELETE", "contacts/custom_fields/1", null).status());
-        long seats = account.leadFields.values().stream().filter(f -> f.get("name").asString().equals("Seats"))
+        long seats = account.fields.all("leads").stream().filter(f -> f.get("name").asString().equals("Seats"))
                 .findFirst().orElseThrow().get("id").asLong();
-        assertTrue(account.leads.values().toString().contains("\"field_id\":" + seats));
+        assertTrue(account.leads.all().toString().contains("\"field_id\":" + seats));
         assertEquals(204, call("DELETE", "leads/custom_fields/" + seats, null).status());
-        assertFalse(account.leads.values().toString().contains("\"field_id\":" + seats));
+        assertFalse(account.leads.all().toString().contains("\"field_id\":" + seats));
     }
 
     @Test
@@ -173,13 +173,13 @@ class SandboxAdminRulesTest {
         assertEquals(200, made.status());
         String id = made.body().path("_embedded").path("custom_field_groups").get(0).path("id").asString();
         assertTrue(id.startsWith("leads_"), "group ids are strings");
-        long seats = account.leadFields.values().stream().filter(f -> f.get("name").asString().equals("Seats"))
+        long seats = account.fields.all("leads").stream().filter(f -> f.get("name").asString().equals("Seats"))
                 .findFirst().orElseThrow().get("id").asLong();
         assertEquals(200, call("PATCH", "leads/custom_fields/" + seats, "{\"group_id\":\"" + id + "\"}").status());
         assertEquals(400, call("PATCH", "leads/custom_fields/" + seats, "{\"group_id\":\"leads_0\"}").status());
         assertEquals(200, call("PATCH", "leads/custom_fields/groups/" + id, "{\"name\":\"Contracts\"}").status());
         assertEquals(204, call("DELETE", "leads/custom_fields/groups/" + id, null).status());
-        assertTrue(account.leadFields.get(seats).get("group_id").isNull());
+        assertTrue(account.fields.get("leads", seats).get("group_id").isNull());
         assertEquals(404, call("GET", "leads/custom_fields/groups/" + id, null).status());
     }
 }

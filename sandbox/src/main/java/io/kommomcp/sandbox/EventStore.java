@@ -8,41 +8,52 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 
-import io.kommomcp.sandbox.SandboxAccount.Request;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The account's change history (API.md §16): an event for every change the sandbox makes, with Kommo's types and
- * value shapes, and {@code GET /events} with its filters (entity, entity_id with exactly one entity and at most 10
- * ids, type, created_at, created_by), at most 100 per page, newest first, 204 when none.
+ * The account's change history (API.md §16): an event for every change the sandbox makes, with Kommo's types, string
+ * ids and value shapes, oldest first. {@link EventsApi} reads it.
  */
-final class SandboxEvents {
+final class EventStore {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 
-    private final SandboxAccount a;
+    private final long accountId;
+    private final UserStore users;
     private final List<ObjectNode> events = new ArrayList<>();
 
-    SandboxEvents(SandboxAccount a) {
-        this.a = a;
+    EventStore(long accountId, UserStore users) {
+        this.accountId = accountId;
+        this.users = users;
+    }
+
+    /** The events, newest first. */
+    List<ObjectNode> newestFirst() {
+        List<ObjectNode> out = new ArrayList<>(events);
+        java.util.Collections.reverse(out);
+        return out;
+    }
+
+    ObjectNode get(String id) {
+        return events.stream().filter(e -> e.get("id").asString().equals(id)).findFirst().orElse(null);
     }
 
     /** Appends one event; {@code entityType} is singular (lead, contact, company, task). */
     void add(String type, String entityType, long entityId, JsonNode before, JsonNode after) {
         ObjectNode e = Problems.JSON.createObjectNode();
         e.put("id", id()).put("type", type).put("entity_id", entityId).put("entity_type", entityType)
-                .put("created_by", a.currentUserId).put("created_at", SandboxAccount.now());
+                .put("created_by", users.current()).put("created_at", SandboxAccount.now());
         e.set("value_after", after == null ? Problems.JSON.createArrayNode() : after);
         e.set("value_before", before == null ? Problems.JSON.createArrayNode() : before);
-        e.put("account_id", a.accountId);
+        e.put("account_id", accountId);
         e.putObject("_embedded").putObject("entity").put("id", entityId);
         events.add(e);
     }
 
-    /** The events an update of a lead, contact or company makes: compares the entity before and after. */
+    /** The events an update of a lead, contact or company makes: compares the record before and after. */
     void changed(String entityType, ObjectNode before, ObjectNode after) {
         long id = after.get("id").asLong();
         if (!Objects.equals(before.path("name").asString(null), after.path("name").asString(null))) {
@@ -78,8 +89,8 @@ final class SandboxEvents {
             }
             add("custom_field_value_changed", entityType, id, null, values);
         }
-        Set<String> was = tags(before);
-        Set<String> now = tags(after);
+        Set<String> was = lower(names(before));
+        Set<String> now = lower(names(after));
         for (String t : names(after)) {
             if (!was.contains(t.toLowerCase(Locale.ROOT))) {
                 add("entity_tag_added", entityType, id, null, tag(t));
@@ -92,43 +103,8 @@ final class SandboxEvents {
         }
     }
 
-    SandboxResponse list(Request r) {
-        List<String> entities = r.params("filter[entity]");
-        List<String> ids = r.params("filter[entity_id]");
-        List<String> types = r.params("filter[type]");
-        List<String> createdBy = r.params("filter[created_by]");
-        if (!ids.isEmpty() && entities.size() != 1) {
-            return Problems.basic(400, "Bad Request", "filter[entity_id] needs exactly one filter[entity]");
-        }
-        if (ids.size() > 10 || createdBy.size() > 10) {
-            return Problems.basic(400, "Bad Request", "At most 10 values in filter[entity_id] and filter[created_by]");
-        }
-        if (r.param("limit") != null && r.param("limit").matches("\\d+") && Integer.parseInt(r.param("limit")) > 100) {
-            return Problems.limitPerPage();
-        }
-        long from = time(r.param("filter[created_at][from]"), r.param("filter[created_at]"), Long.MIN_VALUE);
-        long to = time(r.param("filter[created_at][to]"), null, Long.MAX_VALUE);
-        List<ObjectNode> out = new ArrayList<>();
-        for (int i = events.size() - 1; i >= 0; i--) {
-            ObjectNode e = events.get(i);
-            long at = e.get("created_at").asLong();
-            if ((entities.isEmpty() || entities.contains(e.get("entity_type").asString()))
-                    && (ids.isEmpty() || ids.contains(e.get("entity_id").asString()))
-                    && (types.isEmpty() || types.contains(e.get("type").asString()))
-                    && (createdBy.isEmpty() || createdBy.contains(e.get("created_by").asString()))
-                    && at >= from && at <= to) {
-                out.add(e);
-            }
-        }
-        return a.list(r, "events", "events", out, x -> x.deepCopy(), false);
-    }
-
-    private static long time(String value, String alone, long otherwise) {
-        String v = value != null ? value : alone;
-        return v != null && v.matches("\\d+") ? Long.parseLong(v) : otherwise;
-    }
-
-    private static ArrayNode value(String key, String field, JsonNode v) {
+    /** {@code [{key: {field: v}}]}, the value shape of most events. */
+    static ArrayNode value(String key, String field, JsonNode v) {
         ArrayNode arr = Problems.JSON.createArrayNode();
         arr.addObject().putObject(key).set(field, v.isMissingNode() ? Problems.JSON.nullNode() : v.deepCopy());
         return arr;
@@ -145,10 +121,6 @@ final class SandboxEvents {
         ArrayNode arr = Problems.JSON.createArrayNode();
         arr.addObject().putObject("tag").put("name", name);
         return arr;
-    }
-
-    private static Set<String> tags(JsonNode entity) {
-        return lower(names(entity));
     }
 
     private static List<String> names(JsonNode entity) {

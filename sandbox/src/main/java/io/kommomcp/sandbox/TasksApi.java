@@ -3,54 +3,36 @@ package io.kommomcp.sandbox;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.TreeMap;
 
 import io.kommomcp.sandbox.Problems.Violation;
-import io.kommomcp.sandbox.SandboxAccount.Request;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Tasks of one {@link SandboxAccount} (API.md §12): list with Kommo's filters and orders, get, add (text and
- * complete_till required), update and complete with a result. No delete: Kommo has none. {@code result} is {@code []}
- * when there is none, as real Kommo answers. Called under the account's lock.
+ * Tasks (API.md §12) over {@link TaskStore}: list with Kommo's filters and orders, get, add (text and complete_till
+ * required), update and complete with a result, each change with its event. No delete: Kommo has none.
  */
-final class SandboxTasks {
+final class TasksApi {
 
     /** Kommo's built-in task types: 1 follow-up, 2 meeting. */
     static final List<Long> BUILT_IN_TYPES = List.of(1L, 2L);
 
     private final SandboxAccount a;
-    final TreeMap<Long, ObjectNode> tasks = new TreeMap<>();
+    private final TaskStore tasks;
 
-    SandboxTasks(SandboxAccount account) {
+    TasksApi(SandboxAccount account, TaskStore tasks) {
         this.a = account;
+        this.tasks = tasks;
     }
 
-    SandboxResponse route(Request r, String[] p) {
-        if (p.length == 1) {
-            return switch (r.method()) {
-                case "GET" -> list(r);
-                case "POST" -> add(r);
-                case "PATCH" -> update(r, null);
-                default -> Problems.methodNotAllowed();
-            };
-        }
-        Long id = SandboxAccount.id(p[1]);
-        if (id == null || p.length > 2) {
-            return null;
-        }
-        return switch (r.method()) {
-            case "GET" -> tasks.containsKey(id) ? SandboxResponse.ok(a.withSelf(render(tasks.get(id)), r, "tasks"))
-                    : SandboxResponse.noContent();
-            case "PATCH" -> update(r, id);
-            default -> Problems.methodNotAllowed();
-        };
+    SandboxResponse get(SandboxRequest r, long id) {
+        ObjectNode t = tasks.get(id);
+        return t == null ? SandboxResponse.noContent() : SandboxResponse.ok(HalPages.withSelf(t.deepCopy(), r, "tasks"));
     }
 
-    private SandboxResponse list(Request r) {
-        List<ObjectNode> all = new ArrayList<>(tasks.values());
+    SandboxResponse list(SandboxRequest r) {
+        List<ObjectNode> all = tasks.all();
         keep(all, r.params("filter[responsible_user_id]"), "responsible_user_id");
         keep(all, r.params("filter[task_type]"), "task_type_id");
         keep(all, r.params("filter[entity_type]"), "entity_type");
@@ -73,7 +55,7 @@ final class SandboxTasks {
             }
         }
         all.sort(order);
-        return a.list(r, "tasks", "tasks", all, this::render, false);
+        return HalPages.list(r, "tasks", "tasks", all, ObjectNode::deepCopy, HalPages.byId("tasks"), false);
     }
 
     private static void keep(List<ObjectNode> all, List<String> wanted, String field) {
@@ -82,11 +64,7 @@ final class SandboxTasks {
         }
     }
 
-    private ObjectNode render(ObjectNode t) {
-        return t.deepCopy();
-    }
-
-    private SandboxResponse add(Request r) {
+    SandboxResponse add(SandboxRequest r) {
         SandboxBatch batch = SandboxBatch.forAdd(r, 250);
         if (batch.refusal() != null) {
             return batch.refusal();
@@ -123,7 +101,7 @@ final class SandboxTasks {
         if (item.has("complete_till") && !item.get("complete_till").isIntegralNumber()) {
             v.add(new Violation(requestId, "InvalidType", "complete_till", "This value should be of type int."));
         }
-        if (item.hasNonNull("responsible_user_id") && !a.users.containsKey(item.get("responsible_user_id").asLong())) {
+        if (item.hasNonNull("responsible_user_id") && !a.users.has(item.get("responsible_user_id").asLong())) {
             v.add(new Violation(requestId, "NotSupportedChoice", "responsible_user_id",
                     "The value you selected is not a valid choice."));
         }
@@ -134,9 +112,7 @@ final class SandboxTasks {
         if (item.hasNonNull("entity_type") || item.hasNonNull("entity_id")) {
             String type = item.path("entity_type").asString("");
             boolean known = switch (type) {
-                case "leads" -> a.leads.containsKey(item.path("entity_id").asLong(-1));
-                case "contacts" -> a.contacts.containsKey(item.path("entity_id").asLong(-1));
-                case "companies" -> a.companies.containsKey(item.path("entity_id").asLong(-1));
+                case "leads", "contacts", "companies" -> a.entities(type).has(item.path("entity_id").asLong(-1));
                 default -> false;
             };
             if (!known) {
@@ -154,9 +130,9 @@ final class SandboxTasks {
         long id = a.newId();
         long now = SandboxAccount.now();
         ObjectNode t = Problems.JSON.createObjectNode();
-        t.put("id", id).put("created_by", a.currentUserId).put("updated_by", a.currentUserId).put("created_at", now)
+        t.put("id", id).put("created_by", a.users.current()).put("updated_by", a.users.current()).put("created_at", now)
                 .put("updated_at", now).put("responsible_user_id", item.hasNonNull("responsible_user_id")
-                        ? item.get("responsible_user_id").asLong() : a.currentUserId)
+                        ? item.get("responsible_user_id").asLong() : a.users.current())
                 .put("group_id", 0);
         if (item.hasNonNull("entity_id")) {
             t.put("entity_id", item.get("entity_id").asLong()).put("entity_type", item.get("entity_type").asString());
@@ -168,7 +144,7 @@ final class SandboxTasks {
                 .put("text", item.get("text").asString()).put("complete_till", item.get("complete_till").asLong())
                 .put("account_id", a.accountId);
         t.putArray("result");
-        tasks.put(id, t);
+        tasks.put(t);
         a.events.add("task_added", "task", id, null, null);
         return t;
     }
@@ -180,25 +156,19 @@ final class SandboxTasks {
             a.events.add("task_completed", "task", id, null, null);
         }
         if (!was.get("text").equals(t.get("text"))) {
-            a.events.add("task_text_changed", "task", id, wrap("task", "text", was.get("text")),
-                    wrap("task", "text", t.get("text")));
+            a.events.add("task_text_changed", "task", id, EventStore.value("task", "text", was.get("text")),
+                    EventStore.value("task", "text", t.get("text")));
         }
         if (was.get("complete_till").asLong() != t.get("complete_till").asLong()) {
-            a.events.add("task_deadline_changed", "task", id, wrap("task_deadline", "timestamp",
-                    was.get("complete_till")), wrap("task_deadline", "timestamp", t.get("complete_till")));
+            a.events.add("task_deadline_changed", "task", id, EventStore.value("task_deadline", "timestamp",
+                    was.get("complete_till")), EventStore.value("task_deadline", "timestamp", t.get("complete_till")));
         }
         if (!was.path("result").equals(t.path("result")) && t.path("result").has("text")) {
             a.events.add("task_result_added", "task", id, null, null);
         }
     }
 
-    private static ArrayNode wrap(String key, String field, JsonNode v) {
-        ArrayNode arr = Problems.JSON.createArrayNode();
-        arr.addObject().putObject(key).set(field, v.deepCopy());
-        return arr;
-    }
-
-    private SandboxResponse update(Request r, Long singleId) {
+    SandboxResponse update(SandboxRequest r, Long singleId) {
         SandboxBatch batch = SandboxBatch.forUpdate(r, singleId);
         if (batch.refusal() != null) {
             return batch.refusal();
@@ -208,7 +178,7 @@ final class SandboxTasks {
         for (int i = 0; i < items.size(); i++) {
             JsonNode item = items.get(i);
             String requestId = batch.requestIds().get(i);
-            if (!tasks.containsKey(item.path("id").asLong(-1))) {
+            if (!tasks.has(item.path("id").asLong(-1))) {
                 violations.add(new Violation(requestId, "NotSupportedChoice", "id",
                         "The value you selected is not a valid choice."));
                 continue;
@@ -242,7 +212,7 @@ final class SandboxTasks {
             if (item.hasNonNull("result")) {
                 t.set("result", item.get("result").deepCopy());
             }
-            t.put("updated_at", now).put("updated_by", a.currentUserId);
+            t.put("updated_at", now).put("updated_by", a.users.current());
             taskEvents(was, t);
             ObjectNode o = out.addObject().put("id", t.get("id").asLong()).put("updated_at", now);
             o.putObject("_links").putObject("self").put("href", r.base() + "/api/v4/tasks/" + t.get("id").asLong());

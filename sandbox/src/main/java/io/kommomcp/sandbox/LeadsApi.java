@@ -1,0 +1,166 @@
+package io.kommomcp.sandbox;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import io.kommomcp.sandbox.Problems.Violation;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code /leads} and {@code /leads/{id}} (API.md §7): the list with {@code query}, Kommo's filters and order, one
+ * lead (204 when there is none), add and update (all-or-nothing validation, {@code errors} by id for a loss reason on
+ * a lead that is not lost), and the {@code with} parts of a lead. The rules themselves are {@link LeadWriter}'s.
+ */
+final class LeadsApi {
+
+    private final SandboxAccount a;
+
+    LeadsApi(SandboxAccount account) {
+        this.a = account;
+    }
+
+    SandboxResponse list(SandboxRequest r) {
+        return HalPages.list(r, "leads", "leads", filtered(r), l -> render(l, r, "leads/" + l.get("id").asLong()),
+                HalPages.byId("leads"), false);
+    }
+
+    SandboxResponse get(SandboxRequest r, long id) {
+        ObjectNode l = a.leads.get(id);
+        return l == null ? SandboxResponse.noContent() : SandboxResponse.ok(render(l, r, "leads/" + id));
+    }
+
+    private List<ObjectNode> filtered(SandboxRequest r) {
+        List<Predicate<ObjectNode>> tests = new ArrayList<>();
+        String q = r.param("query");
+        if (q != null && !q.isBlank()) {
+            String needle = SandboxAccount.fold(q);
+            tests.add(l -> SandboxAccount.fold(l.get("name").asString()).contains(needle)
+                    || SandboxAccount.fold(l.path("custom_fields_values").toString()).contains(needle));
+        }
+        List<String> ids = r.params("filter[id]");
+        if (!ids.isEmpty()) {
+            tests.add(l -> ids.contains(l.get("id").asString()));
+        }
+        List<String> pipelineIds = r.params("filter[pipeline_id]");
+        if (!pipelineIds.isEmpty()) {
+            tests.add(l -> pipelineIds.contains(l.get("pipeline_id").asString()));
+        }
+        String sp = r.param("filter[statuses][0][pipeline_id]");
+        String ss = r.param("filter[statuses][0][status_id]");
+        if (sp != null && ss != null) {
+            tests.add(l -> l.get("pipeline_id").asString().equals(sp) && l.get("status_id").asString().equals(ss));
+        }
+        List<String> resp = r.params("filter[responsible_user_id]");
+        if (!resp.isEmpty()) {
+            tests.add(l -> resp.contains(l.get("responsible_user_id").asString()));
+        }
+        List<ObjectNode> out = a.leads.newestFirst();
+        out.removeIf(l -> !tests.stream().allMatch(t -> t.test(l)));
+        if ("asc".equals(r.param("order[id]")) || "asc".equals(r.param("order[created_at]"))) {
+            out.sort(Comparator.comparingLong(l -> l.get("id").asLong()));
+        }
+        return out;
+    }
+
+    /** A lead as Kommo shows it: companies with links, contacts and loss reason only when asked for. */
+    ObjectNode render(ObjectNode stored, SandboxRequest r, String selfPath) {
+        ObjectNode l = stored.deepCopy();
+        ObjectNode emb = (ObjectNode) l.get("_embedded");
+        if (r.with("contacts")) {
+            ArrayNode cs = emb.putArray("contacts");
+            a.links.contactsOf(l.get("id").asLong()).forEach((cid, main) -> {
+                ObjectNode c = cs.addObject().put("id", cid).put("is_main", main);
+                HalPages.self(c, r, "contacts/" + cid);
+            });
+        }
+        if (r.with("loss_reason") && !l.get("loss_reason_id").isNull()) {
+            ObjectNode reason = a.lossReasons.get(l.get("loss_reason_id").asLong());
+            if (reason != null) {
+                emb.putArray("loss_reason").add(AccountApi.lossReason(reason, r));
+            }
+        }
+        for (JsonNode c : emb.path("companies")) {
+            HalPages.self((ObjectNode) c, r, "companies/" + c.get("id").asLong());
+        }
+        l.putObject("_links").putObject("self").put("href", r.url(selfPath) + HalPages.query(r, false));
+        return l;
+    }
+
+    SandboxResponse add(SandboxRequest r) {
+        SandboxBatch batch = SandboxBatch.forAdd(r, 250);
+        if (batch.refusal() != null) {
+            return batch.refusal();
+        }
+        List<Violation> violations = batch.check((item, requestId) -> a.leadWriter.validate(item, requestId, null));
+        if (!violations.isEmpty()) {
+            return Problems.validation(violations);
+        }
+        ObjectNode doc = Problems.JSON.createObjectNode();
+        HalPages.self(doc, r, "leads");
+        ArrayNode out = doc.putObject("_embedded").putArray("leads");
+        for (int i = 0; i < batch.items().size(); i++) {
+            long id = a.leadWriter.create(batch.items().get(i));
+            ObjectNode item = out.addObject().put("id", id).put("request_id", batch.requestIds().get(i));
+            HalPages.self(item, r, "leads/" + id);
+        }
+        return SandboxResponse.ok(doc);
+    }
+
+    /** {@code PATCH /leads} (an array with ids) or {@code PATCH /leads/{id}} ({@code singleId}, one object). */
+    SandboxResponse update(SandboxRequest r, Long singleId) {
+        SandboxBatch batch = SandboxBatch.forUpdate(r, singleId);
+        if (batch.refusal() != null) {
+            return batch.refusal();
+        }
+        List<JsonNode> items = batch.items();
+        List<Violation> violations = new ArrayList<>();
+        Map<String, String> byId = new LinkedHashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode item = items.get(i);
+            String requestId = batch.requestIds().get(i);
+            ObjectNode existing = a.leads.get(item.path("id").asLong(-1));
+            if (existing == null) {
+                violations.add(LeadWriter.notAChoice(requestId, "id"));
+                continue;
+            }
+            violations.addAll(a.leadWriter.validate(item, requestId, existing));
+            long finalStatus = item.hasNonNull("status_id") ? item.get("status_id").asLong()
+                    : existing.get("status_id").asLong();
+            if (item.hasNonNull("loss_reason_id") && finalStatus != PipelineStore.LOST) {
+                byId.put(String.valueOf(existing.get("id").asLong()), "Loss reason can be specified only for lost"
+                        + " lead");
+            }
+        }
+        if (!violations.isEmpty()) {
+            return Problems.validation(violations);
+        }
+        if (!byId.isEmpty()) {
+            return Problems.errorsById(byId);
+        }
+        long now = SandboxAccount.now();
+        ArrayNode out = Problems.JSON.createArrayNode();
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode item = items.get(i);
+            ObjectNode l = a.leads.get(item.get("id").asLong());
+            a.leadWriter.update(l, item, now);
+            ObjectNode o = out.addObject().put("id", l.get("id").asLong()).put("updated_at", now)
+                    .put("request_id", batch.requestIds().get(i));
+            HalPages.self(o, r, "leads/" + l.get("id").asLong());
+        }
+        if (singleId != null) {
+            ObjectNode single = (ObjectNode) out.get(0);
+            single.remove("request_id");
+            return SandboxResponse.ok(single);
+        }
+        ObjectNode doc = Problems.JSON.createObjectNode();
+        HalPages.self(doc, r, "leads");
+        doc.putObject("_embedded").set("leads", out);
+        return SandboxResponse.ok(doc);
+    }
+}
