@@ -44,11 +44,16 @@ final class SandboxAccount {
     private final SandboxRouter router;
 
     SandboxAccount(String subdomain, long accountId, String token, int requestsPerSecond, long idBase) {
+        this(subdomain, accountId, token, new SandboxGate(requestsPerSecond, System::nanoTime), idBase);
+    }
+
+    /** An account behind a given gate (tests give it a clock of their own). */
+    SandboxAccount(String subdomain, long accountId, String token, SandboxGate gate, long idBase) {
         this.subdomain = subdomain;
         this.accountId = accountId;
         this.token = token;
         this.nextId = idBase;
-        this.gate = new SandboxGate(requestsPerSecond, System::nanoTime);
+        this.gate = gate;
         this.events = new EventStore(accountId, users);
         this.links = new LinkStore(leads, contacts, events);
         this.fields = new FieldStore(this::newId, accountId);
@@ -59,7 +64,7 @@ final class SandboxAccount {
         this.router = SandboxRoutes.of(this);
     }
 
-    /** Answers one request: the gate (rate limit, token), then the route table. */
+    /** Answers one request: the gate (IP block, rate limit, token), then the route table. */
     synchronized SandboxResponse handle(SandboxRequest r) {
         SandboxResponse refused = gate.admit(r.authorization(), bearer -> bearer.equals(token)
                 || oauth.acceptsAccess(bearer));
@@ -91,6 +96,16 @@ final class SandboxAccount {
     /** Requests answered 429 by the rate limit (not by injected faults). */
     synchronized long throttledCount() {
         return gate.throttled();
+    }
+
+    /** Requests answered 403 while the account's callers were blocked after repeated 429s. */
+    synchronized long ipBlockedCount() {
+        return gate.blockedAnswers();
+    }
+
+    /** Lifts a block after repeated 429s at once. */
+    synchronized void unblock() {
+        gate.unblock();
     }
 
     // ---------------------------------------------------------------- conventions shared by every part

@@ -68,7 +68,8 @@ public class SandboxResource {
     @Operation(hidden = true)
     public Response stats(@PathParam("name") String name) {
         return store.account(name).map(a -> Response.ok("{\"requests\":" + a.requestCount() + ",\"throttled\":"
-                + a.throttledCount() + ",\"unauthorized\":" + a.unauthorizedCount() + ",\"faults_served\":"
+                + a.throttledCount() + ",\"unauthorized\":" + a.unauthorizedCount() + ",\"ip_blocked\":"
+                + a.ipBlockedCount() + ",\"faults_served\":"
                 + a.faults.served() + "," + a.oauth.stats() + "}", "application/json").build())
                 .orElse(Response.status(404).build());
     }
@@ -76,7 +77,8 @@ public class SandboxResource {
     /**
      * Test control: the account's next requests fail or are delayed as {@code {"faults": [{"kind": "429" | "500" |
      * "502" | "503" | "504" | "ip_block" | "latency", "count": 1, "method": "GET", "path_prefix": "leads",
-     * "latency_ms": 0, "retry_after": 1}]}} says; {@code DELETE} clears them.
+     * "latency_ms": 0, "retry_after": 1}]}} says; {@code DELETE} clears them and lifts a block the account's callers
+     * earned by repeated 429s.
      */
     @PUT
     @Path("_control/accounts/{name}/faults")
@@ -103,7 +105,10 @@ public class SandboxResource {
     @Path("_control/accounts/{name}/faults")
     @Operation(hidden = true)
     public Response clearFaults(@PathParam("name") String name) {
-        store.account(name).ifPresent(a -> a.faults.clear());
+        store.account(name).ifPresent(a -> {
+            a.faults.clear();
+            a.unblock();
+        });
         return Response.noContent().build();
     }
 

@@ -7,7 +7,7 @@
  * <h2>Finding your way</h2>
  * A request travels: {@link io.kommomcp.sandbox.SandboxResource} (HTTP, the {@code _control} endpoints, injected
  * faults) → {@link io.kommomcp.sandbox.SandboxStore} (accounts by name) → {@code SandboxAccount.handle} (one lock per
- * account) → {@code SandboxGate} (rate limit, token) → {@code SandboxRoutes} (<b>the route table: every
+ * account) → {@code SandboxGate} (IP block, rate limit, token) → {@code SandboxRoutes} (<b>the route table: every
  * method and path, and the class that answers it</b>) → an {@code *Api} class → the stores.
  *
  * <ul>
