@@ -53,6 +53,11 @@ final class EntityStore {
         return new ArrayList<>(byId.keySet());
     }
 
+    /** Deletes a record (Kommo's API deletes none; declining an incoming lead does). */
+    void remove(long id) {
+        byId.remove(id);
+    }
+
     void removeIf(Predicate<ObjectNode> gone) {
         byId.values().removeIf(gone);
     }

@@ -106,6 +106,16 @@ final class LinkStore {
         leadContacts.getOrDefault(leadId, new LinkedHashMap<>()).remove(contactId);
     }
 
+    /** Forgets a deleted lead's contacts. */
+    void forgetLead(long leadId) {
+        leadContacts.remove(leadId);
+    }
+
+    /** Forgets a deleted contact's leads. */
+    void forgetContact(long contactId) {
+        leadContacts.values().forEach(cs -> cs.remove(contactId));
+    }
+
     /** The leads whose company is {@code companyId}. */
     List<Long> leadsOfCompany(long companyId) {
         return owners(leads, companyId);

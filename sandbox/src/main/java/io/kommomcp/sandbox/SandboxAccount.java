@@ -38,6 +38,7 @@ final class SandboxAccount {
     final LossReasonStore lossReasons = new LossReasonStore();
     final TaskStore tasks = new TaskStore();
     final CatalogStore catalogs;
+    final UnsortedStore unsorted = new UnsortedStore();
 
     final LeadWriter leadWriter = new LeadWriter(this);
     final PartyWriter partyWriter = new PartyWriter(this);

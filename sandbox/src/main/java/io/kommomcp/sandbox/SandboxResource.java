@@ -197,8 +197,8 @@ public class SandboxResource {
     @Path("{account}/api/v4/{path: .*}")
     @Operation(hidden = true)
     public Response delete(@PathParam("account") String account, @PathParam("path") String path,
-            @HeaderParam("Authorization") String auth) {
-        return dispatch("DELETE", account, path, null, auth);
+            @HeaderParam("Authorization") String auth, String body) {
+        return dispatch("DELETE", account, path, body, auth); // a body only where Kommo takes one (decline)
     }
 
     private Response dispatch(String method, String accountName, String path, String body, String auth) {

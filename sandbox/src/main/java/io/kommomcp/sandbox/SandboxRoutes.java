@@ -29,6 +29,7 @@ final class SandboxRoutes {
         TasksApi tasks = new TasksApi(a, a.tasks);
         CatalogsApi catalogs = new CatalogsApi(a.catalogs, a.users);
         EventsApi events = new EventsApi(a.events);
+        UnsortedApi unsorted = new UnsortedApi(a);
 
         SandboxRouter t = new SandboxRouter();
         // the account, its users and loss reasons (API.md §2.3, §17, §18)
@@ -90,6 +91,14 @@ final class SandboxRoutes {
         t.on("POST", "leads/complex", (r, p) -> complex.add(r));
         t.on("GET", "leads/{id:int}", (r, p) -> leads.get(r, p.id("id")));
         t.on("PATCH", "leads/{id:int}", (r, p) -> leads.update(r, p.id("id")));
+
+        // incoming leads (§7.2)
+        t.on("GET", "leads/unsorted", (r, p) -> unsorted.list(r));
+        t.on("GET", "leads/unsorted/summary", (r, p) -> unsorted.summary(r));
+        t.on("POST", "leads/unsorted/{category:forms|sip}", (r, p) -> unsorted.add(r, p.get("category")));
+        t.on("GET", "leads/unsorted/{uid}", (r, p) -> unsorted.get(r, p.get("uid")));
+        t.on("POST", "leads/unsorted/{uid}/accept", (r, p) -> unsorted.accept(r, p.get("uid")));
+        t.on("DELETE", "leads/unsorted/{uid}/decline", (r, p) -> unsorted.decline(r, p.get("uid")));
 
         // contacts and companies (§8)
         t.on("GET", PARTY, (r, p) -> parties.list(r, p.get("e")));

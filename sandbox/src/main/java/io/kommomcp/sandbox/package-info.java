@@ -20,7 +20,8 @@
  * {@code EntityStore} leads, contacts or companies; {@code LinkStore} links between them; {@code PipelineStore}
  * pipelines and statuses; {@code FieldStore} custom field definitions and groups ({@code FieldValues} the values
  * records hold); {@code TagStore}, {@code NoteStore}, {@code TaskStore}, {@code LossReasonStore},
- * {@code UserStore}, {@code CatalogStore} (with product links), {@code EventStore} (the change history).</li>
+ * {@code UserStore}, {@code CatalogStore} (with product links), {@code UnsortedStore} (incoming leads),
+ * {@code EventStore} (the change history).</li>
  * <li>{@code SandboxSeed} fills a new account; {@code SandboxOAuth} and {@code SandboxFaults} are the account's OAuth
  * integration and a test's injected faults; {@code DemoTenant} registers the demo tenant with the server.</li>
  * </ul>
