@@ -29,6 +29,9 @@ final class AccountApi {
                 .put("currency_symbol", "€").put("customers_mode", "disabled").put("is_unsorted_on", true)
                 .put("mobile_feature_version", 0).put("is_loss_reason_enabled", true).put("is_helpbot_enabled", false)
                 .put("is_technical_account", false).put("contact_name_display_order", 1);
+        if (r.with("is_api_filter_enabled")) {
+            o.put("is_api_filter_enabled", a.apiFilterEnabled());
+        }
         HalPages.self(o, r, "account");
         if (r.with("task_types")) {
             ArrayNode types = o.putObject("_embedded").putArray("task_types");

@@ -13,7 +13,8 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code /leads} and {@code /leads/{id}} (API.md §7): the list with {@code query}, Kommo's filters and order, one
+ * {@code /leads} and {@code /leads/{id}} (API.md §7): the list with {@code query}, Kommo's filters (custom field
+ * values: {@link CustomFieldFilter}) and order, one
  * lead (204 when there is none), add and update (all-or-nothing validation, {@code errors} by id for a loss reason on
  * a lead that is not lost), and the {@code with} parts of a lead. The rules themselves are {@link LeadWriter}'s.
  */
@@ -59,6 +60,10 @@ final class LeadsApi {
         List<String> resp = r.params("filter[responsible_user_id]");
         if (!resp.isEmpty()) {
             tests.add(l -> resp.contains(l.get("responsible_user_id").asString()));
+        }
+        Predicate<ObjectNode> byFields = CustomFieldFilter.of(r);
+        if (byFields != null && a.apiFilterEnabled()) {
+            tests.add(byFields);
         }
         List<ObjectNode> out = a.leads.newestFirst();
         out.removeIf(l -> !tests.stream().allMatch(t -> t.test(l)));

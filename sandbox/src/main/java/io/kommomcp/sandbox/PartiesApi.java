@@ -2,6 +2,7 @@ package io.kommomcp.sandbox;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 import io.kommomcp.sandbox.Problems.Violation;
 import tools.jackson.databind.JsonNode;
@@ -9,7 +10,8 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code /contacts} and {@code /companies} (API.md §8): list (filter[id], filter[responsible_user_id], {@code query}
+ * {@code /contacts} and {@code /companies} (API.md §8): list (filter[id], filter[responsible_user_id],
+ * filter[custom_fields_values] (see {@link CustomFieldFilter}), {@code query}
  * over names and values, phone numbers by their digits), one record (204 when none), add and update (no delete:
  * Kommo has none), and the {@code with} parts ({@code leads}; {@code contacts} of a company). The rules are
  * {@link PartyWriter}'s.
@@ -37,6 +39,10 @@ final class PartiesApi {
         List<String> responsible = r.params("filter[responsible_user_id]");
         if (!responsible.isEmpty()) {
             all.removeIf(c -> !responsible.contains(c.get("responsible_user_id").asString()));
+        }
+        Predicate<ObjectNode> byFields = CustomFieldFilter.of(r);
+        if (byFields != null && a.apiFilterEnabled()) {
+            all.removeIf(byFields.negate());
         }
         String q = r.param("query");
         if (q != null && !q.isBlank()) {

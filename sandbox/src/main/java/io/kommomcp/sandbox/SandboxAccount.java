@@ -17,6 +17,11 @@ final class SandboxAccount {
     final long accountId;
     final String token;
     private long nextId;
+    /**
+     * Whether {@code filter[custom_fields_values]} applies (API.md §5.5, §22.12). Kommo has it off on many accounts;
+     * the sandbox's accounts have it on, so that the filter can be used, and a test can turn it off.
+     */
+    private boolean apiFilterEnabled = true;
 
     /** Faults a test has injected (429s, 5xx, the IP block, latency). */
     final SandboxFaults faults = new SandboxFaults();
@@ -70,6 +75,14 @@ final class SandboxAccount {
         SandboxResponse refused = gate.admit(r.authorization(), bearer -> bearer.equals(token)
                 || oauth.acceptsAccess(bearer));
         return refused != null ? refused : router.route(r);
+    }
+
+    synchronized boolean apiFilterEnabled() {
+        return apiFilterEnabled;
+    }
+
+    synchronized void apiFilterEnabled(boolean on) {
+        apiFilterEnabled = on;
     }
 
     /** The records of leads, contacts or companies. */

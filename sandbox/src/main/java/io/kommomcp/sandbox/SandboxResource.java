@@ -113,6 +113,29 @@ public class SandboxResource {
     }
 
     /**
+     * Test control of account settings Kommo keeps per account: {@code {"is_api_filter_enabled": false}} (whether
+     * {@code filter[custom_fields_values]} applies; on unless a test turns it off). Keys left out stay as they are.
+     */
+    @PUT
+    @Path("_control/accounts/{name}/settings")
+    @Operation(hidden = true)
+    public Response settings(@PathParam("name") String name, String body) {
+        SandboxAccount a = store.account(name).orElse(null);
+        if (a == null) {
+            return Response.status(404).build();
+        }
+        try {
+            JsonNode settings = Problems.JSON.readTree(body == null || body.isBlank() ? "{}" : body);
+            if (settings.has("is_api_filter_enabled")) {
+                a.apiFilterEnabled(settings.get("is_api_filter_enabled").asBoolean());
+            }
+        } catch (JacksonException e) {
+            return Response.status(400).build();
+        }
+        return Response.noContent().build();
+    }
+
+    /**
      * Test control of the account's OAuth integration: {@code code} mints an authorization code (as the user's
      * consent would), {@code settings} sets the access-token lifetime ({@code {"access_ttl_seconds": N}}),
      * {@code expire} makes every access token issued so far expire now.
