@@ -45,9 +45,13 @@ final class FieldsApi {
         return HalPages.self(f.deepCopy(), r, entity + "/custom_fields/" + f.get("id").asLong());
     }
 
-    /** Field types an account may add (API.md §10); the predefined kinds (multitext ...) come with the account. */
+    /**
+     * Field types an account may add to leads, contacts and companies (API.md §10). Not {@code price},
+     * {@code category} or {@code items}: those are fields of catalogs (lists) only; the predefined kinds (multitext
+     * ...) come with the account.
+     */
     static final List<String> ADDABLE = List.of("text", "numeric", "checkbox", "select", "multiselect", "date",
-            "url", "textarea", "radiobutton", "streetaddress", "birthday", "date_time", "price", "monetary");
+            "url", "textarea", "radiobutton", "streetaddress", "birthday", "date_time", "monetary");
 
     /** {@code POST /{e}/custom_fields}: an array of {@code {name, type, code?, enums?: [{value, sort?}]}}. */
     SandboxResponse add(SandboxRequest r, String entity) {
