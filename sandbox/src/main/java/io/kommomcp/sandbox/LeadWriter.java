@@ -36,7 +36,8 @@ final class LeadWriter {
                 .put("responsible_user_id", item.hasNonNull("responsible_user_id")
                         ? item.get("responsible_user_id").asLong() : user)
                 .put("group_id", 0).put("status_id", statusId).put("pipeline_id", pipelineId)
-                .putNull("loss_reason_id").put("created_by", user).put("updated_by", user)
+                .putNull("loss_reason_id").put("created_by", author(item, "created_by", user))
+                .put("updated_by", author(item, "updated_by", user))
                 .put("created_at", item.hasNonNull("created_at") ? item.get("created_at").asLong() : now)
                 .put("updated_at", now);
         if (statusId == PipelineStore.WON || statusId == PipelineStore.LOST) {
@@ -80,6 +81,7 @@ final class LeadWriter {
         if (item.hasNonNull("responsible_user_id") && !a.users.has(item.get("responsible_user_id").asLong())) {
             v.add(notAChoice(requestId, "responsible_user_id"));
         }
+        a.users.unknownAuthors(item).forEach(key -> v.add(notAChoice(requestId, key)));
         Long pipelineId = null;
         if (item.hasNonNull("pipeline_id")) {
             pipelineId = item.get("pipeline_id").asLong();
@@ -150,7 +152,12 @@ final class LeadWriter {
         }
         item.path("tags_to_add").forEach(t -> a.tags.addTo(l, t, "leads"));
         item.path("tags_to_delete").forEach(t -> TagStore.removeFrom(l, t));
-        l.put("updated_at", now).put("updated_by", a.users.current());
+        l.put("updated_at", now).put("updated_by", author(item, "updated_by", a.users.current()));
         a.events.changed("lead", before, l);
+    }
+
+    /** The author a write names ({@code created_by}, {@code updated_by}; validated), else {@code otherwise}. */
+    static long author(JsonNode item, String key, long otherwise) {
+        return item.hasNonNull(key) ? item.get(key).asLong() : otherwise;
     }
 }

@@ -34,6 +34,7 @@ final class PartyWriter {
         if (item.hasNonNull("responsible_user_id") && !a.users.has(item.get("responsible_user_id").asLong())) {
             v.add(LeadWriter.notAChoice(requestId, "responsible_user_id"));
         }
+        a.users.unknownAuthors(item).forEach(key -> v.add(LeadWriter.notAChoice(requestId, key)));
         v.addAll(a.values.validate(requestId, item.get("custom_fields_values"), entity));
         return v;
     }
@@ -56,7 +57,8 @@ final class PartyWriter {
         }
         c.put("responsible_user_id", item.hasNonNull("responsible_user_id")
                 ? item.get("responsible_user_id").asLong() : user)
-                .put("group_id", 0).put("created_by", user).put("updated_by", user)
+                .put("group_id", 0).put("created_by", LeadWriter.author(item, "created_by", user))
+                .put("updated_by", LeadWriter.author(item, "updated_by", user))
                 .put("created_at", now).put("updated_at", now).putNull("closest_task_at").put("is_deleted", false);
         if (entity.equals("contacts")) {
             c.put("is_unsorted", false);
@@ -98,7 +100,7 @@ final class PartyWriter {
         }
         item.path("tags_to_add").forEach(t -> a.tags.addTo(c, t, entity));
         item.path("tags_to_delete").forEach(t -> TagStore.removeFrom(c, t));
-        c.put("updated_at", now).put("updated_by", a.users.current());
+        c.put("updated_at", now).put("updated_by", LeadWriter.author(item, "updated_by", a.users.current()));
         a.events.changed(SandboxAccount.singular(entity), was, c);
     }
 }

@@ -105,6 +105,7 @@ final class TasksApi {
             v.add(new Violation(requestId, "NotSupportedChoice", "responsible_user_id",
                     "The value you selected is not a valid choice."));
         }
+        a.users.unknownAuthors(item).forEach(key -> v.add(LeadWriter.notAChoice(requestId, key)));
         if (item.hasNonNull("task_type_id") && !BUILT_IN_TYPES.contains(item.get("task_type_id").asLong())) {
             v.add(new Violation(requestId, "NotSupportedChoice", "task_type_id",
                     "The value you selected is not a valid choice."));
@@ -130,7 +131,8 @@ final class TasksApi {
         long id = a.newId();
         long now = SandboxAccount.now();
         ObjectNode t = Problems.JSON.createObjectNode();
-        t.put("id", id).put("created_by", a.users.current()).put("updated_by", a.users.current()).put("created_at", now)
+        t.put("id", id).put("created_by", LeadWriter.author(item, "created_by", a.users.current()))
+                .put("updated_by", LeadWriter.author(item, "updated_by", a.users.current())).put("created_at", now)
                 .put("updated_at", now).put("responsible_user_id", item.hasNonNull("responsible_user_id")
                         ? item.get("responsible_user_id").asLong() : a.users.current())
                 .put("group_id", 0);
@@ -212,7 +214,7 @@ final class TasksApi {
             if (item.hasNonNull("result")) {
                 t.set("result", item.get("result").deepCopy());
             }
-            t.put("updated_at", now).put("updated_by", a.users.current());
+            t.put("updated_at", now).put("updated_by", LeadWriter.author(item, "updated_by", a.users.current()));
             taskEvents(was, t);
             ObjectNode o = out.addObject().put("id", t.get("id").asLong()).put("updated_at", now);
             o.putObject("_links").putObject("self").put("href", r.base() + "/api/v4/tasks/" + t.get("id").asLong());

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** The account's users (API.md §17) and the one the token acts as ({@code current_user_id}). */
@@ -23,6 +24,20 @@ final class UserStore {
 
     boolean has(long id) {
         return byId.containsKey(id);
+    }
+
+    /**
+     * The author fields of a write ({@code created_by}, {@code updated_by}) that name no user of the account; Kommo
+     * refuses those with NotSupportedChoice (API.md §6, ISS#252/#366). 0 is the system (robots, API without a user).
+     */
+    List<String> unknownAuthors(JsonNode item) {
+        List<String> out = new ArrayList<>();
+        for (String key : List.of("created_by", "updated_by")) {
+            if (item.hasNonNull(key) && item.get(key).asLong(-1) != 0 && !has(item.get(key).asLong(-1))) {
+                out.add(key);
+            }
+        }
+        return out;
     }
 
     List<ObjectNode> all() {
