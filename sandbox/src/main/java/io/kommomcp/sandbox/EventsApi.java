@@ -2,19 +2,44 @@ package io.kommomcp.sandbox;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code GET /events} (API.md §16) over {@link EventStore}: filters by entity, entity_id (exactly one entity, at most
- * 10 ids), type, created_at and created_by (at most 10); at most 100 per page, newest first, 204 when none.
+ * The change history (API.md §16) over {@link EventStore}: {@code GET /events} with its filters (entity, entity_id
+ * with exactly one entity and at most 10 ids, type, created_at, created_by at most 10; a
+ * {@code custom_field_{ID}_value_changed} type must be the only one), at most 100 per page, newest first, 204 when
+ * none; {@code GET /events/{id}} (204 for an unknown id); {@code GET /events/types}. {@code with=lead_name},
+ * {@code contact_name} and {@code company_name} add the record's name to {@code _embedded.entity}.
  */
 final class EventsApi {
 
-    private final EventStore events;
+    private static final Pattern FIELD_TYPE = Pattern.compile("custom_field_(\\d+)_value_changed");
+    /** The event types of API.md §16, in its order; {@code type} in /events/types is the position, from 1. */
+    static final List<String> TYPES = List.of("lead_added", "lead_deleted", "lead_restored", "lead_status_changed",
+            "lead_linked", "lead_unlinked", "contact_added", "contact_deleted", "contact_restored", "contact_linked",
+            "contact_unlinked", "company_added", "company_deleted", "company_restored", "company_linked",
+            "company_unlinked", "customer_added", "customer_deleted", "customer_status_changed", "customer_linked",
+            "customer_unlinked", "task_added", "task_deleted", "task_completed", "task_type_changed",
+            "task_text_changed", "task_deadline_changed", "task_result_added", "incoming_call", "outgoing_call",
+            "incoming_chat_message", "outgoing_chat_message", "entity_direct_message", "incoming_sms", "outgoing_sms",
+            "entity_tag_added", "entity_tag_deleted", "entity_linked", "entity_unlinked", "sale_field_changed",
+            "name_field_changed", "ltv_field_changed", "custom_field_value_changed", "entity_responsible_changed",
+            "robot_replied", "intent_identified", "nps_rate_added", "link_followed", "transaction_added",
+            "common_note_added", "common_note_deleted", "attachment_note_added", "targeting_in_note_added",
+            "targeting_out_note_added", "geo_note_added", "service_note_added", "site_visit_note_added",
+            "message_to_cashier_note_added", "key_action_completed", "entity_merged");
 
-    EventsApi(EventStore events) {
-        this.events = events;
+    private final SandboxAccount a;
+
+    EventsApi(SandboxAccount account) {
+        this.a = account;
     }
 
     SandboxResponse list(SandboxRequest r) {
@@ -28,23 +53,100 @@ final class EventsApi {
         if (ids.size() > 10 || createdBy.size() > 10) {
             return Problems.basic(400, "Bad Request", "At most 10 values in filter[entity_id] and filter[created_by]");
         }
+        if (types.size() > 1 && types.stream().anyMatch(x -> FIELD_TYPE.matcher(x).matches())) {
+            return Problems.basic(400, "Bad Request", "custom_field_{ID}_value_changed must be the only type in"
+                    + " filter[type]");
+        }
         if (r.param("limit") != null && r.param("limit").matches("\\d+") && Integer.parseInt(r.param("limit")) > 100) {
             return Problems.limitPerPage();
         }
         long from = time(r.param("filter[created_at][from]"), r.param("filter[created_at]"), Long.MIN_VALUE);
         long to = time(r.param("filter[created_at][to]"), null, Long.MAX_VALUE);
         List<ObjectNode> out = new ArrayList<>();
-        for (ObjectNode e : events.newestFirst()) {
+        for (ObjectNode e : a.events.newestFirst()) {
             long at = e.get("created_at").asLong();
             if ((entities.isEmpty() || entities.contains(e.get("entity_type").asString()))
                     && (ids.isEmpty() || ids.contains(e.get("entity_id").asString()))
-                    && (types.isEmpty() || types.contains(e.get("type").asString()))
+                    && (types.isEmpty() || types.stream().anyMatch(x -> isOfType(e, x)))
                     && (createdBy.isEmpty() || createdBy.contains(e.get("created_by").asString()))
                     && at >= from && at <= to) {
                 out.add(e);
             }
         }
-        return HalPages.list(r, "events", "events", out, ObjectNode::deepCopy, HalPages.byId("events"), false);
+        return HalPages.list(r, "events", "events", out, render(r), HalPages.byId("events"), false);
+    }
+
+    /** Whether an event is of a type a filter names; {@code custom_field_{ID}_value_changed}: a change of that field. */
+    private static boolean isOfType(ObjectNode e, String type) {
+        Matcher m = FIELD_TYPE.matcher(type);
+        if (!m.matches()) {
+            return e.get("type").asString().equals(type);
+        }
+        if (!e.get("type").asString().equals("custom_field_value_changed")) {
+            return false;
+        }
+        for (JsonNode v : e.path("value_after")) {
+            if (v.path("custom_field_value").path("field_id").asString().equals(m.group(1))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    SandboxResponse get(SandboxRequest r, String id) {
+        ObjectNode e = a.events.get(id);
+        if (e == null) {
+            return SandboxResponse.noContent();
+        }
+        ObjectNode out = render(r).apply(e);
+        out.putObject("_links").putObject("self").put("href", r.url("events/" + id) + HalPages.query(r, false));
+        return SandboxResponse.ok(out);
+    }
+
+    /**
+     * {@code GET /events/types}: every type with its code ({@code type}) and a label ({@code lang}). The sandbox's
+     * labels are English whatever {@code language_code} asks for.
+     */
+    SandboxResponse types(SandboxRequest r) {
+        ObjectNode doc = Problems.JSON.createObjectNode();
+        doc.put("_total_items", TYPES.size());
+        HalPages.self(doc, r, "events/types" + HalPages.query(r, false));
+        ArrayNode items = doc.putObject("_embedded").putArray("events_types");
+        for (int i = 0; i < TYPES.size(); i++) {
+            String key = TYPES.get(i);
+            String label = key.replace('_', ' ');
+            items.addObject().put("key", key).put("type", i + 1)
+                    .put("lang", label.substring(0, 1).toUpperCase(Locale.ROOT) + label.substring(1));
+        }
+        return SandboxResponse.ok(doc);
+    }
+
+    /** An event as shown: its entity with a link and, when {@code with} asks, the record's name. */
+    private UnaryOperator<ObjectNode> render(SandboxRequest r) {
+        return e -> {
+            ObjectNode out = e.deepCopy();
+            ObjectNode entity = (ObjectNode) out.path("_embedded").path("entity");
+            String type = e.get("entity_type").asString();
+            String path = switch (type) {
+                case "lead" -> "leads";
+                case "contact" -> "contacts";
+                case "company" -> "companies";
+                case "task" -> "tasks";
+                default -> null;
+            };
+            if (path == null) {
+                return out;
+            }
+            long id = e.get("entity_id").asLong();
+            if (SandboxAccount.ENTITY_PATHS.contains(path) && r.with(type + "_name")) {
+                ObjectNode record = a.entities(path).get(id);
+                if (record != null) {
+                    entity.put("name", record.get("name").asString());
+                }
+            }
+            HalPages.self(entity, r, path + "/" + id);
+            return out;
+        };
     }
 
     private static long time(String value, String alone, long otherwise) {

@@ -28,7 +28,7 @@ final class SandboxRoutes {
         PipelinesApi pipelines = new PipelinesApi(a, statuses);
         TasksApi tasks = new TasksApi(a, a.tasks);
         CatalogsApi catalogs = new CatalogsApi(a.catalogs, a.users);
-        EventsApi events = new EventsApi(a.events);
+        EventsApi events = new EventsApi(a);
         UnsortedApi unsorted = new UnsortedApi(a);
 
         SandboxRouter t = new SandboxRouter();
@@ -128,6 +128,8 @@ final class SandboxRoutes {
 
         // the change history (§16)
         t.on("GET", "events", (r, p) -> events.list(r));
+        t.on("GET", "events/types", (r, p) -> events.types(r));
+        t.on("GET", "events/{id}", (r, p) -> events.get(r, p.get("id")));
         return t;
     }
 
