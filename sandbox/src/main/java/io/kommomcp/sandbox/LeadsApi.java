@@ -73,10 +73,25 @@ final class LeadsApi {
         return out;
     }
 
-    /** A lead as Kommo shows it: companies with links, contacts and loss reason only when asked for. */
+    /**
+     * A lead as Kommo shows it (API.md §7, sample lead_get_with_all__ogi4i.json): companies with links; contacts,
+     * loss reason, products ({@code catalog_elements}), {@code source_id} and {@code is_price_modified_by_robot} only
+     * when {@code with} asks. The sandbox has no sources, so {@code source_id} is null, and no robots.
+     */
     ObjectNode render(ObjectNode stored, SandboxRequest r, String selfPath) {
         ObjectNode l = stored.deepCopy();
+        if (r.with("source_id")) {
+            l = insertAfter(l, "loss_reason_id", "source_id", Problems.JSON.nullNode());
+        }
+        if (r.with("is_price_modified_by_robot")) {
+            l = insertAfter(l, "account_id", "is_price_modified_by_robot", Problems.JSON.booleanNode(false));
+        }
         ObjectNode emb = (ObjectNode) l.get("_embedded");
+        if (r.with("catalog_elements")) {
+            ArrayNode products = emb.putArray("catalog_elements");
+            a.catalogs.ofLead(l.get("id").asLong()).forEach((elementId, metadata) -> products.addObject()
+                    .put("id", elementId).set("metadata", metadata.deepCopy()));
+        }
         if (r.with("contacts")) {
             ArrayNode cs = emb.putArray("contacts");
             a.links.contactsOf(l.get("id").asLong()).forEach((cid, main) -> {
@@ -95,6 +110,18 @@ final class LeadsApi {
         }
         l.putObject("_links").putObject("self").put("href", r.url(selfPath) + HalPages.query(r, false));
         return l;
+    }
+
+    /** A copy of {@code o} with {@code key} right after {@code after}, where Kommo puts it. */
+    private static ObjectNode insertAfter(ObjectNode o, String after, String key, JsonNode value) {
+        ObjectNode out = Problems.JSON.createObjectNode();
+        o.properties().forEach(e -> {
+            out.set(e.getKey(), e.getValue());
+            if (e.getKey().equals(after)) {
+                out.set(key, value);
+            }
+        });
+        return out;
     }
 
     SandboxResponse add(SandboxRequest r) {

@@ -1,7 +1,9 @@
 package io.kommomcp.sandbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -35,5 +37,37 @@ class LeadsApiTest {
         assertEquals("created_by", TestAccount.firstErrorPath(complex));
         JsonNode none = t.call("GET", "leads", null, "query", "Ghost").body();
         assertNull(none, "nothing was created");
+    }
+
+    @Test
+    void withCatalogElementsAndSourceIdAddWhatTheyName() {
+        long id = newLead("{\"name\":\"Products\"}");
+        JsonNode catalog = t.expect(200, "GET", "catalogs", null).path("_embedded").path("catalogs").get(0);
+        long catalogId = catalog.path("id").asLong();
+        long element = t.expect(200, "GET", "catalogs/" + catalogId + "/elements", null).path("_embedded")
+                .path("elements").get(0).path("id").asLong();
+        t.expect(200, "POST", "leads/" + id + "/link", "[{\"to_entity_id\":" + element + ",\"to_entity_type\":"
+                + "\"catalog_elements\",\"metadata\":{\"quantity\":2,\"catalog_id\":" + catalogId + "}}]");
+
+        JsonNode plain = t.expect(200, "GET", "leads/" + id, null);
+        assertFalse(plain.path("_embedded").has("catalog_elements"));
+        assertFalse(plain.has("source_id"));
+        assertFalse(plain.has("is_price_modified_by_robot"));
+
+        JsonNode lead = t.expect(200, "GET", "leads/" + id, null, "with",
+                "catalog_elements,source_id,is_price_modified_by_robot");
+        JsonNode product = lead.path("_embedded").path("catalog_elements").get(0);
+        assertEquals(element, product.path("id").asLong());
+        assertEquals(2, product.path("metadata").path("quantity").asInt());
+        assertEquals(catalogId, product.path("metadata").path("catalog_id").asLong());
+        assertTrue(lead.has("source_id") && lead.get("source_id").isNull(), "the sandbox has no sources");
+        assertFalse(lead.path("is_price_modified_by_robot").asBoolean(true));
+        JsonNode listed = t.expect(200, "GET", "leads", null, "with", "catalog_elements", "filter[id][]",
+                String.valueOf(id)).path("_embedded").path("leads").get(0);
+        assertEquals(element, listed.path("_embedded").path("catalog_elements").get(0).path("id").asLong());
+        JsonNode none = t.expect(200, "GET", "leads/" + newLead("{\"name\":\"None\"}"), null, "with",
+                "catalog_elements");
+        assertTrue(none.path("_embedded").path("catalog_elements").isArray()
+                && none.path("_embedded").path("catalog_elements").isEmpty());
     }
 }
