@@ -29,7 +29,7 @@ final class FieldsApi {
             all.removeIf(f -> !types.contains(f.get("type").asString()));
         }
         return HalPages.list(r, "custom_fields", entity + "/custom_fields", all, f -> render(f, r, entity),
-                HalPages.byId("custom_fields"), true);
+                HalPages.byId(entity + "/custom_fields"), true); // {e}/custom_fields/{id}, as the samples have it
     }
 
     SandboxResponse get(SandboxRequest r, String entity, long id) {
