@@ -11,7 +11,8 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Custom field definitions and field groups of leads, contacts and companies (API.md §10), in Kommo's read shape:
+ * Custom field definitions and field groups of leads, contacts and companies (API.md §10), in Kommo's read shape
+ * (the keys and their order of sample custom_field_create_select__kommo_docs.json):
  * select-like fields carry their options ({@code enums}) with ids; predefined fields (PHONE, EMAIL, ...) are
  * {@code is_predefined} and not deletable. The values entities hold are {@link FieldValues}'s concern.
  */
@@ -80,7 +81,7 @@ final class FieldStore {
         } else {
             f.put("code", code);
         }
-        f.put("sort", 500 + list.size()).put("is_api_only", false).putNull("group_id");
+        f.put("sort", 500 + list.size()).put("is_api_only", false);
         if (options.isEmpty()) {
             f.putNull("enums");
         } else {
@@ -89,9 +90,14 @@ final class FieldStore {
                 enums.addObject().put("id", ids.getAsLong()).put("value", options.get(i)).put("sort", (i + 1) * 10);
             }
         }
+        f.putNull("group_id");
         f.putArray("required_statuses");
-        f.putArray("hidden_statuses");
         f.put("is_deletable", !predefined).put("is_predefined", predefined).put("entity_type", entity);
+        f.putNull("tracking_callback").putNull("remind");
+        f.putArray("triggers");
+        f.putNull("currency");
+        f.putArray("hidden_statuses");
+        f.putNull("chained_lists");
         list.put(id, f);
         return f;
     }

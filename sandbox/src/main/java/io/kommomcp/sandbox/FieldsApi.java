@@ -53,7 +53,13 @@ final class FieldsApi {
     static final List<String> ADDABLE = List.of("text", "numeric", "checkbox", "select", "multiselect", "date",
             "url", "textarea", "radiobutton", "streetaddress", "birthday", "date_time", "monetary");
 
-    /** {@code POST /{e}/custom_fields}: an array of {@code {name, type, code?, enums?: [{value, sort?}]}}. */
+    /**
+     * {@code POST /{e}/custom_fields}: an array of {@code {name, type, code?, enums?: [{value, sort?}], ...}}.
+     * Kommo answers 201 Created (API.md §10, §4) with the field itself, as sample
+     * custom_field_create_select__kommo_docs.json shows for one field: that bare object, without
+     * {@code request_id}. A bare object cannot hold several fields; for those the sandbox answers 201 with the
+     * collection API.md §6 describes for adds (each field in full, with its {@code request_id}).
+     */
     SandboxResponse add(SandboxRequest r, String entity) {
         SandboxBatch batch = SandboxBatch.forAdd(r, 250);
         if (batch.refusal() != null) {
@@ -85,6 +91,7 @@ final class FieldsApi {
         }
         ObjectNode doc = Problems.JSON.createObjectNode();
         doc.put("_total_items", batch.items().size());
+        HalPages.self(doc, r, entity + "/custom_fields");
         ArrayNode out = doc.putObject("_embedded").putArray("custom_fields");
         for (int i = 0; i < batch.items().size(); i++) {
             JsonNode f = batch.items().get(i);
@@ -102,7 +109,12 @@ final class FieldsApi {
             made.put("is_api_only", f.path("is_api_only").asBoolean(false));
             out.add(render(made, r, entity).put("request_id", batch.requestIds().get(i)));
         }
-        return SandboxResponse.ok(doc);
+        if (out.size() == 1) {
+            ObjectNode field = (ObjectNode) out.get(0);
+            field.remove("request_id");
+            return SandboxResponse.created(field);
+        }
+        return SandboxResponse.created(doc);
     }
 
     /** Required and hidden stages must be stages of lead pipelines (and only lead fields have them). */

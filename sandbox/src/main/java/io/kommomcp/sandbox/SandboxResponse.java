@@ -17,6 +17,11 @@ record SandboxResponse(int status, JsonNode body, String html) {
         return new SandboxResponse(200, body);
     }
 
+    /** 201 Created, as Kommo answers a custom field it created (API.md §10). */
+    static SandboxResponse created(JsonNode body) {
+        return new SandboxResponse(201, body);
+    }
+
     /** A bare JSON array without a HAL envelope, as {@code POST /leads/complex} answers. */
     static SandboxResponse okArray(ArrayNode body) {
         return new SandboxResponse(200, body);
