@@ -144,7 +144,11 @@ final class LeadsApi {
         return SandboxResponse.ok(doc);
     }
 
-    /** {@code PATCH /leads} (an array with ids) or {@code PATCH /leads/{id}} ({@code singleId}, one object). */
+    /**
+     * {@code PATCH /leads} (an array with ids) or {@code PATCH /leads/{id}} ({@code singleId}, one object). Each
+     * updated lead is answered {@code {id, updated_at, request_id, _links}}, the single one too (its
+     * {@code request_id} the one sent, else "0").
+     */
     SandboxResponse update(SandboxRequest r, Long singleId) {
         SandboxBatch batch = SandboxBatch.forUpdate(r, singleId);
         if (batch.refusal() != null) {
@@ -185,10 +189,8 @@ final class LeadsApi {
                     .put("request_id", batch.requestIds().get(i));
             HalPages.self(o, r, "leads/" + l.get("id").asLong());
         }
-        if (singleId != null) {
-            ObjectNode single = (ObjectNode) out.get(0);
-            single.remove("request_id");
-            return SandboxResponse.ok(single);
+        if (singleId != null) { // {id, updated_at, request_id, _links}: sample lead_update_one_response__docs_via_ogi4i
+            return SandboxResponse.ok(out.get(0));
         }
         ObjectNode doc = Problems.JSON.createObjectNode();
         HalPages.self(doc, r, "leads");

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 import tools.jackson.databind.JsonNode;
@@ -69,5 +72,20 @@ class LeadsApiTest {
                 "catalog_elements");
         assertTrue(none.path("_embedded").path("catalog_elements").isArray()
                 && none.path("_embedded").path("catalog_elements").isEmpty());
+    }
+
+    @Test
+    void anUpdatedLeadIsAnsweredWithItsRequestId() {
+        long id = newLead("{\"name\":\"Patched\"}");
+        JsonNode one = t.expect(200, "PATCH", "leads/" + id, "{\"price\":700}");
+        List<String> keys = new ArrayList<>();
+        one.properties().forEach(e -> keys.add(e.getKey()));
+        // the keys of sample lead_update_one_response__docs_via_ogi4i.json
+        assertEquals(List.of("id", "updated_at", "request_id", "_links"), keys);
+        assertEquals(id, one.path("id").asLong());
+        assertEquals("0", one.path("request_id").asString());
+        assertTrue(one.path("_links").path("self").path("href").asString().endsWith("/api/v4/leads/" + id));
+        assertEquals("mine", t.expect(200, "PATCH", "leads/" + id, "{\"price\":800,\"request_id\":\"mine\"}")
+                .path("request_id").asString());
     }
 }
