@@ -52,7 +52,8 @@ final class AccountApi {
     SandboxResponse user(SandboxRequest r, String id) {
         Long userId = SandboxAccount.id(id);
         ObjectNode u = userId == null ? null : a.users.get(userId);
-        return u == null ? SandboxResponse.noContent() : SandboxResponse.ok(HalPages.withSelf(u.deepCopy(), r, "users"));
+        return u == null ? SandboxResponse.noContent()
+                : SandboxResponse.ok(HalPages.withSelf(u.deepCopy(), r, "users"));
     }
 
     // ---------------------------------------------------------------- loss reasons

@@ -2,6 +2,7 @@ package io.kommomcp.sandbox;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -33,7 +34,7 @@ final class EventStore {
     /** The events, newest first. */
     List<ObjectNode> newestFirst() {
         List<ObjectNode> out = new ArrayList<>(events);
-        java.util.Collections.reverse(out);
+        Collections.reverse(out);
         return out;
     }
 

@@ -76,7 +76,7 @@ final class EventsApi {
         return HalPages.list(r, "events", "events", out, render(r), HalPages.byId("events"), false);
     }
 
-    /** Whether an event is of a type a filter names; {@code custom_field_{ID}_value_changed}: a change of that field. */
+    /** Whether an event is of a type a filter names ({@code custom_field_{ID}_value_changed}: that field's change). */
     private static boolean isOfType(ObjectNode e, String type) {
         Matcher m = FIELD_TYPE.matcher(type);
         if (!m.matches()) {

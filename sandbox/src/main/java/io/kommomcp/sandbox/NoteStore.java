@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
@@ -17,7 +18,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class NoteStore {
 
-    static final java.util.Set<String> TYPES = java.util.Set.of("common", "call_in", "call_out", "service_message",
+    static final Set<String> TYPES = Set.of("common", "call_in", "call_out", "service_message",
             "message_cashier", "geolocation", "sms_in", "sms_out", "extended_service_message", "attachment");
 
     private final LongSupplier ids;

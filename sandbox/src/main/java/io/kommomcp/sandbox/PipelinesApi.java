@@ -134,8 +134,8 @@ final class PipelinesApi {
             } else if (sid == PipelineStore.LOST) {
                 lost = s.path("name").asString(lost);
             } else {
-                ObjectNode made = statuses.status(a.newId(), id, s.get("name").asString().strip(), s.path("sort").asInt(sort),
-                        true, s.path("color").asString(StatusesApi.PALETTE.get(0)), 0);
+                ObjectNode made = statuses.status(a.newId(), id, s.get("name").asString().strip(),
+                        s.path("sort").asInt(sort), true, s.path("color").asString(StatusesApi.PALETTE.get(0)), 0);
                 statuses.setDescriptions(made, s.path("descriptions"));
                 st.add(made);
                 sort += 10;

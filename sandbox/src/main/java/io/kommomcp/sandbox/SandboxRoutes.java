@@ -1,5 +1,7 @@
 package io.kommomcp.sandbox;
 
+import java.util.function.LongFunction;
+
 /**
  * The route table of an account's {@code /api/v4}: every method and path the sandbox answers, and which API class
  * answers it. Read this first to find where a request is handled. {@code {e}} is one of leads, contacts, companies;
@@ -135,7 +137,7 @@ final class SandboxRoutes {
 
     /** Runs {@code then} with the pipeline's id; an unknown pipeline answers 404 "Pipeline not found". */
     private static SandboxResponse inPipeline(PipelinesApi pipelines, SandboxRouter.Params p,
-            java.util.function.LongFunction<SandboxResponse> then) {
+            LongFunction<SandboxResponse> then) {
         Long pid = pipelines.known(p.get("pipeline"));
         return pid == null ? PipelinesApi.notFound() : then.apply(pid);
     }

@@ -86,8 +86,8 @@ final class StatusesApi {
         ArrayNode out = doc.putObject("_embedded").putArray("statuses");
         for (int i = 0; i < batch.items().size(); i++) {
             JsonNode item = batch.items().get(i);
-            int lastOpen = a.pipelines.statuses(pid).stream().filter(s -> s.get("sort").asInt() < 10000).mapToInt(s -> s.get("sort")
-                    .asInt()).max().orElse(10);
+            int lastOpen = a.pipelines.statuses(pid).stream().mapToInt(s -> s.get("sort").asInt())
+                    .filter(sort -> sort < 10000).max().orElse(10);
             ObjectNode made = status(a.newId(), pid, item.get("name").asString().strip(),
                     item.path("sort").asInt(lastOpen + 10), true, item.path("color").asString(PALETTE.get(0)), 0);
             setDescriptions(made, item.path("descriptions"));

@@ -28,7 +28,8 @@ final class TasksApi {
 
     SandboxResponse get(SandboxRequest r, long id) {
         ObjectNode t = tasks.get(id);
-        return t == null ? SandboxResponse.noContent() : SandboxResponse.ok(HalPages.withSelf(t.deepCopy(), r, "tasks"));
+        return t == null ? SandboxResponse.noContent()
+                : SandboxResponse.ok(HalPages.withSelf(t.deepCopy(), r, "tasks"));
     }
 
     SandboxResponse list(SandboxRequest r) {

@@ -46,7 +46,8 @@ class CustomFieldFilterTest {
             assertTrue(holds(t.account.leads.get(id), source, "\"Referral\""));
         }
         long referralOption = t.account.fields.get("leads", source).path("enums").get(1).path("id").asLong();
-        assertEquals(referral, leadIds("filter[custom_fields_values][" + source + "][]", String.valueOf(referralOption)));
+        assertEquals(referral, leadIds("filter[custom_fields_values][" + source + "][]",
+                String.valueOf(referralOption)));
         List<Long> either = leadIds("filter[custom_fields_values][" + source + "][0]", "Referral",
                 "filter[custom_fields_values][" + source + "][1]", "Website");
         assertTrue(either.size() > referral.size(), "several values: any of them");

@@ -18,7 +18,8 @@ class UnsortedApiTest {
             + "\"metadata\":{\"form_id\":\"1\",\"form_name\":\"Contact us\",\"form_page\":\"https://x.example\","
             + "\"ip\":\"10.0.0.1\",\"form_sent_at\":1735000000,\"referer\":\"https://x.example\"},"
             + "\"_embedded\":{\"leads\":[{\"name\":\"Web lead\",\"price\":300}],"
-            + "\"contacts\":[{\"first_name\":\"Una\",\"last_name\":\"Sorted\"}],\"companies\":[{\"name\":\"Inbox Ltd\"}]}}]";
+            + "\"contacts\":[{\"first_name\":\"Una\",\"last_name\":\"Sorted\"}],"
+            + "\"companies\":[{\"name\":\"Inbox Ltd\"}]}}]";
 
     @Test
     void noIncomingLeadsIs204() {
