@@ -25,10 +25,12 @@ public final class ConfigWrites {
     public static final List<String> STAGE_PALETTE = List.of("#fffeb2", "#fffd7f", "#fff000", "#ffeab2", "#ffdc7f",
             "#ffce5a", "#ffdbdb", "#ffc8c8", "#ff8f92", "#d6eaff", "#c1e0ff", "#98cbff", "#ebffb1", "#deff81",
             "#87f2c0", "#f9deff", "#f3beff", "#ccc8f9", "#eb93ff", "#f2f3f4", "#e6e8ea");
-    /** Custom field types that can be created through the API. */
+    /**
+     * Custom field types that can be created through the API on leads, contacts and companies (price, category and
+     * items are catalog fields: Kommo refuses them there, API.md §10).
+     */
     public static final List<String> FIELD_TYPES = List.of("text", "textarea", "numeric", "checkbox", "select",
-            "multiselect", "radiobutton", "date", "date_time", "birthday", "url", "streetaddress", "price",
-            "monetary");
+            "multiselect", "radiobutton", "date", "date_time", "birthday", "url", "streetaddress", "monetary");
     /** Types whose values are options. */
     public static final Set<String> WITH_OPTIONS = Set.of("select", "multiselect", "radiobutton");
 

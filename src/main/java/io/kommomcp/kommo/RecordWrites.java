@@ -528,12 +528,19 @@ public final class RecordWrites {
     }
 
     /** Ids from the answers' {@code _embedded.<key>} in order, each paired with what was sent. */
+    /**
+     * What adds created: the ids in the answers ({@code _embedded.<key>}, or the answer itself when Kommo answers one
+     * created object bare), each with what was sent for it.
+     */
     static KommoWrite.Result created(String target, String key, List<JsonNode> answers,
             List<Map<String, Object>> sent) {
         List<Long> ids = new ArrayList<>();
         List<Written> written = new ArrayList<>();
         for (JsonNode answer : answers) {
-            for (JsonNode item : WireValues.embedded(answer, key, n -> n)) {
+            // an add answers a HAL collection; a single custom field is answered as the bare object (API.md §10)
+            List<JsonNode> items = answer != null && !answer.has("_embedded") && answer.has("id") ? List.of(answer)
+                    : WireValues.embedded(answer, key, n -> n);
+            for (JsonNode item : items) {
                 long id = WireValues.longOr(item, "id", 0);
                 if (id == 0) {
                     continue;

@@ -58,7 +58,7 @@ public class FieldAdminTools {
             @Describe(value = "leads, contacts or companies.", required = true) Entity entityType,
             @Describe(value = "The field's name.", required = true) String name,
             @Describe(value = "One of text, numeric, checkbox, select, multiselect, date, url, textarea,"
-                    + " radiobutton, streetaddress, birthday, date_time, price, monetary.", required = true)
+                    + " radiobutton, streetaddress, birthday, date_time, monetary.", required = true)
             String type,
             @Describe("The options of a select, multiselect or radiobutton field, in order.") List<String> options,
             @Describe("A code for the API (letters, digits, _), optional.") String code,
