@@ -16,7 +16,7 @@ import io.kommomcp.core.Describe;
 
 /**
  * JSON Schema (2020-12 subset) from Java types: records become objects whose properties are their components in
- * snake_case, with {@link Describe} texts, required flags and bounds. The same names are used when arguments are
+ * snake_case, with {@link Describe} texts (none when the text is empty), required flags and bounds. The same names are used when arguments are
  * bound and results are written ({@link io.kommomcp.core.Json}).
  */
 public final class SchemaGenerator {
@@ -93,7 +93,7 @@ public final class SchemaGenerator {
             Map<String, Object> prop = schemaOf(c.getGenericType(), forInput);
             Describe d = c.getAnnotation(Describe.class);
             if (d != null) {
-                if (forInput) {
+                if (forInput && !d.value().isEmpty()) {
                     prop.put("description", d.value());
                 }
                 if (d.min() != Long.MIN_VALUE) {

@@ -73,7 +73,7 @@ record ToolSpec(Tool meta, Object bean, Method method, Class<?> argsType, McpSch
         McpSchema.Tool.Builder builder = McpSchema.Tool.builder()
                 .name(meta.name())
                 .title(meta.title())
-                .description(meta.description() + (meta.governed() ? " Governed (see the server instructions)." : ""))
+                .description(meta.description() + (meta.governed() ? " Governed." : "")) // the instructions say how
                 .inputSchema(input)
                 .annotations(annotations(meta));
         if (publishOutputSchema) {
@@ -114,12 +114,16 @@ record ToolSpec(Tool meta, Object bean, Method method, Class<?> argsType, McpSch
         throw new IllegalStateException("tool " + meta.name() + " must return Proposal<SomeRecord>");
     }
 
+    /**
+     * Adds the flow's two arguments, typed and without descriptions: the server instructions explain them once, and
+     * a plan's answer says how to use its token.
+     */
     @SuppressWarnings("unchecked")
     private static Map<String, Object> withFlow(Map<String, Object> input) {
         Map<String, Object> schema = new LinkedHashMap<>(input);
         Map<String, Object> props = new LinkedHashMap<>((Map<String, Object>) schema.get("properties"));
-        props.put(TOKEN, property("string", "Applies the plan that gave this token"));
-        props.put(DRY_RUN, property("boolean", "Plan only"));
+        props.put(TOKEN, Map.of("type", "string"));
+        props.put(DRY_RUN, Map.of("type", "boolean"));
         schema.put("properties", props);
         return schema;
     }
@@ -133,11 +137,4 @@ record ToolSpec(Tool meta, Object bean, Method method, Class<?> argsType, McpSch
         return schema;
     }
 
-    /** A property with its keys in a fixed order (Map.of's order changes from run to run). */
-    private static Map<String, Object> property(String type, String description) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("type", type);
-        p.put("description", description);
-        return p;
-    }
 }

@@ -1,7 +1,6 @@
 package io.kommomcp.mcp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
@@ -10,6 +9,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.kommomcp.core.Describe;
 import io.kommomcp.core.Tool;
 import io.kommomcp.tools.leads.LeadTools;
 import io.kommomcp.tools.notes.NoteTools;
@@ -28,7 +28,22 @@ class SchemaGeneratorTest {
         Map<String, Object> leadId = (Map<String, Object>) props.get("lead_id");
         assertEquals("integer", leadId.get("type"));
         assertEquals(1L, leadId.get("minimum"));
-        assertTrue(((String) leadId.get("description")).length() > 5);
+    }
+
+    record Described(@Describe(required = true, min = 1) Long leadId,
+            @Describe(value = "Only this pipeline (pipelines_list).", min = 1) Long pipelineId) {
+    }
+
+    /** A text that would only repeat the name is left out; required flags and bounds stay. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void anEmptyTextEmitsNoDescription() {
+        Map<String, Object> s = SchemaGenerator.input(Described.class);
+        Map<String, Object> props = (Map<String, Object>) s.get("properties");
+        assertEquals(Map.of("type", "integer", "minimum", 1L), props.get("lead_id"));
+        assertEquals(List.of("lead_id"), s.get("required"));
+        assertEquals("Only this pipeline (pipelines_list).",
+                ((Map<String, Object>) props.get("pipeline_id")).get("description"));
     }
 
     @Test
