@@ -99,32 +99,30 @@ public class SalesActions {
     // ------------------------------------------------------------------ arguments
 
     public record NewContact(
-            @Describe("Full name; built from first and last name when omitted.") String name,
-            @Describe("First name.") String firstName,
-            @Describe("Last name.") String lastName,
-            @Describe("Phone number; an existing contact with this number is reused.") String phone,
-            @Describe("E-mail address; an existing contact with this address is reused.") String email,
+            @Describe("Default: first and last name.") String name,
+            String firstName,
+            String lastName,
+            String phone,
+            String email,
             @Describe("Job title.") String position) {
     }
 
     public record NewCompany(
-            @Describe(value = "The company's name; an existing company with exactly this name is reused.",
-                    required = true) String name,
-            @Describe("Web address.") String web,
-            @Describe("Phone number.") String phone) {
+            @Describe(required = true) String name,
+            String web,
+            String phone) {
     }
 
     public record RegisterArgs(
-            @Describe(value = "The deal's name, e.g. \"Acme - 40 seats\".", required = true) String leadName,
-            @Describe(value = "Deal value, a whole number >= 0.", min = 0) Long price,
-            @Describe("The person: reused when a contact with the same phone or e-mail exists.") NewContact contact,
-            @Describe("The organisation: reused when the contact already has one or one has this exact name.")
+            @Describe(required = true) String leadName,
+            @Describe(min = 0) Long price,
+            NewContact contact,
             NewCompany company,
-            @Describe(value = "Pipeline (default: the main one).", min = 1) Long pipelineId,
-            @Describe(value = "Stage (default: the pipeline's first open stage).", min = 1) Long stageId,
-            @Describe("Responsible user: id, name or e-mail (default: the integration's user).") String responsible,
-            @Describe("Tag names for the lead.") List<String> tags,
-            @Describe("Lead custom fields by name, code or id, as for set_lead_fields.") Map<String, Object> fields) {
+            @Describe(value = "Default: the main pipeline.", min = 1) Long pipelineId,
+            @Describe(value = "Default: the pipeline's first open stage.", min = 1) Long stageId,
+            @Describe("User id, name or e-mail; default: the integration's user.") String responsible,
+            @Describe("Lead tag names.") List<String> tags,
+            @Describe("Lead custom fields, as for set_lead_fields.") Map<String, Object> fields) {
     }
 
     /** Where advance_sales_stage takes the lead. */
@@ -133,9 +131,9 @@ public class SalesActions {
     }
 
     public record AdvanceArgs(
-            @Describe(value = "The lead's id.", required = true, min = 1) Long leadId,
-            @Describe("next (default: the next stage in pipeline order), won or lost.") Advance to,
-            @Describe("With lost: the loss reason, by id or name (see the account's loss reasons).")
+            @Describe(required = true, min = 1) Long leadId,
+            @Describe("Default: next.") Advance to,
+            @Describe("With lost: its id or name (loss_reasons_list).")
             String lossReason) {
     }
 
@@ -150,45 +148,42 @@ public class SalesActions {
     }
 
     public record FollowUp(
-            @Describe(value = "What to do, e.g. \"Send the revised quote\".", required = true) String text,
-            @Describe(value = "When: 2026-11-25 (end of that day, UTC) or 2026-11-25T15:00:00Z.", required = true)
+            @Describe(required = true) String text,
+            @Describe(value = "2026-11-25 (end of that day, UTC) or 2026-11-25T15:00:00Z.", required = true)
             String due,
-            @Describe("follow_up (default) or meeting.") FollowUpType type,
-            @Describe(value = "Who does it (user id; default: the integration's user).", min = 1)
+            @Describe("Default: follow_up.") FollowUpType type,
+            @Describe(value = "Default: the integration's user.", min = 1)
             Long responsibleUserId) {
     }
 
     public record LogArgs(
-            @Describe(value = "call_in, call_out, meeting or message.", required = true) InteractionKind kind,
-            @Describe(value = "Id of the lead (or of the contact or company with entity_type).", required = true,
-                    min = 1) Long entityId,
-            @Describe("leads (default), contacts or companies.") Entity entityType,
-            @Describe("What happened: required for a meeting or message; for a call, its outcome.") String summary,
-            @Describe("For a call: the other side's phone number.") String phone,
-            @Describe(value = "For a call: its length in seconds (0 if it did not connect).", min = 0,
-                    max = 86_400) Long durationSeconds,
-            @Describe("An optional task to follow up, created on the same entity.") FollowUp followUp) {
+            @Describe(required = true) InteractionKind kind,
+            @Describe(required = true, min = 1) Long entityId,
+            @Describe("Default: leads.") Entity entityType,
+            @Describe("What happened; required for a meeting or message.") String summary,
+            @Describe("For a call: the other side's number.") String phone,
+            @Describe(value = "For a call (0: not connected).", min = 0, max = 86_400) Long durationSeconds,
+            @Describe("A task to create on the same entity.") FollowUp followUp) {
     }
 
     public record AssignArgs(
-            @Describe(value = "The lead's id.", required = true, min = 1) Long leadId,
-            @Describe(value = "The user: id, name or e-mail.", required = true) String user) {
+            @Describe(required = true, min = 1) Long leadId,
+            @Describe(value = "Id, name or e-mail.", required = true) String user) {
     }
 
     public record SetLeadFieldsArgs(
-            @Describe(value = "The lead's id.", required = true, min = 1) Long leadId,
-            @Describe(value = "Field (by name, code or id) to value, e.g. {\"AI agent paused\": true, \"Seats\": 40};"
-                    + " null or empty clears a field.", required = true) Map<String, Object> values) {
+            @Describe(required = true, min = 1) Long leadId,
+            @Describe(value = "Field name, code or id to value, e.g. {\"AI agent paused\": true, \"Seats\": 40};"
+                    + " null or empty clears.", required = true) Map<String, Object> values) {
     }
 
     // ------------------------------------------------------------------ tools
 
     @Tool(name = "register_new_opportunity", title = "Register a new opportunity", role = Roles.WRITER,
             readOnly = false,
-            description = "Registers a deal in one step: the lead with its contact and company, created together"
-                    + " (Kommo's complex add). An existing contact with the same phone (or, failing that, e-mail)"
-                    + " is reused instead of duplicated, and so is its company or a company of exactly the given"
-                    + " name. Each call registers a new lead: do not repeat a call that succeeded.")
+            description = "Creates a lead with its contact and company in one request. A contact with the same"
+                    + " phone (else e-mail) is reused, and so is its company, else a company of exactly that name."
+                    + " Each call creates another lead.")
     public Proposal<Registered> register(RegisterArgs a, Caller caller) {
         String leadName = a.leadName().strip();
         if (leadName.isEmpty() || leadName.length() > 255) {
@@ -260,10 +255,8 @@ public class SalesActions {
     }
 
     @Tool(name = "advance_sales_stage", title = "Advance a sales stage", role = Roles.WRITER, readOnly = false,
-            description = "Moves a lead on: to the next stage of its pipeline (default), or closes it as won or as"
-                    + " lost with a loss reason (id or name). First checks the fields the target stage requires and,"
-                    + " if any is empty, names them and changes nothing (fill them with set_lead_fields). A closed"
-                    + " lead is refused; reopen it with leads_move.")
+            description = "Moves a lead to its pipeline's next stage, or closes it as won or lost. Refuses a closed"
+                    + " lead (reopen: leads_move) and names required fields still empty (set_lead_fields).")
     public Proposal<Advanced> advance(AdvanceArgs a, Caller caller) {
         Advance to = a.to() == null ? Advance.next : a.to();
         if (a.lossReason() != null && to != Advance.lost) {
@@ -302,9 +295,8 @@ public class SalesActions {
     }
 
     @Tool(name = "log_sales_interaction", title = "Log a sales interaction", role = Roles.WRITER, readOnly = false,
-            description = "Records a call (in or out, with phone and duration), a meeting or a message on a lead"
-                    + " (or contact or company) as a note, and optionally creates the follow-up task in the same"
-                    + " step. Each call logs a new interaction: do not repeat a call that succeeded.")
+            description = "Logs a call, meeting or message as a note on a lead, contact or company, with an"
+                    + " optional follow-up task. Each call logs another one.")
     public Proposal<Interaction> log(LogArgs a, Caller caller) {
         Entity entity = a.entityType() == null ? Entity.leads : a.entityType();
         String summary = a.summary() == null ? null : a.summary().strip();
@@ -355,9 +347,8 @@ public class SalesActions {
     }
 
     @Tool(name = "assign_lead", title = "Assign a lead", role = Roles.WRITER, readOnly = false, idempotent = true,
-            description = "Makes a user responsible for a lead. The user may be given by id, by name (ignoring case"
-                    + " and accents) or by e-mail; an unknown or ambiguous user is refused with the candidates."
-                    + " Deactivated users are refused.")
+            description = "Makes a user responsible for a lead; a name matches ignoring case and accents. Refuses a"
+                    + " deactivated user, and an unknown or ambiguous one with the candidates.")
     public Proposal<Assigned> assign(AssignArgs a, Caller caller) {
         User u = users.resolve(caller, a.user());
         Lead lead = existingLead(caller, a.leadId());
@@ -374,10 +365,9 @@ public class SalesActions {
 
     @Tool(name = "set_lead_fields", title = "Set lead fields", role = Roles.WRITER, readOnly = false,
             idempotent = true,
-            description = "Sets custom fields of a lead by field name, code or id, each value checked against its"
-                    + " field's type (options matched by text ignoring case and accents; an unknown option is"
-                    + " refused with the valid ones). Covers per-lead flags such as pausing an AI agent. All values"
-                    + " are written together or none is; see fields_list for the fields.")
+            description = "Sets a lead's custom fields (fields_list), e.g. per-lead flags such as pausing an AI"
+                    + " agent; values are checked by field type, options match ignoring case and accents. All are"
+                    + " written or none.")
     public Proposal<FieldsSet> setLeadFields(SetLeadFieldsArgs a, Caller caller) {
         Change c = fields.set(caller, Entity.leads, a.leadId(), a.values());
         return Proposal.of("set fields of lead " + a.leadId(), c.write()).then(done -> new FieldsSet("lead",

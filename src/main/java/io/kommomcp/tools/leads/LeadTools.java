@@ -47,63 +47,60 @@ public class LeadTools {
     KommoMetadata metadata;
 
     public record SearchArgs(
-            @Describe("Free text matched against lead names and field values (Kommo full-text search).")
+            @Describe("Matches names and field values.")
             String text,
-            @Describe(value = "Only leads in this pipeline.", min = 1)
+            @Describe(min = 1)
             Long pipelineId,
-            @Describe(value = "Only leads in this stage. 142 (won) and 143 (lost) need pipeline_id as well.", min = 1)
+            @Describe(value = "142 (won) and 143 (lost) need pipeline_id.", min = 1)
             Long stageId,
-            @Describe(value = "Only leads of this responsible user.", min = 1)
+            @Describe(min = 1)
             Long responsibleUserId,
-            @Describe(value = "Page to return, from 1 (default 1).", min = 1, max = 100_000)
+            @Describe(min = 1, max = 100_000)
             Integer page,
-            @Describe(value = "Leads per page, 1-250 (default 25).", min = 1, max = 250)
+            @Describe(value = "Default 25.", min = 1, max = 250)
             Integer limit) {
     }
 
-    public record GetArgs(@Describe(value = "The lead's id.", required = true, min = 1) Long leadId) {
+    public record GetArgs(@Describe(required = true, min = 1) Long leadId) {
     }
 
     public record CreateArgs(
-            @Describe(value = "The lead's name, e.g. the deal or the customer's need.", required = true)
+            @Describe(required = true)
             String name,
-            @Describe(value = "Deal value (budget) in the account's currency, a whole number >= 0.", min = 0)
+            @Describe(value = "In the account's currency.", min = 0)
             Long price,
-            @Describe(value = "Pipeline to put it in (default: the main pipeline).", min = 1)
+            @Describe(value = "Default: the main pipeline.", min = 1)
             Long pipelineId,
-            @Describe(value = "Stage to put it in (default: the pipeline's first stage). Must belong to the"
-                    + " pipeline.", min = 1)
+            @Describe(value = "Default: the pipeline's first open stage.", min = 1)
             Long stageId,
-            @Describe(value = "Responsible user id (default: the integration's user).", min = 1)
+            @Describe(value = "Default: the integration's user.", min = 1)
             Long responsibleUserId,
-            @Describe("Tag names to attach; tags that do not exist yet are created.")
+            @Describe("Tag names; new ones are created.")
             List<String> tags) {
     }
 
     public record UpdateArgs(
-            @Describe(value = "The lead's id.", required = true, min = 1) Long leadId,
-            @Describe("New name.") String name,
-            @Describe(value = "New deal value, a whole number >= 0.", min = 0) Long price,
-            @Describe(value = "New responsible user id.", min = 1) Long responsibleUserId,
-            @Describe("Tag names to add.") List<String> tagsToAdd,
-            @Describe("Tag names to remove.") List<String> tagsToRemove) {
+            @Describe(required = true, min = 1) Long leadId,
+            String name,
+            @Describe(min = 0) Long price,
+            @Describe(min = 1) Long responsibleUserId,
+            List<String> tagsToAdd,
+            List<String> tagsToRemove) {
     }
 
     public record MoveArgs(
-            @Describe(value = "The lead's id.", required = true, min = 1) Long leadId,
-            @Describe(value = "Target stage id: a stage of the target pipeline, 142 (won) or 143 (lost).",
-                    required = true, min = 1)
+            @Describe(required = true, min = 1) Long leadId,
+            @Describe(required = true, min = 1)
             Long stageId,
-            @Describe(value = "Target pipeline id (default: the lead's current pipeline).", min = 1)
+            @Describe(value = "Default: the lead's pipeline.", min = 1)
             Long pipelineId,
-            @Describe(value = "Why the deal was lost (a loss reason id); only with stage 143.", min = 1)
+            @Describe(value = "Only with stage 143 (loss_reasons_list).", min = 1)
             Long lossReasonId) {
     }
 
     @Tool(name = "leads_search", title = "Search leads", role = Roles.READER, readOnly = true,
-            description = "Finds leads (deals) by free text, pipeline, stage and responsible user, newest first as"
-                    + " Kommo orders them. Returns one page (default 25, at most 250) with each lead's stage name;"
-                    + " when has_more is true, call again with page = next_page. Use leads_get for full details.")
+            description = "Finds leads (deals), newest first, with their stage names; paged (next_page). leads_get"
+                    + " gives one in full.")
     public LeadPage search(SearchArgs a, Caller caller) {
         List<Pipeline> pipelines = metadata.pipelinesWith(caller, a.pipelineId(), a.stageId());
         Long pipelineId = a.pipelineId();
@@ -124,9 +121,8 @@ public class LeadTools {
     }
 
     @Tool(name = "leads_get", title = "Get a lead", role = Roles.READER, readOnly = true,
-            description = "Returns one lead with everything needed to act on it: pipeline and stage names, price,"
-                    + " responsible user, tags, custom fields by name, linked contacts (with their phone, e-mail"
-                    + " and other fields) and company ids.")
+            description = "One lead in full: stage, price, responsible user, tags, custom fields by name, contacts"
+                    + " with their fields, company ids.")
     public LeadDetail get(GetArgs a, Caller caller) {
         Lead lead = existing(caller, a.leadId());
         Map<Long, Boolean> main = lead.contacts().stream()
@@ -144,9 +140,8 @@ public class LeadTools {
     }
 
     @Tool(name = "leads_create", title = "Create a lead", role = Roles.WRITER, readOnly = false,
-            description = "Creates one lead (deal). Without pipeline and stage it lands in the main pipeline's first"
-                    + " stage. A stage must belong to its pipeline (see pipelines_list). Each call creates a new"
-                    + " lead: search first if it may exist already. Kommo cannot delete leads.")
+            description = "Creates a lead (deal); a stage must belong to its pipeline (pipelines_list). Each call"
+                    + " creates another lead: search first if it may exist.")
     public Proposal<LeadChanged> create(CreateArgs a, Caller caller) {
         String name = a.name().strip();
         if (name.length() > 255) {
@@ -174,9 +169,7 @@ public class LeadTools {
     }
 
     @Tool(name = "leads_update", title = "Update a lead", role = Roles.WRITER, readOnly = false, idempotent = true,
-            description = "Changes a lead's name, price, responsible user or tags; only the fields you pass change."
-                    + " To change pipeline or stage use leads_move. Kommo's API cannot delete leads: close one as lost"
-                    + " with leads_move (stage 143).")
+            description = "Changes only the fields given; the stage changes with leads_move.")
     public Proposal<LeadChanged> update(UpdateArgs a, Caller caller) {
         Map<String, Object> set = new LinkedHashMap<>();
         if (a.name() != null) {
@@ -209,9 +202,8 @@ public class LeadTools {
 
     @Tool(name = "leads_move", title = "Move a lead to a stage", role = Roles.WRITER, readOnly = false,
             idempotent = true,
-            description = "Moves a lead to another stage, in its pipeline or another one. Use 142 to mark it won and"
-                    + " 143 to mark it lost (optionally with loss_reason_id). A stage that is not in the target"
-                    + " pipeline is refused, and the error lists that pipeline's stages.")
+            description = "Moves a lead to a stage of its pipeline or another; 142 closes it as won, 143 as lost. A"
+                    + " stage outside the pipeline is refused with the valid ones.")
     public Proposal<LeadChanged> move(MoveArgs a, Caller caller) {
         if (a.lossReasonId() != null && a.stageId() != Pipeline.Stage.LOST) {
             throw new ToolException("loss_reason_id applies only when moving to stage 143 (lost).");
