@@ -44,44 +44,42 @@ public class CompanyTools {
     KommoParties parties;
 
     public record SearchArgs(
-            @Describe("Free text: part of the name or of any field value (phone, web site, address).") String text,
-            @Describe(value = "Only companies of this responsible user (id).", min = 1) Long responsibleUserId,
-            @Describe(value = "Page number, from 1.", min = 1) Integer page,
-            @Describe(value = "Companies per page, 1-250 (default 25).", min = 1, max = 250) Integer limit) {
+            @Describe("Part of the name or of any field value (phone, web site, address).") String text,
+            @Describe(min = 1) Long responsibleUserId,
+            @Describe(min = 1) Integer page,
+            @Describe(value = "Default 25.", min = 1, max = 250) Integer limit) {
     }
 
-    public record GetArgs(@Describe(value = "The company's id.", required = true, min = 1) Long companyId) {
+    public record GetArgs(@Describe(required = true, min = 1) Long companyId) {
     }
 
     public record CreateArgs(
-            @Describe(value = "The company's name.", required = true) String name,
-            @Describe("Phone numbers.") List<Phone> phones,
-            @Describe("E-mail addresses.") List<Email> emails,
-            @Describe("Web site.") String web,
+            @Describe(required = true) String name,
+            List<Phone> phones,
+            List<Email> emails,
+            String web,
             @Describe("Postal address.") String address,
-            @Describe(value = "Responsible user id (default: the account's API user).", min = 1)
+            @Describe(value = "Default: the account's API user.", min = 1)
             Long responsibleUserId,
-            @Describe("Tag names; new names create tags.") List<String> tags) {
+            @Describe("Tag names; new ones are created.") List<String> tags) {
     }
 
     public record UpdateArgs(
-            @Describe(value = "The company's id.", required = true, min = 1) Long companyId,
-            @Describe("New name.") String name,
-            @Describe("The company's phone numbers: replaces all of them (an empty list removes them).")
+            @Describe(required = true, min = 1) Long companyId,
+            String name,
+            @Describe("Replaces them all; empty list: none.")
             List<Phone> phones,
-            @Describe("The company's e-mail addresses: replaces all of them (an empty list removes them).")
+            @Describe("Replaces them all; empty list: none.")
             List<Email> emails,
-            @Describe("New web site (empty text clears it).") String web,
-            @Describe("New postal address (empty text clears it).") String address,
-            @Describe(value = "New responsible user id.", min = 1) Long responsibleUserId,
-            @Describe("Tag names to add.") List<String> tagsToAdd,
-            @Describe("Tag names to remove.") List<String> tagsToRemove) {
+            @Describe("Empty text clears it.") String web,
+            @Describe("Postal address; empty text clears it.") String address,
+            @Describe(min = 1) Long responsibleUserId,
+            List<String> tagsToAdd,
+            List<String> tagsToRemove) {
     }
 
     @Tool(name = "companies_search", title = "Search companies", role = Roles.READER, readOnly = true,
-            description = "Finds companies by free text (name, phone, web site, address) or responsible user."
-                    + " Returns one page (default 25, at most 250); when has_more is true, call again with"
-                    + " page = next_page. Use companies_get for a company's contacts and leads.")
+            description = "Finds companies; paged (next_page). companies_get adds contacts and leads.")
     public CompanyPage search(SearchArgs a, Caller caller) {
         int page = a.page() == null ? 1 : a.page();
         int limit = a.limit() == null ? 25 : a.limit();
@@ -95,8 +93,7 @@ public class CompanyTools {
     }
 
     @Tool(name = "companies_get", title = "Get a company", role = Roles.READER, readOnly = true,
-            description = "Returns one company with all fields by name, tags, its contacts (ids and names) and its"
-                    + " leads (ids, names, prices).")
+            description = "One company: all fields by name, tags, its contacts and leads.")
     public CompanyDetail get(GetArgs a, Caller caller) {
         Company c = parties.company(caller, a.companyId()).orElseThrow(() -> new ToolException(
                 "There is no company with id " + a.companyId() + ". Find companies with companies_search."));
@@ -109,9 +106,8 @@ public class CompanyTools {
     }
 
     @Tool(name = "companies_create", title = "Create a company", role = Roles.WRITER, readOnly = false,
-            description = "Creates a company with phones, e-mails, web site, address and tags. Look for it first"
-                    + " (companies_search): Kommo does not stop duplicates. Link contacts and leads with"
-                    + " links_link.")
+            description = "Creates a company. Kommo does not stop duplicates: search first (companies_search)."
+                    + " Link contacts and leads with links_link.")
     public Proposal<PartyChanged> create(CreateArgs a, Caller caller) {
         String name = PartyInputs.name(a.name(), "name");
         if (name == null) {
@@ -133,9 +129,8 @@ public class CompanyTools {
 
     @Tool(name = "companies_update", title = "Update a company", role = Roles.WRITER, readOnly = false,
             idempotent = true,
-            description = "Changes a company's name, phones, e-mails, web site, address, responsible user or tags;"
-                    + " only the fields you pass change. phones and emails replace the whole list. Kommo's API cannot"
-                    + " delete companies: to retire one, tag it (e.g. \"inactive\").")
+            description = "Changes only the fields given. Kommo cannot delete companies: to retire one, tag it"
+                    + " (e.g. \"inactive\").")
     public Proposal<PartyChanged> update(UpdateArgs a, Caller caller) {
         String name = PartyInputs.name(a.name(), "name");
         List<FieldValue> cfs = PartyInputs.customFields(a.phones(), a.emails(), text(a.web(), a.address()));

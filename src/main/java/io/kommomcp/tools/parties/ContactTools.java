@@ -49,52 +49,49 @@ public class ContactTools {
     KommoParties parties;
 
     public record SearchArgs(
-            @Describe("Free text: part of the name or of any field value.") String text,
-            @Describe("A phone number in any format (+44 20 7946 0991, 0044 20 79460991, 020 7946 0991): matched on"
-                    + " its last 9 digits.") String phone,
-            @Describe("An e-mail address; matched exactly, ignoring case.") String email,
-            @Describe(value = "Only contacts of this responsible user (id).", min = 1) Long responsibleUserId,
-            @Describe(value = "Page number, from 1.", min = 1) Integer page,
-            @Describe(value = "Contacts per page, 1-250 (default 25).", min = 1, max = 250) Integer limit) {
+            @Describe("Part of the name or of any field value.") String text,
+            @Describe("Any format; matched on its last 9 digits.") String phone,
+            @Describe("Matched exactly, ignoring case.") String email,
+            @Describe(min = 1) Long responsibleUserId,
+            @Describe(min = 1) Integer page,
+            @Describe(value = "Default 25.", min = 1, max = 250) Integer limit) {
     }
 
-    public record GetArgs(@Describe(value = "The contact's id.", required = true, min = 1) Long contactId) {
+    public record GetArgs(@Describe(required = true, min = 1) Long contactId) {
     }
 
     public record CreateArgs(
-            @Describe("Full name; built from first and last name when omitted.") String name,
-            @Describe("First name.") String firstName,
-            @Describe("Last name.") String lastName,
-            @Describe("Phone numbers.") List<Phone> phones,
-            @Describe("E-mail addresses.") List<Email> emails,
+            @Describe("Default: first and last name.") String name,
+            String firstName,
+            String lastName,
+            List<Phone> phones,
+            List<Email> emails,
             @Describe("Job title.") String position,
-            @Describe(value = "Responsible user id (default: the account's API user).", min = 1)
+            @Describe(value = "Default: the account's API user.", min = 1)
             Long responsibleUserId,
-            @Describe(value = "Company to link the contact to (a contact has at most one).", min = 1) Long companyId,
-            @Describe(value = "Lead to link the contact to.", min = 1) Long leadId,
-            @Describe("Tag names; new names create tags.") List<String> tags) {
+            @Describe(value = "Links it to this company (at most one).", min = 1) Long companyId,
+            @Describe(value = "Links it to this lead.", min = 1) Long leadId,
+            @Describe("Tag names; new ones are created.") List<String> tags) {
     }
 
     public record UpdateArgs(
-            @Describe(value = "The contact's id.", required = true, min = 1) Long contactId,
-            @Describe("New full name.") String name,
-            @Describe("New first name.") String firstName,
-            @Describe("New last name.") String lastName,
-            @Describe("The contact's phone numbers: replaces all of them (an empty list removes them).")
+            @Describe(required = true, min = 1) Long contactId,
+            String name,
+            String firstName,
+            String lastName,
+            @Describe("Replaces them all; empty list: none.")
             List<Phone> phones,
-            @Describe("The contact's e-mail addresses: replaces all of them (an empty list removes them).")
+            @Describe("Replaces them all; empty list: none.")
             List<Email> emails,
-            @Describe("New job title (empty text clears it).") String position,
-            @Describe(value = "New responsible user id.", min = 1) Long responsibleUserId,
-            @Describe("Tag names to add.") List<String> tagsToAdd,
-            @Describe("Tag names to remove.") List<String> tagsToRemove) {
+            @Describe("Job title; empty text clears it.") String position,
+            @Describe(min = 1) Long responsibleUserId,
+            List<String> tagsToAdd,
+            List<String> tagsToRemove) {
     }
 
     @Tool(name = "contacts_search", title = "Search contacts", role = Roles.READER, readOnly = true,
-            description = "Finds contacts (people) by free text, phone number, e-mail or responsible user. Pass one"
-                    + " of text, phone or email. Returns one page (default 25, at most 250) with phones, e-mails"
-                    + " and company; when has_more is true, call again with page = next_page. Use contacts_get for"
-                    + " a contact's leads and all fields.")
+            description = "Finds contacts (people), with phones, e-mails and company; at most one of text, phone"
+                    + " and email. Paged (next_page). contacts_get adds leads and all fields.")
     public ContactPage search(SearchArgs a, Caller caller) {
         int given = (blank(a.text()) ? 0 : 1) + (blank(a.phone()) ? 0 : 1) + (blank(a.email()) ? 0 : 1);
         if (given > 1) {
@@ -124,8 +121,8 @@ public class ContactTools {
     }
 
     @Tool(name = "contacts_get", title = "Get a contact", role = Roles.READER, readOnly = true,
-            description = "Returns one contact with all fields by name (phones and e-mails with their kind), tags,"
-                    + " the company (id and name) and the leads the contact is linked to.")
+            description = "One contact: all fields by name (phones and e-mails with their kind), tags, company,"
+                    + " linked leads.")
     public ContactDetail get(GetArgs a, Caller caller) {
         Contact c = existing(caller, a.contactId());
         Ref company = null;
@@ -141,9 +138,8 @@ public class ContactTools {
     }
 
     @Tool(name = "contacts_create", title = "Create a contact", role = Roles.WRITER, readOnly = false,
-            description = "Creates a contact with phones, e-mails, job title and tags, and links it to a company"
-                    + " and/or a lead when given. Give a name, or a first and/or last name. Look for an existing"
-                    + " contact first (contacts_search by phone or email): Kommo does not stop duplicates.")
+            description = "Creates a contact (a name, or first and/or last name). Kommo does not stop duplicates:"
+                    + " search by phone or email first (contacts_search).")
     public Proposal<PartyChanged> create(CreateArgs a, Caller caller) {
         String name = PartyInputs.name(a.name(), "name");
         String first = PartyInputs.name(a.firstName(), "first_name");
@@ -183,10 +179,8 @@ public class ContactTools {
 
     @Tool(name = "contacts_update", title = "Update a contact", role = Roles.WRITER, readOnly = false,
             idempotent = true,
-            description = "Changes a contact's name, phones, e-mails, job title, responsible user or tags; only the"
-                    + " fields you pass change. phones and emails replace the whole list. To link the contact to a"
-                    + " company or lead use links_link. Kommo's API cannot delete contacts: to retire one, tag it"
-                    + " (e.g. \"inactive\") or unlink it.")
+            description = "Changes only the fields given; links change with links_link. Kommo cannot delete"
+                    + " contacts: to retire one, tag it (e.g. \"inactive\") or unlink it.")
     public Proposal<PartyChanged> update(UpdateArgs a, Caller caller) {
         String name = PartyInputs.name(a.name(), "name");
         String first = PartyInputs.name(a.firstName(), "first_name");

@@ -30,13 +30,13 @@ public final class PartyInputs {
     }
 
     public record Phone(
-            @Describe(value = "The number, e.g. +31 20 555 1234.", required = true) String number,
-            @Describe("WORK (default), WORKDD (direct line), MOB, FAX, HOME or OTHER.") PhoneKind kind) {
+            @Describe(required = true) String number,
+            @Describe("Default WORK; WORKDD: direct line.") PhoneKind kind) {
     }
 
     public record Email(
-            @Describe(value = "The address.", required = true) String address,
-            @Describe("WORK (default), PRIV or OTHER.") EmailKind kind) {
+            @Describe(required = true) String address,
+            @Describe("Default WORK.") EmailKind kind) {
     }
 
     private static final Pattern PHONE = Pattern.compile("\\+?[0-9 ()./-]{5,30}");
