@@ -34,25 +34,25 @@ public class LinkTools {
     KommoParties parties;
 
     public record ListArgs(
-            @Describe(value = "leads, contacts or companies.", required = true) Entity entityType,
-            @Describe(value = "The entity's id.", required = true, min = 1) Long entityId,
+            @Describe(required = true) Entity entityType,
+            @Describe(required = true, min = 1) Long entityId,
             @Describe("Only links to this type.") Entity toEntityType) {
     }
 
     public record LinkArgs(
-            @Describe(value = "leads, contacts or companies.", required = true) Entity entityType,
-            @Describe(value = "The entity's id.", required = true, min = 1) Long entityId,
-            @Describe(value = "What to link it to: leads, contacts or companies.", required = true)
+            @Describe(required = true) Entity entityType,
+            @Describe(required = true, min = 1) Long entityId,
+            @Describe(required = true)
             Entity toEntityType,
-            @Describe(value = "The id of the entity to link to.", required = true, min = 1) Long toEntityId,
-            @Describe("For a lead and a contact: make this the lead's main contact.") Boolean mainContact) {
+            @Describe(required = true, min = 1) Long toEntityId,
+            @Describe("Lead and contact only: the lead's main contact.") Boolean mainContact) {
     }
 
     public record UnlinkArgs(
-            @Describe(value = "leads, contacts or companies.", required = true) Entity entityType,
-            @Describe(value = "The entity's id.", required = true, min = 1) Long entityId,
-            @Describe(value = "leads, contacts or companies.", required = true) Entity toEntityType,
-            @Describe(value = "The id of the linked entity.", required = true, min = 1) Long toEntityId) {
+            @Describe(required = true) Entity entityType,
+            @Describe(required = true, min = 1) Long entityId,
+            @Describe(required = true) Entity toEntityType,
+            @Describe(required = true, min = 1) Long toEntityId) {
     }
 
     public record LinkView(String toEntityType, long toEntityId, Boolean mainContact) {
@@ -89,8 +89,7 @@ public class LinkTools {
     }
 
     @Tool(name = "links_list", title = "List an entity's links", role = Roles.READER, readOnly = true,
-            description = "Lists what a lead, contact or company is linked to (leads, contacts, companies), with the"
-                    + " main contact of a lead marked.")
+            description = "What a lead, contact or company is linked to, a lead's main contact marked.")
     public LinkList list(ListArgs a, Caller caller) {
         List<Link> links = parties.links(caller, a.entityType().kommo(), a.entityId(),
                 a.toEntityType() == null ? null : a.toEntityType().kommo());
@@ -99,10 +98,8 @@ public class LinkTools {
     }
 
     @Tool(name = "links_link", title = "Link two entities", role = Roles.WRITER, readOnly = false, idempotent = true,
-            description = "Links a lead, contact or company to another one (lead-contact, lead-company,"
-                    + " contact-company). Checks first: an existing link is reported and not duplicated. A lead and"
-                    + " a contact have at most one company, so linking another company replaces it (the answer says"
-                    + " which).")
+            description = "Links two entities of different types; an existing link is reported. A lead or contact"
+                    + " has at most one company: linking another replaces it (the answer says which).")
     public Proposal<LinkResult> link(LinkArgs a, Caller caller) {
         String from = a.entityType().name();
         String to = a.toEntityType().name();
@@ -133,8 +130,7 @@ public class LinkTools {
 
     @Tool(name = "links_unlink", title = "Unlink two entities", role = Roles.WRITER, readOnly = false,
             idempotent = true, destructive = true,
-            description = "Removes the link between a lead, contact or company and another one. Nothing is deleted:"
-                    + " both entities stay. Refused when they are not linked.")
+            description = "Removes a link; both entities stay. Refused when they are not linked.")
     public Proposal<LinkResult> unlink(UnlinkArgs a, Caller caller) {
         String from = a.entityType().name();
         String to = a.toEntityType().name();

@@ -39,24 +39,24 @@ public class NoteTools {
     }
 
     public record AddNoteArgs(
-            @Describe(value = "What the note is attached to: leads, contacts or companies.", required = true)
+            @Describe(required = true)
             Entity entityType,
-            @Describe(value = "Id of that lead, contact or company.", required = true, min = 1)
+            @Describe(required = true, min = 1)
             Long entityId,
-            @Describe("common (default: a text note), call_in or call_out (a call: phone and duration required),"
-                    + " service_message (a message from a named service).") Kind kind,
-            @Describe("The text (up to 10,000 characters); for a call, what was said.") String text,
-            @Describe("For a call: the other side's phone number.") String phone,
-            @Describe(value = "For a call: its length in seconds.", min = 0, max = 86_400) Long durationSeconds,
-            @Describe("For a service message: the service's name.") String service) {
+            @Describe("Default common (text); a call needs phone and duration_seconds, a service_message its"
+                    + " service.") Kind kind,
+            @Describe("Up to 10,000 characters; optional for a call.") String text,
+            @Describe("For a call: the other side's number.") String phone,
+            @Describe(min = 0, max = 86_400) Long durationSeconds,
+            @Describe("For a service_message: the service's name.") String service) {
     }
 
     public record ListArgs(
-            @Describe(value = "leads, contacts or companies.", required = true) Entity entityType,
-            @Describe(value = "Id of that lead, contact or company.", required = true, min = 1) Long entityId,
-            @Describe("Only notes of this kind.") Kind kind,
-            @Describe(value = "Notes per page, newest first, 1-100 (default 20).", min = 1, max = 100) Integer limit,
-            @Describe(value = "Page number, from 1.", min = 1) Integer page) {
+            @Describe(required = true) Entity entityType,
+            @Describe(required = true, min = 1) Long entityId,
+            Kind kind,
+            @Describe(value = "Default 20.", min = 1, max = 100) Integer limit,
+            @Describe(min = 1) Integer page) {
     }
 
     public record NoteAdded(long noteId, String kind, String entityType, long entityId) implements Rendered {
@@ -93,9 +93,8 @@ public class NoteTools {
     }
 
     @Tool(name = "notes_add", title = "Add a note", role = Roles.WRITER, readOnly = false, idempotent = false,
-            description = "Adds a note to the timeline of a lead, contact or company: a text note (default), a call"
-                    + " in or out (phone, duration in seconds, what was said) or a service message. Each call adds"
-                    + " a new note: do not repeat a call that succeeded.")
+            description = "Adds a note (text, call or service message) to a lead, contact or company. Each call adds"
+                    + " another note.")
     public Proposal<NoteAdded> add(AddNoteArgs a, Caller caller) {
         Kind kind = a.kind() == null ? Kind.common : a.kind();
         String text = a.text() == null ? null : a.text().strip();
@@ -111,8 +110,7 @@ public class NoteTools {
     }
 
     @Tool(name = "notes_list", title = "List notes", role = Roles.READER, readOnly = true,
-            description = "The notes on a lead, contact or company (text notes, calls, service messages), newest"
-                    + " first; paged (next_page for older ones).")
+            description = "Notes on a lead, contact or company, newest first; paged (next_page).")
     public NoteList list(ListArgs a, Caller caller) {
         int limit = a.limit() == null ? 20 : a.limit();
         int page = a.page() == null ? 1 : a.page();

@@ -45,17 +45,17 @@ public class TagTools {
     KommoParties parties;
 
     public record ListArgs(
-            @Describe(value = "leads, contacts or companies: each has its own tags.", required = true)
+            @Describe(required = true)
             Entity entityType,
-            @Describe("Only tags whose name contains this text.") String query,
-            @Describe(value = "Page number, from 1.", min = 1) Integer page,
-            @Describe(value = "Tags per page, 1-250 (default 50).", min = 1, max = 250) Integer limit) {
+            @Describe("Part of the name.") String query,
+            @Describe(min = 1) Integer page,
+            @Describe(value = "Default 50.", min = 1, max = 250) Integer limit) {
     }
 
     public record TagArgs(
-            @Describe(value = "leads, contacts or companies.", required = true) Entity entityType,
-            @Describe(value = "The entity's id.", required = true, min = 1) Long entityId,
-            @Describe(value = "Tag names (1-100 characters each).", required = true) List<String> tags) {
+            @Describe(required = true) Entity entityType,
+            @Describe(required = true, min = 1) Long entityId,
+            @Describe(value = "Names, 1-100 characters each.", required = true) List<String> tags) {
     }
 
     public record TagView(long id, String name, String color) {
@@ -86,8 +86,8 @@ public class TagTools {
     }
 
     @Tool(name = "tags_list", title = "List tags", role = Roles.READER, readOnly = true,
-            description = "The tags defined for leads, contacts or companies, optionally those whose name contains"
-                    + " a text; paged (next_page).")
+            description = "The tags defined for leads, contacts or companies (each has its own); paged"
+                    + " (next_page).")
     public TagPage list(ListArgs a, Caller caller) {
         int page = a.page() == null ? 1 : a.page();
         Page<Tag> p = account.tags(caller, a.entityType().kommo(), a.query(), page, a.limit() == null ? 50
@@ -97,16 +97,16 @@ public class TagTools {
     }
 
     @Tool(name = "tags_add", title = "Tag an entity", role = Roles.WRITER, readOnly = false, idempotent = true,
-            description = "Adds tags to a lead, contact or company by name; its other tags stay. A name that does"
-                    + " not exist yet creates the tag. Tags it already has are reported, not duplicated.")
+            description = "Adds tags to a lead, contact or company, keeping its others; new names create tags, tags"
+                    + " it has are reported.")
     public Proposal<Retagged> add(TagArgs a, Caller caller) {
         return retag(a, caller, true);
     }
 
     @Tool(name = "tags_remove", title = "Untag an entity", role = Roles.WRITER, readOnly = false,
             idempotent = true,
-            description = "Removes tags from a lead, contact or company by name (ignoring case); its other tags"
-                    + " stay, and the tags themselves remain defined. Names it does not have are reported.")
+            description = "Removes tags (ignoring case) from a lead, contact or company, keeping its others and the"
+                    + " tags' definitions; names it lacks are reported.")
     public Proposal<Retagged> remove(TagArgs a, Caller caller) {
         return retag(a, caller, false);
     }

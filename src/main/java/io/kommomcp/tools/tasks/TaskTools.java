@@ -53,39 +53,39 @@ public class TaskTools {
     Clock clock;
 
     public record ListArgs(
-            @Describe("Only tasks of leads, contacts or companies (with entity_id: of that one).") Entity entityType,
-            @Describe(value = "Only tasks of this entity (needs entity_type).", min = 1) Long entityId,
-            @Describe(value = "Only tasks of this responsible user (id).", min = 1) Long responsibleUserId,
-            @Describe("true: completed tasks only; false: open tasks only; omitted: both.") Boolean completed,
-            @Describe("Due on or after this date or date-time (ISO, UTC unless an offset is given).") String dueFrom,
-            @Describe("Due on or before this date (the whole day) or date-time.") String dueTo,
-            @Describe(value = "Tasks per answer, 1-250 (default 25).", min = 1, max = 250) Integer limit,
-            @Describe("Where to continue: the next_cursor of the previous answer.") String cursor) {
+            @Describe("Only tasks on this type; with entity_id, on that one.") Entity entityType,
+            @Describe(value = "Needs entity_type.", min = 1) Long entityId,
+            @Describe(min = 1) Long responsibleUserId,
+            @Describe("Omitted: open and completed.") Boolean completed,
+            @Describe("Date or date-time, UTC unless an offset is given.") String dueFrom,
+            @Describe("Date (the whole day) or date-time.") String dueTo,
+            @Describe(value = "Default 25.", min = 1, max = 250) Integer limit,
+            @Describe("The previous answer's next_cursor.") String cursor) {
     }
 
     public record CreateArgs(
-            @Describe(value = "What to do (up to 2,000 characters).", required = true) String text,
-            @Describe(value = "When it is due: a date (end of that day, UTC) or a date-time.", required = true)
+            @Describe(value = "Up to 2,000 characters.", required = true) String text,
+            @Describe(value = "Date (end of that day, UTC) or date-time.", required = true)
             String due,
-            @Describe("Attach it to leads, contacts or companies (with entity_id).") Entity entityType,
-            @Describe(value = "The id of that lead, contact or company.", min = 1) Long entityId,
-            @Describe(value = "Who does it (user id; default: the account's API user).", min = 1)
+            @Describe("With entity_id; neither: a task on its own.") Entity entityType,
+            @Describe(min = 1) Long entityId,
+            @Describe(value = "Default: the account's API user.", min = 1)
             Long responsibleUserId,
-            @Describe(value = "1 follow-up (default), 2 meeting, or one of the account's own task types.", min = 1)
+            @Describe(value = "1 follow-up (default), 2 meeting, or the account's own (account_get).", min = 1)
             Long taskTypeId,
-            @Describe(value = "Planned duration in minutes.", min = 0, max = 10_080) Long durationMinutes) {
+            @Describe(min = 0, max = 10_080) Long durationMinutes) {
     }
 
     public record UpdateArgs(
-            @Describe(value = "The task's id.", required = true, min = 1) Long taskId,
-            @Describe("New text.") String text,
-            @Describe("New due date or date-time.") String due,
-            @Describe(value = "New responsible user id.", min = 1) Long responsibleUserId,
-            @Describe(value = "New task type id.", min = 1) Long taskTypeId) {
+            @Describe(required = true, min = 1) Long taskId,
+            String text,
+            @Describe("Date or date-time.") String due,
+            @Describe(min = 1) Long responsibleUserId,
+            @Describe(min = 1) Long taskTypeId) {
     }
 
     public record CompleteArgs(
-            @Describe(value = "The task's id.", required = true, min = 1) Long taskId,
+            @Describe(required = true, min = 1) Long taskId,
             @Describe("What came of it (recommended; up to 2,000 characters).") String result) {
     }
 
@@ -123,9 +123,7 @@ public class TaskTools {
     }
 
     @Tool(name = "tasks_list", title = "List tasks", role = Roles.READER, readOnly = true,
-            description = "Lists tasks, earliest due first (overdue ones are marked), filtered by entity,"
-                    + " responsible user, completed or open, and a due window. Answers at most 'limit' tasks; when"
-                    + " next_cursor is set, call again with cursor = next_cursor for more.")
+            description = "Tasks, earliest due first, overdue ones marked; more with cursor = next_cursor.")
     public TaskList list(ListArgs a, Caller caller) {
         if (a.entityId() != null && a.entityType() == null) {
             throw new ToolException("entity_id needs entity_type (leads, contacts or companies).");
@@ -182,9 +180,8 @@ public class TaskTools {
     }
 
     @Tool(name = "tasks_create", title = "Create a task", role = Roles.WRITER, readOnly = false,
-            description = "Creates a task (follow-up by default, or a meeting) due at a date or date-time, on a lead,"
-                    + " contact or company or on its own, for a responsible user. Each call creates a new task: do"
-                    + " not repeat a call that succeeded.")
+            description = "Creates a task on a lead, contact or company, or on its own. Each call creates another"
+                    + " task.")
     public Proposal<TaskChanged> create(CreateArgs a, Caller caller) {
         String text = text(a.text(), "text");
         if (text == null) {
@@ -212,9 +209,8 @@ public class TaskTools {
     }
 
     @Tool(name = "tasks_update", title = "Update a task", role = Roles.WRITER, readOnly = false, idempotent = true,
-            description = "Changes a task's text, due time, responsible user or type; only what you pass changes."
-                    + " To finish a task use tasks_complete. Kommo's API cannot delete tasks: complete it with a"
-                    + " result that says why it was dropped.")
+            description = "Changes only the fields given; tasks_complete finishes a task. Kommo cannot delete tasks:"
+                    + " complete one with a result saying why it was dropped.")
     public Proposal<TaskChanged> update(UpdateArgs a, Caller caller) {
         String text = text(a.text(), "text");
         Instant due = Times.due("due", a.due(), clock);
@@ -249,8 +245,7 @@ public class TaskTools {
 
     @Tool(name = "tasks_complete", title = "Complete a task", role = Roles.WRITER, readOnly = false,
             idempotent = true,
-            description = "Marks a task done, with the result (what came of it). A task that is already done is"
-                    + " reported as such and not changed.")
+            description = "Marks a task done with its result; one already done is reported, not changed.")
     public Proposal<TaskChanged> complete(CompleteArgs a, Caller caller) {
         String result = text(a.result(), "result");
         Task before = existing(caller, a.taskId());
