@@ -30,8 +30,8 @@ public class AccountTools {
     KommoMetadata metadata;
 
     public record UsersArgs(
-            @Describe(value = "Page number, from 1.", min = 1) Integer page,
-            @Describe(value = "Users per page, 1-250 (default 50).", min = 1, max = 250) Integer limit) {
+            @Describe(min = 1) Integer page,
+            @Describe(value = "Default 50.", min = 1, max = 250) Integer limit) {
     }
 
     public record AccountView(AccountInfo account) implements Rendered {
@@ -75,16 +75,15 @@ public class AccountTools {
     }
 
     @Tool(name = "account_get", title = "Account information", role = Roles.READER, readOnly = true,
-            description = "The Kommo account: name, subdomain, country, currency, time zone, whether unsorted and"
-                    + " loss reasons are on, the API user, and the task types (ids for tasks_create).")
+            description = "The Kommo account: name, subdomain, country, currency, time zone, settings, API user, task"
+                    + " types (ids for tasks_create).")
     public AccountView get(Caller caller) {
         return new AccountView(account.account(caller));
     }
 
     @Tool(name = "users_list", title = "List users", role = Roles.READER, readOnly = true,
-            description = "The account's users with e-mail, admin and active flags, roles, groups and rights per"
-                    + " entity type (view, edit, add, delete, export: A all, G group, M own, D denied); paged."
-                    + " Use a user's id, name or e-mail with assign_lead.")
+            description = "The account's users: e-mail, admin and active flags, roles, groups, rights per entity"
+                    + " type; paged (next_page).")
     public UserPage users(UsersArgs a, Caller caller) {
         int page = a.page() == null ? 1 : a.page();
         Page<UserRights> p = account.users(caller, page, a.limit() == null ? 50 : a.limit());
@@ -94,8 +93,8 @@ public class AccountTools {
     }
 
     @Tool(name = "loss_reasons_list", title = "List loss reasons", role = Roles.READER, readOnly = true,
-            description = "The reasons a lead can be lost for, with ids; pass one (by id or name) to"
-                    + " advance_sales_stage with to = lost, or its id to leads_move with stage 143.")
+            description = "Loss reasons with ids, for advance_sales_stage (id or name) and leads_move (id, stage"
+                    + " 143).")
     public LossReasonList lossReasons(Caller caller) {
         return new LossReasonList(metadata.lossReasons(caller));
     }

@@ -45,48 +45,47 @@ public class CatalogTools {
     KommoParties parties;
 
     public record ListElementsArgs(
-            @Describe(value = "The catalog's id (see catalogs_list).", required = true, min = 1) Long catalogId,
+            @Describe(value = "From catalogs_list.", required = true, min = 1) Long catalogId,
             @Describe("Text in the name, SKU or description.") String text,
-            @Describe(value = "Page number, from 1.", min = 1) Integer page,
-            @Describe(value = "Elements per page, 1-250 (default 50).", min = 1, max = 250) Integer limit) {
+            @Describe(min = 1) Integer page,
+            @Describe(value = "Default 50.", min = 1, max = 250) Integer limit) {
     }
 
     public record ElementArgs(
-            @Describe(value = "The catalog's id.", required = true, min = 1) Long catalogId,
-            @Describe(value = "The element's id.", required = true, min = 1) Long elementId) {
+            @Describe(required = true, min = 1) Long catalogId,
+            @Describe(required = true, min = 1) Long elementId) {
     }
 
     public record CreateElementArgs(
-            @Describe(value = "The catalog's id.", required = true, min = 1) Long catalogId,
-            @Describe(value = "The element's name, e.g. the product's name.", required = true) String name,
-            @Describe("Stock-keeping unit (article number).") String sku,
-            @Describe("Unit price in the account's currency, >= 0.") BigDecimal price,
-            @Describe("Description.") String description) {
+            @Describe(required = true, min = 1) Long catalogId,
+            @Describe(required = true) String name,
+            String sku,
+            @Describe("Unit price, >= 0.") BigDecimal price,
+            String description) {
     }
 
     public record UpdateElementArgs(
-            @Describe(value = "The catalog's id.", required = true, min = 1) Long catalogId,
-            @Describe(value = "The element's id.", required = true, min = 1) Long elementId,
-            @Describe("New name.") String name,
-            @Describe("New SKU (empty text clears it).") String sku,
-            @Describe("New unit price, >= 0.") BigDecimal price,
-            @Describe("New description (empty text clears it).") String description) {
+            @Describe(required = true, min = 1) Long catalogId,
+            @Describe(required = true, min = 1) Long elementId,
+            String name,
+            @Describe("Empty text clears it.") String sku,
+            @Describe("Unit price, >= 0.") BigDecimal price,
+            @Describe("Empty text clears it.") String description) {
     }
 
-    public record LeadArgs(@Describe(value = "The lead's id.", required = true, min = 1) Long leadId) {
+    public record LeadArgs(@Describe(required = true, min = 1) Long leadId) {
     }
 
     public record AddProductArgs(
-            @Describe(value = "The lead's id.", required = true, min = 1) Long leadId,
-            @Describe(value = "The catalog's id.", required = true, min = 1) Long catalogId,
-            @Describe(value = "The element (product) id.", required = true, min = 1) Long elementId,
-            @Describe(value = "How many, 1-1,000,000 (default 1). For a product already on the lead this sets the"
-                    + " quantity.", min = 1, max = 1_000_000) Long quantity) {
+            @Describe(required = true, min = 1) Long leadId,
+            @Describe(required = true, min = 1) Long catalogId,
+            @Describe(required = true, min = 1) Long elementId,
+            @Describe(value = "Default 1.", min = 1, max = 1_000_000) Long quantity) {
     }
 
     public record RemoveProductArgs(
-            @Describe(value = "The lead's id.", required = true, min = 1) Long leadId,
-            @Describe(value = "The element (product) id.", required = true, min = 1) Long elementId) {
+            @Describe(required = true, min = 1) Long leadId,
+            @Describe(required = true, min = 1) Long elementId) {
     }
 
     public record CatalogView(long id, String name, String type, boolean canAddElements) {
@@ -148,16 +147,15 @@ public class CatalogTools {
     }
 
     @Tool(name = "catalogs_list", title = "List catalogs", role = Roles.READER, readOnly = true,
-            description = "The account's catalogs (Kommo's lists): products, invoices, suppliers and custom lists,"
-                    + " with their ids for the catalog_elements tools.")
+            description = "The account's catalogs (Kommo's lists: products, invoices, suppliers, custom) with their"
+                    + " ids.")
     public CatalogList list(Caller caller) {
         return new CatalogList(catalogs.catalogs(caller).stream().map(c -> new CatalogView(c.id(), c.name(),
                 c.type(), c.canAddElements())).toList());
     }
 
     @Tool(name = "catalog_elements_list", title = "List catalog elements", role = Roles.READER, readOnly = true,
-            description = "Elements of a catalog (products with SKU and price), optionally matching a text; paged"
-                    + " (next_page).")
+            description = "Elements of a catalog (products with SKU and price); paged (next_page).")
     public ElementPage elements(ListElementsArgs a, Caller caller) {
         int page = a.page() == null ? 1 : a.page();
         Page<Element> p = catalogs.elements(caller, a.catalogId(), a.text(), null, page,
@@ -167,15 +165,15 @@ public class CatalogTools {
     }
 
     @Tool(name = "catalog_elements_get", title = "Get a catalog element", role = Roles.READER, readOnly = true,
-            description = "One catalog element (a product): name, SKU, price, description.")
+            description = "One catalog element (a product).")
     public ElementView element(ElementArgs a, Caller caller) {
         return view(existing(caller, a.catalogId(), a.elementId()));
     }
 
     @Tool(name = "catalog_elements_create", title = "Create a catalog element", role = Roles.WRITER,
             readOnly = false,
-            description = "Adds an element (a product) to a catalog with SKU, unit price and description. Each call"
-                    + " adds a new element: look for it first with catalog_elements_list.")
+            description = "Adds an element (a product) to a catalog. Each call adds another: search first"
+                    + " (catalog_elements_list).")
     public Proposal<ElementChanged> create(CreateElementArgs a, Caller caller) {
         String name = a.name().strip();
         if (name.length() > 255) {
@@ -195,8 +193,7 @@ public class CatalogTools {
 
     @Tool(name = "catalog_elements_update", title = "Update a catalog element", role = Roles.WRITER,
             readOnly = false, idempotent = true,
-            description = "Changes an element's name, SKU, price or description; only what you pass changes."
-                    + " Kommo's API cannot delete elements here.")
+            description = "Changes only the fields given. Kommo cannot delete elements here.")
     public Proposal<ElementChanged> update(UpdateElementArgs a, Caller caller) {
         String name = a.name() == null ? null : a.name().strip();
         if (name != null && (name.isEmpty() || name.length() > 255)) {
@@ -238,8 +235,8 @@ public class CatalogTools {
 
     @Tool(name = "leads_add_product", title = "Add a product to a lead", role = Roles.WRITER, readOnly = false,
             idempotent = true,
-            description = "Puts a product (catalog element) on a lead with a quantity. A product the lead already"
-                    + " has gets the new quantity instead of a second line; the answer says which happened.")
+            description = "Puts a product (catalog element) on a lead; one it has already gets the new quantity"
+                    + " instead of a second line.")
     public Proposal<LeadProducts> addProduct(AddProductArgs a, Caller caller) {
         long quantity = a.quantity() == null ? 1 : a.quantity();
         Element e = existing(caller, a.catalogId(), a.elementId());
@@ -255,8 +252,7 @@ public class CatalogTools {
 
     @Tool(name = "leads_remove_product", title = "Remove a product from a lead", role = Roles.WRITER,
             readOnly = false, destructive = true, idempotent = true,
-            description = "Takes a product (catalog element) off a lead; the product stays in its catalog."
-                    + " Refused when the lead does not have it.")
+            description = "Takes a product off a lead, not out of its catalog. Refused when the lead lacks it.")
     public Proposal<LeadProducts> removeProduct(RemoveProductArgs a, Caller caller) {
         Optional<Link> current = parties.products(caller, a.leadId()).stream()
                 .filter(l -> l.toEntityId() == a.elementId()).findFirst();

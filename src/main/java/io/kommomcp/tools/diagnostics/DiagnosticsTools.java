@@ -65,12 +65,12 @@ public class DiagnosticsTools {
     @Inject
     Clock clock;
 
-    public record WorkloadArgs(@Describe(value = "The user: id, name or e-mail.", required = true) String user) {
+    public record WorkloadArgs(@Describe(value = "Id, name or e-mail.", required = true) String user) {
     }
 
     public record MissingArgs(
-            @Describe(value = "Only this pipeline (default: every pipeline).", min = 1) Long pipelineId,
-            @Describe(value = "At most this many leads in the answer, 1-100 (default 25).", min = 1, max = 100)
+            @Describe(value = "Default: every pipeline.", min = 1) Long pipelineId,
+            @Describe(value = "Leads in the answer; default 25.", min = 1, max = 100)
             Integer limit) {
     }
 
@@ -135,8 +135,8 @@ public class DiagnosticsTools {
     }
 
     @Tool(name = "user_workload", title = "A user's workload", role = Roles.READER, readOnly = true,
-            description = "How much a user has on: open leads (count, total value, per stage) and open tasks, with"
-                    + " how many are overdue. The user may be named by id, name or e-mail.")
+            description = "A user's open leads (count, total value, per stage) and open tasks (how many"
+                    + " overdue).")
     public Workload workload(WorkloadArgs a, Caller caller) {
         User u = users.resolve(caller, a.user());
         List<Pipeline> pipelines = metadata.pipelines(caller);
@@ -182,8 +182,7 @@ public class DiagnosticsTools {
 
     @Tool(name = "check_missing_fields", title = "Leads missing required fields", role = Roles.READER,
             readOnly = true,
-            description = "Finds leads that sit in a stage whose required fields they have not filled, naming the"
-                    + " fields. Looks only at stages that require fields.")
+            description = "Leads that sit in a stage without the fields it requires, naming the fields.")
     public MissingFields missing(MissingArgs a, Caller caller) {
         int limit = a.limit() == null ? 25 : a.limit();
         List<Pipeline> pipelines = metadata.pipelinesWith(caller, a.pipelineId(), null);
@@ -225,9 +224,9 @@ public class DiagnosticsTools {
     }
 
     @Tool(name = "validate_account_setup", title = "Check the account's setup", role = Roles.ADMIN, readOnly = true,
-            description = "Checks the account's configuration: pipelines without open stages, empty pipelines, custom"
-                    + " fields with the same name, fields required in a stage where they are hidden or that no longer"
-                    + " exists, and users who cannot see leads or are deactivated.")
+            description = "Finds configuration problems: pipelines empty or without open stages, custom fields with"
+                    + " the same name, fields required where hidden or in a missing stage, users deactivated or"
+                    + " unable to see leads.")
     public SetupReport validate(Caller caller) {
         List<Finding> findings = new ArrayList<>();
         List<Pipeline> pipelines = metadata.pipelines(caller);
@@ -278,8 +277,8 @@ public class DiagnosticsTools {
     }
 
     @Tool(name = "test_permissions", title = "What this integration may do", role = Roles.ADMIN, readOnly = true,
-            description = "Which Kommo user this tenant's credentials act as, and what that user may do on leads,"
-                    + " contacts, companies and tasks: the operations the tools need that it is denied.")
+            description = "The Kommo user this tenant's credentials act as, its rights, and the operations the tools"
+                    + " need that it is denied.")
     public Permissions permissions(Caller caller) {
         Long current = account.account(caller).currentUserId();
         long me = current == null ? 0 : current;

@@ -58,16 +58,16 @@ public class EventTools {
     KommoMetadata metadata;
 
     public record ListArgs(
-            @Describe("leads, contacts, companies or tasks (default: the whole account).") EventEntity entityType,
-            @Describe("Ids of those entities, at most 10 (needs entity_type).") List<Long> entityIds,
-            @Describe("Only these event types, e.g. lead_status_changed, entity_responsible_changed,"
-                    + " custom_field_value_changed, entity_tag_added, outgoing_call, task_completed.")
+            @Describe("Default: the whole account.") EventEntity entityType,
+            @Describe("At most 10; needs entity_type.") List<Long> entityIds,
+            @Describe("E.g. lead_status_changed, entity_responsible_changed, custom_field_value_changed,"
+                    + " entity_tag_added, outgoing_call, task_completed.")
             List<String> types,
-            @Describe(value = "Only changes made by this user (id).", min = 1) Long createdBy,
-            @Describe("From this date or date-time (ISO, UTC unless an offset is given).") String from,
-            @Describe("Up to this date (the whole day) or date-time.") String to,
-            @Describe(value = "Page number, from 1.", min = 1) Integer page,
-            @Describe(value = "Events per page, 1-100 (default 50).", min = 1, max = 100) Integer limit) {
+            @Describe(value = "User id.", min = 1) Long createdBy,
+            @Describe("Date or date-time, UTC unless an offset is given.") String from,
+            @Describe("Date (the whole day) or date-time.") String to,
+            @Describe(min = 1) Integer page,
+            @Describe(value = "Default 50.", min = 1, max = 100) Integer limit) {
     }
 
     public record EventView(String id, String type, String entityType, long entityId, Long createdBy,
@@ -93,9 +93,8 @@ public class EventTools {
     }
 
     @Tool(name = "events_list", title = "Change history", role = Roles.READER, readOnly = true,
-            description = "The change history Kommo keeps, newest first: of given leads, contacts, companies or"
-                    + " tasks, or of the whole account; filtered by event type, user and time. Stage moves, user"
-                    + " and field changes are shown with names. Paged (next_page), at most 100 a page.")
+            description = "Kommo's change history of given entities or the whole account, newest first; stage,"
+                    + " user and field changes with names. Paged (next_page).")
     public EventPage list(ListArgs a, Caller caller) {
         List<Long> ids = a.entityIds() == null ? List.of() : a.entityIds().stream().filter(Objects::nonNull)
                 .distinct().toList();

@@ -39,23 +39,22 @@ public class FieldTools {
     CustomFields fields;
 
     public record ListArgs(
-            @Describe(value = "leads, contacts or companies.", required = true) Entity entityType,
-            @Describe("Only fields of this type (text, numeric, checkbox, select, multiselect, radiobutton, date,"
-                    + " date_time, url, multitext, ...).") String type) {
+            @Describe(required = true) Entity entityType,
+            @Describe("Only this type, e.g. text, numeric, select, multiselect, date, multitext.") String type) {
     }
 
     public record SetArgs(
-            @Describe(value = "leads, contacts or companies.", required = true) Entity entityType,
-            @Describe(value = "The entity's id.", required = true, min = 1) Long entityId,
-            @Describe(value = "Field (by name, code or id) to value: text, number, true/false, a date, an option's"
-                    + " text, a list of options (multiselect) or of phones/e-mails ({value, kind}); null or empty"
-                    + " clears the field.", required = true) Map<String, Object> values) {
+            @Describe(required = true) Entity entityType,
+            @Describe(required = true, min = 1) Long entityId,
+            @Describe(value = "Field name, code or id to value: text, number, true/false, date, option text, a list"
+                    + " of options or of phones/e-mails ({value, kind}); null or empty clears.", required = true)
+            Map<String, Object> values) {
     }
 
     public record RequiredArgs(
-            @Describe(value = "The lead's id.", required = true, min = 1) Long leadId,
-            @Describe(value = "The stage the lead is to move to.", required = true, min = 1) Long stageId,
-            @Describe(value = "The stage's pipeline (default: the lead's).", min = 1) Long pipelineId) {
+            @Describe(required = true, min = 1) Long leadId,
+            @Describe(value = "The target stage.", required = true, min = 1) Long stageId,
+            @Describe(value = "Default: the lead's.", min = 1) Long pipelineId) {
     }
 
     public record StageRef(long pipelineId, String pipelineName, long stageId, String stageName) {
@@ -112,9 +111,8 @@ public class FieldTools {
     }
 
     @Tool(name = "fields_list", title = "List custom fields", role = Roles.READER, readOnly = true,
-            description = "The custom fields of leads, contacts or companies: id, name, type, code, group, options"
-                    + " (for select-like fields; kinds such as WORK or MOB for phones and e-mails) and the stages"
-                    + " before which a lead field must be filled. Use the names with fields_set or set_lead_fields.")
+            description = "Custom fields of leads, contacts or companies: id, name, type, code, group, options (and"
+                    + " phone and e-mail kinds) and the stages that require a lead field.")
     public FieldList list(ListArgs a, Caller caller) {
         List<FieldDef> defs = metadata.fields(caller, a.entityType().kommo());
         List<FieldGroup> groups = metadata.fieldGroups(caller, a.entityType().kommo());
@@ -132,10 +130,8 @@ public class FieldTools {
 
     @Tool(name = "fields_set", title = "Set custom field values", role = Roles.WRITER, readOnly = false,
             idempotent = true,
-            description = "Sets custom fields of a lead, contact or company by field name, code or id, checked per"
-                    + " type first (numbers, dates, true/false, web addresses, options matched by text ignoring case"
-                    + " and accents; an unknown option is refused with the valid ones). All values are written"
-                    + " together or none is. null or empty clears a field.")
+            description = "Sets custom fields of a lead, contact or company (fields_list); values are checked by"
+                    + " field type, options match ignoring case and accents. All are written or none.")
     public Proposal<FieldsSet> set(SetArgs a, Caller caller) {
         Change c = fields.set(caller, a.entityType(), a.entityId(), a.values());
         return Proposal.of("set fields of " + a.entityType().singular() + " " + a.entityId(), c.write()).then(
@@ -144,8 +140,8 @@ public class FieldTools {
 
     @Tool(name = "fields_required_for_stage", title = "Fields a stage requires", role = Roles.READER,
             readOnly = true,
-            description = "For a lead and the stage it should move to: which custom fields that stage requires, and"
-                    + " which of them the lead has not filled yet. Check before leads_move or advance_sales_stage.")
+            description = "Which custom fields a stage requires and which of them a lead has not filled yet; check"
+                    + " before leads_move.")
     public StageRequirements required(RequiredArgs a, Caller caller) {
         Lead lead = crm.lead(caller, a.leadId()).orElseThrow(() -> new ToolException("There is no lead with id "
                 + a.leadId() + "."));

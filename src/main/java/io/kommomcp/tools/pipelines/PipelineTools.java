@@ -42,9 +42,8 @@ public class PipelineTools {
     }
 
     @Tool(name = "pipelines_list", title = "List pipelines and stages", role = Roles.READER, readOnly = true,
-            description = "Lists the account's sales pipelines with their stages in order. Stage kinds: 'unsorted'"
-                    + " (incoming leads), 'open' (regular stages), 'won' (id 142) and 'lost' (id 143); 142 and 143"
-                    + " exist in every pipeline. Use it before moving or creating leads to pick valid stage ids.")
+            description = "The sales pipelines with their stages in order, each unsorted (incoming leads), open, won"
+                    + " (142) or lost (143).")
     public PipelineList list(Caller caller) {
         // an explicit listing reads Kommo and refreshes the tenant's cache
         return new PipelineList(metadata.freshPipelines(caller).stream().map(PipelineTools::view).toList());
