@@ -51,7 +51,7 @@ public class ApprovalTools {
     }
 
     public record DecideArgs(
-            @Describe(value = "The plan's id (approvals_list).", required = true) String planId,
+            @Describe(value = "From approvals_list.", required = true) String planId,
             @Describe(value = "approve or reject.", required = true) String decision,
             @Describe("Why, for the requester and the audit trail.") String note) {
     }
@@ -68,17 +68,16 @@ public class ApprovalTools {
     }
 
     @Tool(name = "approvals_list", title = "Plans waiting for approval", role = Roles.APPROVER, readOnly = true,
-            description = "Lists governed changes that wait for a second person (four-eyes rule), oldest first,"
-                    + " with the exact Kommo requests of each.")
+            description = "Governed changes waiting for a second person (four-eyes rule), oldest first, with their"
+                    + " exact Kommo requests.")
     public Pending list(Caller caller) {
         return new Pending(approvals.pending(caller.tenantId()));
     }
 
     @Tool(name = "approvals_decide", title = "Approve or reject a plan", role = Roles.APPROVER, readOnly = false,
-            description = "Approves or rejects a plan waiting for a second administrator. Show the plan to the person"
-                    + " and decide only on their word (a client that supports elicitation asks them directly). Nobody"
-                    + " can decide their own plan. An approved plan is then applied by its requester; nothing in"
-                    + " Kommo changes by approving.")
+            description = "Approves or rejects a plan waiting for a second person. Show the person the plan and"
+                    + " decide only on their word (a client with elicitation asks them). Nobody decides their own plan."
+                    + " Approving changes nothing in Kommo: the requester then applies the plan.")
     public Decided decide(DecideArgs a, Caller caller) {
         if (caller.elicitor().supported()) {
             Plan plan = approvals.waiting(caller.tenantId(), a.planId()).orElse(null);

@@ -50,62 +50,61 @@ public class FieldAdminTools {
     KommoCounts counts;
 
     public record StageRef(
-            @Describe(value = "The pipeline's id.", required = true, min = 1) Long pipelineId,
-            @Describe(value = "The stage's id.", required = true, min = 1) Long stageId) {
+            @Describe(required = true, min = 1) Long pipelineId,
+            @Describe(required = true, min = 1) Long stageId) {
     }
 
     public record CreateFieldArgs(
-            @Describe(value = "leads, contacts or companies.", required = true) Entity entityType,
-            @Describe(value = "The field's name.", required = true) String name,
-            @Describe(value = "One of text, numeric, checkbox, select, multiselect, date, url, textarea,"
-                    + " radiobutton, streetaddress, birthday, date_time, monetary.", required = true)
+            @Describe(required = true) Entity entityType,
+            @Describe(required = true) String name,
+            @Describe(value = "text, numeric, checkbox, select, multiselect, date, url, textarea, radiobutton,"
+                    + " streetaddress, birthday, date_time, monetary.", required = true)
             String type,
-            @Describe("The options of a select, multiselect or radiobutton field, in order.") List<String> options,
-            @Describe("A code for the API (letters, digits, _), optional.") String code,
-            @Describe("The id of the field group to put it in (fields_list shows groups).") String groupId,
-            @Describe("Lead fields only: stages a lead may only enter with this field filled.")
+            @Describe("For select, multiselect and radiobutton, in order.") List<String> options,
+            @Describe("Letters, digits and _.") String code,
+            String groupId,
+            @Describe("Leads only: stages a lead enters only with it filled.")
             List<StageRef> requiredInStages,
-            @Describe("Lead fields only: stages where the field is hidden from users.") List<StageRef> hiddenInStages) {
+            @Describe("Leads only: stages where it is hidden.") List<StageRef> hiddenInStages) {
     }
 
     public record OptionRename(
-            @Describe(value = "The option's current text (or its id as text).", required = true) String option,
-            @Describe(value = "Its new text.", required = true) String to) {
+            @Describe(value = "Its current text or id.", required = true) String option,
+            @Describe(required = true) String to) {
     }
 
     public record UpdateFieldArgs(
-            @Describe(value = "leads, contacts or companies.", required = true) Entity entityType,
-            @Describe(value = "The field's id (fields_list).", required = true, min = 1) Long fieldId,
-            @Describe("New name.") String name,
-            @Describe("New code.") String code,
-            @Describe("Options to add (select-like fields).") List<String> addOptions,
-            @Describe("Options to rename; values on records follow the new text.") List<OptionRename> renameOptions,
-            @Describe("Options to remove (text or id); their values are erased from every record.")
+            @Describe(required = true) Entity entityType,
+            @Describe(required = true, min = 1) Long fieldId,
+            String name,
+            @Describe("Empty text clears it.") String code,
+            List<String> addOptions,
+            @Describe("Values on records follow the new text.") List<OptionRename> renameOptions,
+            @Describe("Text or id; their values are erased from every record.")
             List<String> removeOptions,
-            @Describe("Move it to this field group (an id from fields_list; empty string: the default group).")
+            @Describe("Empty text: the default group.")
             String groupId,
-            @Describe("Lead fields only: the complete new list of stages that require it (empty list: none).")
+            @Describe("Leads only: the complete new list (empty: none).")
             List<StageRef> requiredInStages,
-            @Describe("Lead fields only: the complete new list of stages where it is hidden (empty list: none).")
+            @Describe("Leads only: the complete new list (empty: none).")
             List<StageRef> hiddenInStages) {
     }
 
     public record FieldArgs(
-            @Describe(value = "leads, contacts or companies.", required = true) Entity entityType,
-            @Describe(value = "The field's id (fields_list).", required = true, min = 1) Long fieldId) {
+            @Describe(required = true) Entity entityType,
+            @Describe(required = true, min = 1) Long fieldId) {
     }
 
     public record GroupArgs(
-            @Describe(value = "leads, contacts or companies.", required = true) Entity entityType,
-            @Describe("The group's id, for a rename or a delete.") String groupId,
-            @Describe("The group's (new) name, for a create or a rename.") String name) {
+            @Describe(required = true) Entity entityType,
+            String groupId,
+            String name) {
     }
 
     // ---------------------------------------------------------------- fields
 
     @Tool(name = "fields_create", title = "Create a custom field", role = Roles.ADMIN, readOnly = false,
-            governed = true, description = "Adds a custom field to leads, contacts or companies, with options for"
-                    + " select-like types, a group, and (leads) the stages that require it.")
+            governed = true, description = "Adds a custom field to leads, contacts or companies.")
     public Proposal<Applied> createField(CreateFieldArgs a, Caller caller) {
         EntityType entity = a.entityType().kommo();
         List<FieldDef> state = metadata.freshFields(caller, entity);
@@ -148,9 +147,9 @@ public class FieldAdminTools {
     }
 
     @Tool(name = "fields_update", title = "Change a custom field", role = Roles.ADMIN, readOnly = false,
-            governed = true, description = "Renames a custom field or changes its code, group, options (add, rename,"
-                    + " remove) or, for leads, the stages that require or hide it. Removing an option erases it from"
-                    + " every record that has it; the plan counts them.")
+            governed = true, description = "Changes a custom field's name, code, group, options or (leads) the"
+                    + " stages that require or hide it. A removed option is erased from every record; the plan counts"
+                    + " them.")
     public Proposal<Applied> updateField(UpdateFieldArgs a, Caller caller) {
         EntityType entity = a.entityType().kommo();
         List<FieldDef> state = metadata.freshFields(caller, entity);
@@ -258,9 +257,9 @@ public class FieldAdminTools {
     }
 
     @Tool(name = "fields_delete", title = "Delete a custom field", role = Roles.ADMIN, readOnly = false,
-            destructive = true, governed = true, description = "Deletes a custom field and erases its values from"
-                    + " every record; the plan counts them and names the stages that require it. Predefined fields"
-                    + " cannot be deleted.")
+            destructive = true, governed = true, description = "Deletes a custom field and its values on every"
+                    + " record; the plan counts them and names the stages that require it. Not for predefined"
+                    + " fields.")
     public Proposal<Applied> deleteField(FieldArgs a, Caller caller) {
         EntityType entity = a.entityType().kommo();
         List<FieldDef> state = metadata.freshFields(caller, entity);
@@ -289,7 +288,7 @@ public class FieldAdminTools {
     // ---------------------------------------------------------------- groups
 
     @Tool(name = "field_groups_create", title = "Create a field group", role = Roles.ADMIN, readOnly = false,
-            governed = true, description = "Adds a group (a tab of fields) to leads, contacts or companies; give"
+            governed = true, description = "Adds a field group (a tab) to leads, contacts or companies; needs"
                     + " name.")
     public Proposal<Applied> createGroup(GroupArgs a, Caller caller) {
         EntityType entity = a.entityType().kommo();
@@ -305,7 +304,7 @@ public class FieldAdminTools {
     }
 
     @Tool(name = "field_groups_update", title = "Rename a field group", role = Roles.ADMIN, readOnly = false,
-            governed = true, description = "Renames a field group; give group_id and name.")
+            governed = true, description = "Renames a field group; needs group_id and name.")
     public Proposal<Applied> renameGroup(GroupArgs a, Caller caller) {
         EntityType entity = a.entityType().kommo();
         List<FieldGroup> state = metadata.freshFieldGroups(caller, entity);
@@ -322,7 +321,7 @@ public class FieldAdminTools {
 
     @Tool(name = "field_groups_delete", title = "Delete a field group", role = Roles.ADMIN, readOnly = false,
             destructive = true, governed = true, description = "Deletes a field group; its fields move to the"
-                    + " default group and keep their values. Give group_id.")
+                    + " default group with their values. Needs group_id.")
     public Proposal<Applied> deleteGroup(GroupArgs a, Caller caller) {
         EntityType entity = a.entityType().kommo();
         List<FieldGroup> state = metadata.freshFieldGroups(caller, entity);

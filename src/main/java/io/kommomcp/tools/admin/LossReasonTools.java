@@ -28,12 +28,12 @@ public class LossReasonTools {
     KommoMetadata metadata;
 
     public record CreateArgs(
-            @Describe(value = "The new loss reason, e.g. \"Went with an in-house solution\".", required = true)
+            @Describe(required = true)
             String name) {
     }
 
     public record DeleteArgs(
-            @Describe(value = "The loss reason's id (see loss_reasons_list).", required = true, min = 1)
+            @Describe(required = true, min = 1)
             Long lossReasonId) {
     }
 

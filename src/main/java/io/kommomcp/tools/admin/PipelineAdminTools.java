@@ -43,61 +43,60 @@ public class PipelineAdminTools {
     KommoCounts counts;
 
     public record NewStage(
-            @Describe(value = "The stage's name.", required = true) String name,
-            @Describe("A colour of Kommo's stage palette (server instructions); default #fffeb2.") String color) {
+            @Describe(required = true) String name,
+            @Describe("From the stage palette (server instructions); default #fffeb2.") String color) {
     }
 
     public record CreatePipelineArgs(
-            @Describe(value = "The pipeline's name.", required = true) String name,
-            @Describe(value = "Its open stages, in order (won and lost are added by Kommo).", required = true)
+            @Describe(required = true) String name,
+            @Describe(value = "Its open stages, in order.", required = true)
             List<NewStage> stages,
-            @Describe("true: it becomes the main pipeline (where leads go by default). Default false.") Boolean isMain,
-            @Describe("true (default): it gets an 'Incoming leads' (unsorted) stage.") Boolean unsortedOn,
-            @Describe("A name for its won stage (142), default \"Closed - won\".") String wonName,
-            @Describe("A name for its lost stage (143), default \"Closed - lost\".") String lostName) {
+            @Describe("Default false; the main pipeline is where leads go by default.") Boolean isMain,
+            @Describe("Default true: an 'Incoming leads' (unsorted) stage.") Boolean unsortedOn,
+            @Describe("Default \"Closed - won\".") String wonName,
+            @Describe("Default \"Closed - lost\".") String lostName) {
     }
 
     public record UpdatePipelineArgs(
-            @Describe(value = "The pipeline's id (pipelines_list).", required = true, min = 1) Long pipelineId,
-            @Describe("New name.") String name,
-            @Describe("Its position among pipelines (sort).") Long sort,
-            @Describe("true: make it the main pipeline (the current main one stops being main).") Boolean isMain,
-            @Describe("Turn its unsorted (incoming leads) stage on or off.") Boolean unsortedOn) {
+            @Describe(required = true, min = 1) Long pipelineId,
+            String name,
+            @Describe("Position among pipelines.") Long sort,
+            @Describe("true: it replaces the current main pipeline.") Boolean isMain,
+            @Describe("Turns its unsorted (incoming leads) stage on or off.") Boolean unsortedOn) {
     }
 
     public record PipelineArgs(
-            @Describe(value = "The pipeline's id (pipelines_list).", required = true, min = 1) Long pipelineId) {
+            @Describe(required = true, min = 1) Long pipelineId) {
     }
 
     public record CreateStagesArgs(
-            @Describe(value = "The pipeline's id.", required = true, min = 1) Long pipelineId,
-            @Describe(value = "The stages to add, in order; they go after the pipeline's last open stage.",
-                    required = true) List<NewStage> stages) {
+            @Describe(required = true, min = 1) Long pipelineId,
+            @Describe(value = "In order.", required = true) List<NewStage> stages) {
     }
 
     public record UpdateStageArgs(
-            @Describe(value = "The pipeline's id.", required = true, min = 1) Long pipelineId,
-            @Describe(value = "The stage's id.", required = true, min = 1) Long stageId,
-            @Describe("New name.") String name,
-            @Describe("New colour of Kommo's stage palette.") String color) {
+            @Describe(required = true, min = 1) Long pipelineId,
+            @Describe(required = true, min = 1) Long stageId,
+            String name,
+            @Describe("From the stage palette.") String color) {
     }
 
     public record ReorderStagesArgs(
-            @Describe(value = "The pipeline's id.", required = true, min = 1) Long pipelineId,
-            @Describe(value = "Every open stage's id of the pipeline, in the new order (won, lost and unsorted"
-                    + " keep their places).", required = true) List<Long> stageIds) {
+            @Describe(required = true, min = 1) Long pipelineId,
+            @Describe(value = "Every open stage of the pipeline, in the new order.", required = true)
+            List<Long> stageIds) {
     }
 
     public record StageArgs(
-            @Describe(value = "The pipeline's id.", required = true, min = 1) Long pipelineId,
-            @Describe(value = "The stage's id.", required = true, min = 1) Long stageId) {
+            @Describe(required = true, min = 1) Long pipelineId,
+            @Describe(required = true, min = 1) Long stageId) {
     }
 
     // ---------------------------------------------------------------- pipelines
 
     @Tool(name = "pipelines_create", title = "Create a pipeline", role = Roles.ADMIN, readOnly = false,
-            governed = true, description = "Creates a sales pipeline with its open stages (Kommo adds won and lost,"
-                    + " and an unsorted stage unless unsorted_on is false). At most 50 pipelines, 100 stages each.")
+            governed = true, description = "Creates a sales pipeline with its open stages; Kommo adds won (142), lost"
+                    + " (143) and, unless unsorted_on is false, unsorted. At most 50 pipelines, 100 stages each.")
     public Proposal<Applied> createPipeline(CreatePipelineArgs a, Caller caller) {
         List<Pipeline> state = metadata.freshPipelines(caller);
         String name = name(a.name(), "name");
@@ -138,8 +137,7 @@ public class PipelineAdminTools {
     }
 
     @Tool(name = "pipelines_update", title = "Change a pipeline", role = Roles.ADMIN, readOnly = false,
-            governed = true, description = "Renames a pipeline, moves it among pipelines, makes it the main one, or"
-                    + " turns its unsorted stage on or off.")
+            governed = true, description = "Changes a pipeline's name, position, main flag or unsorted stage.")
     public Proposal<Applied> updatePipeline(UpdatePipelineArgs a, Caller caller) {
         List<Pipeline> state = metadata.freshPipelines(caller);
         Pipeline p = pipeline(state, a.pipelineId());
@@ -196,8 +194,8 @@ public class PipelineAdminTools {
     }
 
     @Tool(name = "pipelines_delete", title = "Delete a pipeline", role = Roles.ADMIN, readOnly = false,
-            destructive = true, governed = true, description = "Deletes an empty pipeline with its stages. Kommo"
-                    + " refuses the last pipeline, the main one and one that holds leads, so this checks them first.")
+            destructive = true, governed = true, description = "Deletes an empty pipeline with its stages; refused"
+                    + " for the last pipeline, the main one and one that holds leads.")
     public Proposal<Applied> deletePipeline(PipelineArgs a, Caller caller) {
         List<Pipeline> state = metadata.freshPipelines(caller);
         Pipeline p = pipeline(state, a.pipelineId());
@@ -227,8 +225,8 @@ public class PipelineAdminTools {
     // ---------------------------------------------------------------- stages
 
     @Tool(name = "stages_create", title = "Add stages to a pipeline", role = Roles.ADMIN, readOnly = false,
-            governed = true, description = "Adds open stages after a pipeline's last open stage (before won and"
-                    + " lost), in one Kommo request. At most 100 stages per pipeline.")
+            governed = true, description = "Adds open stages after a pipeline's last open stage, in one request. At"
+                    + " most 100 stages per pipeline.")
     public Proposal<Applied> createStages(CreateStagesArgs a, Caller caller) {
         List<Pipeline> state = metadata.freshPipelines(caller);
         Pipeline p = pipeline(state, a.pipelineId());
@@ -250,8 +248,7 @@ public class PipelineAdminTools {
     }
 
     @Tool(name = "stages_update", title = "Change a stage", role = Roles.ADMIN, readOnly = false, governed = true,
-            description = "Renames a stage or changes its colour. Won (142), lost (143) and the unsorted stage"
-                    + " cannot be changed.")
+            description = "Renames a stage or changes its colour; not won (142), lost (143) or unsorted.")
     public Proposal<Applied> updateStage(UpdateStageArgs a, Caller caller) {
         List<Pipeline> state = metadata.freshPipelines(caller);
         Pipeline p = pipeline(state, a.pipelineId());
@@ -281,8 +278,9 @@ public class PipelineAdminTools {
     }
 
     @Tool(name = "stages_reorder", title = "Reorder a pipeline's stages", role = Roles.ADMIN, readOnly = false,
-            governed = true, description = "Puts a pipeline's open stages in a new order: one Kommo request per stage"
-                    + " that moves; if one fails part-way, the answer says which stages moved.")
+            governed = true, description = "Puts a pipeline's open stages in a new order (won, lost and unsorted keep"
+                    + " their places), one request per moved stage; after a failure part-way the answer says which"
+                    + " moved.")
     public Proposal<Applied> reorderStages(ReorderStagesArgs a, Caller caller) {
         List<Pipeline> state = metadata.freshPipelines(caller);
         Pipeline p = pipeline(state, a.pipelineId());
@@ -317,9 +315,8 @@ public class PipelineAdminTools {
     }
 
     @Tool(name = "stages_delete", title = "Delete a stage", role = Roles.ADMIN, readOnly = false,
-            destructive = true, governed = true, description = "Deletes an open stage. Kommo moves its leads to the"
-                    + " pipeline's first open stage; the plan says how many and where. Won, lost and unsorted cannot"
-                    + " be deleted.")
+            destructive = true, governed = true, description = "Deletes an open stage (not won, lost or unsorted);"
+                    + " Kommo moves its leads to the pipeline's first open stage, the plan says how many and where.")
     public Proposal<Applied> deleteStage(StageArgs a, Caller caller) {
         List<Pipeline> state = metadata.freshPipelines(caller);
         Pipeline p = pipeline(state, a.pipelineId());
