@@ -154,12 +154,19 @@ final class FieldValues {
         return stored;
     }
 
-    /** Removes the values {@code gone} matches of field {@code fieldId} from every record of the type. */
+    /**
+     * Removes the values {@code gone} matches of field {@code fieldId} from every record of the type. A record that
+     * loses a value has changed: its {@code updated_at} moves (a sandbox choice: Kommo does not say, and a mirror
+     * that syncs by {@code updated_at} would otherwise keep the value). No event and no webhook: the change is
+     * configuration's (API.md §16 has no event for it).
+     */
     void erase(String entity, long fieldId, Predicate<JsonNode> gone) {
-        for (ObjectNode e : entities.apply(entity).all()) {
+        long now = SandboxAccount.now();
+        entities.apply(entity).rewrite(e -> {
             if (!(e.get("custom_fields_values") instanceof ArrayNode cfs)) {
-                continue;
+                return false;
             }
+            boolean changed = false;
             for (int i = cfs.size() - 1; i >= 0; i--) {
                 if (cfs.get(i).path("field_id").asLong() != fieldId) {
                     continue;
@@ -168,6 +175,7 @@ final class FieldValues {
                 for (int j = values.size() - 1; j >= 0; j--) {
                     if (gone.test(values.get(j))) {
                         values.remove(j);
+                        changed = true;
                     }
                 }
                 if (values.isEmpty()) {
@@ -177,18 +185,27 @@ final class FieldValues {
             if (cfs.isEmpty()) {
                 e.putNull("custom_fields_values");
             }
-        }
+            if (changed) {
+                e.put("updated_at", now);
+            }
+            return changed;
+        });
     }
 
-    /** Stored values show the field's current name and option texts, as Kommo renders them. */
+    /**
+     * Stored values show the field's current name and option texts, as Kommo renders them. The records' own data
+     * (field and option ids) are unchanged, so {@code updated_at} stays.
+     */
     void refresh(String entity, ObjectNode f) {
         long fieldId = f.get("id").asLong();
         Map<Long, String> options = new HashMap<>();
         f.path("enums").forEach(e -> options.put(e.get("id").asLong(), e.get("value").asString()));
-        for (ObjectNode e : entities.apply(entity).all()) {
+        entities.apply(entity).rewrite(e -> {
+            boolean changed = false;
             for (JsonNode cf : e.path("custom_fields_values")) {
                 if (cf.path("field_id").asLong() == fieldId) {
                     ((ObjectNode) cf).put("field_name", f.get("name").asString()).set("field_code", f.get("code"));
+                    changed = true;
                     for (JsonNode v : cf.path("values")) {
                         if (v.hasNonNull("enum_id") && options.containsKey(v.get("enum_id").asLong())
                                 && !f.get("type").asString().equals("multitext")) {
@@ -197,6 +214,7 @@ final class FieldValues {
                     }
                 }
             }
-        }
+            return changed;
+        });
     }
 }

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.function.UnaryOperator;
 
 import io.kommomcp.sandbox.Problems.Violation;
 import tools.jackson.databind.node.ArrayNode;
@@ -21,12 +20,13 @@ final class HalPages {
     }
 
     /**
-     * A page of {@code all}: each item rendered by {@code render}; when {@code itemPath} is given, its self link is
-     * set to that path plus the request's query (as Kommo does on every embedded item). {@code totals} adds
-     * {@code _total_items} and {@code _page_count}, which only some Kommo collections have.
+     * A page of {@code all}: each item of the page rendered by {@code render} (only those: {@code all} may be
+     * lean rows); when {@code itemPath} is given, the rendered item's self link is set to that path of it plus the
+     * request's query (as Kommo does on every embedded item). {@code totals} adds {@code _total_items} and
+     * {@code _page_count}, which only some Kommo collections have.
      */
-    static SandboxResponse list(SandboxRequest r, String embeddedKey, String resourcePath, List<ObjectNode> all,
-            UnaryOperator<ObjectNode> render, Function<ObjectNode, String> itemPath, boolean totals) {
+    static <T> SandboxResponse list(SandboxRequest r, String embeddedKey, String resourcePath, List<T> all,
+            Function<T, ObjectNode> render, Function<ObjectNode, String> itemPath, boolean totals) {
         int limit = 50;
         int page = 1;
         try {
@@ -49,7 +49,7 @@ final class HalPages {
         if (from >= all.size()) {
             return SandboxResponse.noContent();
         }
-        List<ObjectNode> slice = all.subList(from, Math.min(all.size(), from + limit));
+        List<T> slice = all.subList(from, Math.min(all.size(), from + limit));
         ObjectNode doc = Problems.JSON.createObjectNode();
         if (totals) {
             doc.put("_total_items", all.size());
@@ -70,10 +70,10 @@ final class HalPages {
         }
         ArrayNode items = doc.putObject("_embedded").putArray(embeddedKey);
         String itemQuery = pageQuery(r, page, limit);
-        for (ObjectNode o : slice) {
+        for (T o : slice) {
             ObjectNode item = render.apply(o);
             if (itemPath != null) {
-                item.putObject("_links").putObject("self").put("href", r.url(itemPath.apply(o)) + itemQuery);
+                item.putObject("_links").putObject("self").put("href", r.url(itemPath.apply(item)) + itemQuery);
             }
             items.add(item);
         }

@@ -116,7 +116,7 @@ final class LeadWriter {
         return new Violation(requestId, "NotSupportedChoice", path, "The value you selected is not a valid choice.");
     }
 
-    /** Applies a (validated) update item to a lead and records the events of what changed. */
+    /** Applies a (validated) update item to a lead (a copy from the store), stores it, records what changed. */
     void update(ObjectNode l, JsonNode item, long now) {
         ObjectNode before = l.deepCopy();
         if (item.hasNonNull("name")) {
@@ -153,6 +153,7 @@ final class LeadWriter {
         item.path("tags_to_add").forEach(t -> a.tags.addTo(l, t, "leads"));
         item.path("tags_to_delete").forEach(t -> TagStore.removeFrom(l, t));
         l.put("updated_at", now).put("updated_by", author(item, "updated_by", a.users.current()));
+        a.leads.put(l);
         a.events.changed("lead", before, l);
     }
 

@@ -1,12 +1,12 @@
 package io.kommomcp.sandbox;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
+import io.kommomcp.sandbox.EntityStore.Row;
 import io.kommomcp.sandbox.Problems.Violation;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -27,7 +27,7 @@ final class LeadsApi {
     }
 
     SandboxResponse list(SandboxRequest r) {
-        return HalPages.list(r, "leads", "leads", filtered(r), l -> render(l, r, "leads/" + l.get("id").asLong()),
+        return HalPages.list(r, "leads", "leads", filtered(r), row -> render(row.node(), r, "leads/" + row.id()),
                 HalPages.byId("leads"), false);
     }
 
@@ -36,41 +36,34 @@ final class LeadsApi {
         return l == null ? SandboxResponse.noContent() : SandboxResponse.ok(render(l, r, "leads/" + id));
     }
 
-    private List<ObjectNode> filtered(SandboxRequest r) {
-        List<Predicate<ObjectNode>> tests = new ArrayList<>();
+    /** The leads the query selects, in its order ({@link RecordQuery} has the filters all records share). */
+    private List<Row> filtered(SandboxRequest r) {
+        List<Predicate<Row>> rows = new ArrayList<>();
+        List<String> pipelineIds = r.params("filter[pipeline_id]");
+        if (!pipelineIds.isEmpty()) {
+            rows.add(l -> pipelineIds.contains(String.valueOf(l.pipelineId())));
+        }
+        List<long[]> stages = new ArrayList<>();
+        for (int i = 0; r.param("filter[statuses][" + i + "][pipeline_id]") != null; i++) {
+            Long p = SandboxAccount.id(r.param("filter[statuses][" + i + "][pipeline_id]"));
+            Long s = SandboxAccount.id(r.param("filter[statuses][" + i + "][status_id]"));
+            stages.add(new long[] {p == null ? -1 : p, s == null ? -1 : s});
+        }
+        if (!stages.isEmpty()) {
+            rows.add(l -> stages.stream().anyMatch(st -> st[0] == l.pipelineId() && st[1] == l.statusId()));
+        }
+        List<Predicate<ObjectNode>> records = new ArrayList<>();
         String q = r.param("query");
         if (q != null && !q.isBlank()) {
             String needle = SandboxAccount.fold(q);
-            tests.add(l -> SandboxAccount.fold(l.get("name").asString()).contains(needle)
+            records.add(l -> SandboxAccount.fold(l.get("name").asString()).contains(needle)
                     || SandboxAccount.fold(l.path("custom_fields_values").toString()).contains(needle));
-        }
-        List<String> ids = r.params("filter[id]");
-        if (!ids.isEmpty()) {
-            tests.add(l -> ids.contains(l.get("id").asString()));
-        }
-        List<String> pipelineIds = r.params("filter[pipeline_id]");
-        if (!pipelineIds.isEmpty()) {
-            tests.add(l -> pipelineIds.contains(l.get("pipeline_id").asString()));
-        }
-        String sp = r.param("filter[statuses][0][pipeline_id]");
-        String ss = r.param("filter[statuses][0][status_id]");
-        if (sp != null && ss != null) {
-            tests.add(l -> l.get("pipeline_id").asString().equals(sp) && l.get("status_id").asString().equals(ss));
-        }
-        List<String> resp = r.params("filter[responsible_user_id]");
-        if (!resp.isEmpty()) {
-            tests.add(l -> resp.contains(l.get("responsible_user_id").asString()));
         }
         Predicate<ObjectNode> byFields = CustomFieldFilter.of(r);
         if (byFields != null && a.apiFilterEnabled()) {
-            tests.add(byFields);
+            records.add(byFields);
         }
-        List<ObjectNode> out = a.leads.newestFirst();
-        out.removeIf(l -> !tests.stream().allMatch(t -> t.test(l)));
-        if ("asc".equals(r.param("order[id]")) || "asc".equals(r.param("order[created_at]"))) {
-            out.sort(Comparator.comparingLong(l -> l.get("id").asLong()));
-        }
-        return out;
+        return RecordQuery.select(a.leads, r, rows, records);
     }
 
     /**

@@ -5,14 +5,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The links between leads, contacts and companies (API.md §14): a lead's contacts with the main flag (kept here), and
  * the company of a lead or a contact (at most one; kept in the record's {@code _embedded.companies}, where Kommo shows
- * it). Product links are {@link CatalogStore}'s. Linking and unlinking record an event on each side.
+ * it). Product links are {@link CatalogStore}'s. Linking and unlinking record an event on each side and move both
+ * records' {@code updated_at} (each shows the other: {@code with=contacts}, {@code with=leads}, its company); they
+ * send no webhook (Kommo documents none for links).
  */
 final class LinkStore {
 
@@ -20,13 +21,15 @@ final class LinkStore {
 
     private final EntityStore leads;
     private final EntityStore contacts;
+    private final EntityStore companies;
     private final EventStore events;
     /** lead id → contact id → is main. */
     private final Map<Long, Map<Long, Boolean>> leadContacts = new LinkedHashMap<>();
 
-    LinkStore(EntityStore leads, EntityStore contacts, EventStore events) {
+    LinkStore(EntityStore leads, EntityStore contacts, EntityStore companies, EventStore events) {
         this.leads = leads;
         this.contacts = contacts;
+        this.companies = companies;
         this.events = events;
     }
 
@@ -36,9 +39,11 @@ final class LinkStore {
         Pair pair = Pair.of(entity, id, toType, toId);
         switch (pair.owner + ">" + pair.owned) {
             case "leads>contacts" -> linkContact(pair.ownerId, pair.ownedId, main);
-            case "leads>companies" -> setCompany(leads.get(pair.ownerId), pair.ownedId); // at most one company
-            default -> setCompany(contacts.get(pair.ownerId), pair.ownedId); // contacts>companies: at most one
+            case "leads>companies" -> change(leads, pair.ownerId, r -> setCompany(r, pair.ownedId)); // at most one
+            default -> change(contacts, pair.ownerId, r -> setCompany(r, pair.ownedId)); // contacts>companies too
         }
+        touch(entity, id);
+        touch(toType, toId);
     }
 
     void unlink(String entity, long id, String toType, long toId) {
@@ -46,8 +51,31 @@ final class LinkStore {
         Pair pair = Pair.of(entity, id, toType, toId);
         switch (pair.owner + ">" + pair.owned) {
             case "leads>contacts" -> unlinkContact(pair.ownerId, pair.ownedId);
-            case "leads>companies" -> removeCompany(leads.get(pair.ownerId), pair.ownedId);
-            default -> removeCompany(contacts.get(pair.ownerId), pair.ownedId);
+            case "leads>companies" -> change(leads, pair.ownerId, r -> removeCompany(r, pair.ownedId));
+            default -> change(contacts, pair.ownerId, r -> removeCompany(r, pair.ownedId));
+        }
+        touch(entity, id);
+        touch(toType, toId);
+    }
+
+    private static void change(EntityStore store, long id, java.util.function.Consumer<ObjectNode> how) {
+        ObjectNode r = store.get(id);
+        if (r != null) {
+            how.accept(r);
+            store.put(r);
+        }
+    }
+
+    /** Moves a linked record's {@code updated_at} (products, {@code catalog_elements}, are not records here). */
+    void touch(String entity, long id) {
+        EntityStore store = switch (entity) {
+            case "leads" -> leads;
+            case "contacts" -> contacts;
+            case "companies" -> companies;
+            default -> null;
+        };
+        if (store != null) {
+            change(store, id, r -> r.put("updated_at", SandboxAccount.now()));
         }
     }
 
@@ -72,16 +100,18 @@ final class LinkStore {
         }
     }
 
-    /** A lead's contacts and whether each is the main one, in the order they were linked. */
+    /** A lead's contacts (not those in the trash) and whether each is the main one, in the order they were linked. */
     Map<Long, Boolean> contactsOf(long leadId) {
-        return new LinkedHashMap<>(leadContacts.getOrDefault(leadId, Map.of()));
+        Map<Long, Boolean> out = new LinkedHashMap<>(leadContacts.getOrDefault(leadId, Map.of()));
+        out.keySet().removeIf(id -> !contacts.has(id));
+        return out;
     }
 
-    /** The leads a contact is linked to, and whether it is their main contact. */
+    /** The leads a contact is linked to (not those in the trash), and whether it is their main contact. */
     Map<Long, Boolean> leadsOfContact(long contactId) {
         Map<Long, Boolean> out = new LinkedHashMap<>();
         leadContacts.forEach((leadId, cs) -> {
-            if (cs.containsKey(contactId)) {
+            if (cs.containsKey(contactId) && leads.has(leadId)) {
                 out.put(leadId, cs.get(contactId));
             }
         });
@@ -128,9 +158,9 @@ final class LinkStore {
 
     private static List<Long> owners(EntityStore store, long companyId) {
         List<Long> out = new ArrayList<>();
-        for (ObjectNode r : store.all()) {
-            if (hasId(r.path("_embedded").path("companies"), companyId)) {
-                out.add(r.get("id").asLong());
+        for (EntityStore.Row r : store.rows()) {
+            if (r.companyId() == companyId) {
+                out.add(r.id());
             }
         }
         return out;
@@ -162,14 +192,5 @@ final class LinkStore {
                 cs.remove(i);
             }
         }
-    }
-
-    private static boolean hasId(JsonNode array, long id) {
-        for (JsonNode x : array) {
-            if (x.path("id").asLong() == id) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -68,6 +68,7 @@ final class LinksApi {
                 if (item.get("to_entity_type").asString().equals("catalog_elements")) {
                     a.links.linkEvents("entity_unlinked", "unlink", entity, id, "catalog_elements", toId);
                     a.catalogs.unlink(id, toId);
+                    a.links.touch(entity, id);
                 } else {
                     a.links.unlink(entity, id, item.get("to_entity_type").asString(), toId);
                 }
@@ -93,6 +94,7 @@ final class LinksApi {
             if (toType.equals("catalog_elements")) {
                 a.links.linkEvents("entity_linked", "link", entity, id, toType, toId);
                 a.catalogs.link(id, toId, item.path("metadata"));
+                a.links.touch(entity, id);
                 items.add(linkJson(entity, id, new Edge(toType, toId, null)));
                 continue;
             }

@@ -4,13 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
+import io.kommomcp.sandbox.EntityStore.Row;
 import io.kommomcp.sandbox.Problems.Violation;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code /contacts} and {@code /companies} (API.md §8): list (filter[id], filter[responsible_user_id],
+ * {@code /contacts} and {@code /companies} (API.md §8): list (the filters and orders of {@link RecordQuery},
  * filter[custom_fields_values] (see {@link CustomFieldFilter}), {@code query}
  * over names and values, phone numbers by their digits), one record (204 when none), add and update (no delete:
  * Kommo has none), and the {@code with} parts ({@code leads}; {@code contacts} of a company). The rules are
@@ -31,28 +32,22 @@ final class PartiesApi {
     }
 
     SandboxResponse list(SandboxRequest r, String entity) {
-        List<ObjectNode> all = a.entities(entity).newestFirst();
-        List<String> ids = r.params("filter[id]");
-        if (!ids.isEmpty()) {
-            all.removeIf(c -> !ids.contains(c.get("id").asString()));
-        }
-        List<String> responsible = r.params("filter[responsible_user_id]");
-        if (!responsible.isEmpty()) {
-            all.removeIf(c -> !responsible.contains(c.get("responsible_user_id").asString()));
-        }
+        List<Predicate<ObjectNode>> records = new ArrayList<>();
         Predicate<ObjectNode> byFields = CustomFieldFilter.of(r);
         if (byFields != null && a.apiFilterEnabled()) {
-            all.removeIf(byFields.negate());
+            records.add(byFields);
         }
         String q = r.param("query");
         if (q != null && !q.isBlank()) {
             String needle = SandboxAccount.fold(q.strip());
             String digits = q.replaceAll("\\D", "");
-            all.removeIf(c -> !SandboxAccount.fold(c.get("name").asString()).contains(needle)
-                    && !SandboxAccount.fold(values(c)).contains(needle)
-                    && !(digits.length() >= 5 && values(c).replaceAll("\\D", "").contains(digits)));
+            records.add(c -> SandboxAccount.fold(c.get("name").asString()).contains(needle)
+                    || SandboxAccount.fold(values(c)).contains(needle)
+                    || (digits.length() >= 5 && values(c).replaceAll("\\D", "").contains(digits)));
         }
-        return HalPages.list(r, entity, entity, all, c -> render(entity, c, r), HalPages.byId(entity), false);
+        List<Row> all = RecordQuery.select(a.entities(entity), r, List.of(), records);
+        return HalPages.list(r, entity, entity, all, row -> render(entity, row.node(), r), HalPages.byId(entity),
+                false);
     }
 
     /** Every custom field value of a record as one string, for {@code query}. */

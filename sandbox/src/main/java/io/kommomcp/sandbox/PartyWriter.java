@@ -77,7 +77,7 @@ final class PartyWriter {
         return id;
     }
 
-    /** Applies a (validated) update item and records the events of what changed. */
+    /** Applies a (validated) update item to a record (a copy from the store), stores it, records what changed. */
     void update(String entity, ObjectNode c, JsonNode item, long now) {
         ObjectNode was = c.deepCopy();
         for (String f : List.of("name", "first_name", "last_name")) {
@@ -101,6 +101,7 @@ final class PartyWriter {
         item.path("tags_to_add").forEach(t -> a.tags.addTo(c, t, entity));
         item.path("tags_to_delete").forEach(t -> TagStore.removeFrom(c, t));
         c.put("updated_at", now).put("updated_by", LeadWriter.author(item, "updated_by", a.users.current()));
+        a.entities(entity).put(c);
         a.events.changed(SandboxAccount.singular(entity), was, c);
     }
 }

@@ -170,8 +170,8 @@ final class PipelinesApi {
         }
         boolean unsortedOff = item.has("is_unsorted_on") && !item.path("is_unsorted_on").asBoolean()
                 && p.get("is_unsorted_on").asBoolean();
-        if (unsortedOff && a.leads.all().stream().anyMatch(l -> l.get("pipeline_id").asLong() == pid
-                && a.pipelines.statusType(pid, l.get("status_id").asLong()) == 1)) {
+        if (unsortedOff && a.leads.rows().stream().anyMatch(l -> l.pipelineId() == pid
+                && a.pipelines.statusType(pid, l.statusId()) == 1)) {
             v.add(new Violation("0", "NotSupportedChoice", "is_unsorted_on", "The unsorted stage holds leads."));
         }
         if (!v.isEmpty()) {
@@ -212,7 +212,7 @@ final class PipelinesApi {
         if (a.pipelines.get(pid).get("is_main").asBoolean()) {
             return Problems.basic(400, "Bad Request", "The main pipeline cannot be deleted");
         }
-        if (a.leads.all().stream().anyMatch(l -> l.get("pipeline_id").asLong() == pid)) {
+        if (a.leads.rows().stream().anyMatch(l -> l.pipelineId() == pid)) {
             return Problems.basic(400, "Bad Request", "A pipeline with leads cannot be deleted");
         }
         a.pipelines.remove(pid);

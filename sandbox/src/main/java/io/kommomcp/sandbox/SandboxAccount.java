@@ -61,7 +61,7 @@ final class SandboxAccount {
         this.nextId = idBase;
         this.gate = gate;
         this.events = new EventStore(accountId, users);
-        this.links = new LinkStore(leads, contacts, events);
+        this.links = new LinkStore(leads, contacts, companies, events);
         this.fields = new FieldStore(this::newId, accountId);
         this.values = new FieldValues(fields, this::entities);
         this.tags = new TagStore(this::newId);

@@ -141,7 +141,7 @@ final class SandboxSeed {
             }
             long leadId = a.leadWriter.create(item);
             if (status == PipelineStore.LOST) {
-                a.leads.get(leadId).put("loss_reason_id", a.lossReasons.ids().get(0));
+                a.leads.put(a.leads.get(leadId).put("loss_reason_id", a.lossReasons.ids().get(0)));
             }
             if (i % 3 == 1) {
                 ObjectNode params = Problems.JSON.createObjectNode();

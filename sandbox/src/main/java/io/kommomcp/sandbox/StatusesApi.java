@@ -141,8 +141,7 @@ final class StatusesApi {
             return Problems.basic(400, "Bad Request", "System statuses cannot be deleted");
         }
         List<ObjectNode> st = a.pipelines.statuses(pid);
-        boolean holdsLeads = a.leads.all().stream().anyMatch(l -> l.get("pipeline_id").asLong() == pid
-                && l.get("status_id").asLong() == sid);
+        boolean holdsLeads = a.leads.rows().stream().anyMatch(l -> l.pipelineId() == pid && l.statusId() == sid);
         if (holdsLeads && st.stream().filter(s -> s.get("type").asInt() == 0 && s.get("is_editable").asBoolean())
                 .count() == 1) {
             return Problems.basic(400, "Bad Request", "The last stage of a pipeline that holds leads cannot be"
@@ -150,11 +149,10 @@ final class StatusesApi {
         }
         a.pipelines.removeStatus(pid, status);
         long first = a.pipelines.firstOpenStatus(pid);
-        for (ObjectNode lead : a.leads.all()) {
-            if (lead.get("pipeline_id").asLong() == pid && lead.get("status_id").asLong() == sid) {
-                ObjectNode before = lead.deepCopy();
-                lead.put("status_id", first).put("updated_at", SandboxAccount.now());
-                a.events.changed("lead", before, lead);
+        ObjectNode move = Problems.JSON.createObjectNode().put("status_id", first);
+        for (EntityStore.Row lead : a.leads.rows()) { // each moves as a change of the lead would (events, webhooks)
+            if (lead.pipelineId() == pid && lead.statusId() == sid) {
+                a.leadWriter.update(lead.node(), move, SandboxAccount.now());
             }
         }
         a.fields.all("leads").forEach(f -> dropStages(f, s -> s.path("status_id").asLong() == sid

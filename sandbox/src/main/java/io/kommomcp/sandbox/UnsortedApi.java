@@ -156,7 +156,8 @@ final class UnsortedApi {
         Long contactId = null;
         if (emb.path("contacts").size() == 1) {
             contactId = a.partyWriter.create("contacts", emb.path("contacts").get(0));
-            a.contacts.get(contactId).put("is_unsorted", true);
+            ObjectNode contact = a.contacts.get(contactId);
+            a.contacts.put(contact.put("is_unsorted", true));
             a.links.link("leads", leadId, "contacts", contactId, true);
         }
         Long companyId = null;
@@ -221,8 +222,12 @@ final class UnsortedApi {
         ObjectNode change = Problems.JSON.createObjectNode().put("status_id", body.hasNonNull("status_id")
                 ? body.get("status_id").asLong() : a.pipelines.firstOpenStatus(pipelineId));
         a.leadWriter.update(a.leads.get(leadId), change, now);
-        u.path("_embedded").path("contacts").forEach(c -> a.contacts.get(c.get("id").asLong())
-                .put("is_unsorted", false));
+        for (JsonNode c : u.path("_embedded").path("contacts")) {
+            ObjectNode contact = a.contacts.get(c.get("id").asLong());
+            if (contact != null) {
+                a.contacts.put(contact.put("is_unsorted", false).put("updated_at", now));
+            }
+        }
         a.unsorted.sorted(uid, true, now);
         return SandboxResponse.ok(answer(u, r));
     }
