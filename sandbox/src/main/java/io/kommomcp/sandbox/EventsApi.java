@@ -7,15 +7,18 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.kommomcp.sandbox.EventStore.Event;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The change history (API.md §16) over {@link EventStore}: {@code GET /events} with its filters (entity, entity_id
- * with exactly one entity and at most 10 ids, type, created_at, created_by at most 10; a
- * {@code custom_field_{ID}_value_changed} type must be the only one), at most 100 per page, newest first, 204 when
- * none; {@code GET /events/{id}} (204 for an unknown id); {@code GET /events/types}. {@code with=lead_name},
+ * with exactly one entity and at most 10 ids, type (several: any of them), created_at ({@code [from]}/{@code [to]}
+ * inclusive, a single ts = from), created_by at most 10; a {@code custom_field_{ID}_value_changed} type must be the
+ * only one), at most 100 per page, 204 when none. Order: newest first ({@code created_at} descending, ties newest
+ * made first), which is what Kommo appears to do (API.md does not say); the order is stable, so pages do not
+ * overlap while no event is added; {@code GET /events/{id}} (204 for an unknown id); {@code GET /events/types}. {@code with=lead_name},
  * {@code contact_name} and {@code company_name} add the record's name to {@code _embedded.entity}.
  */
 final class EventsApi {
@@ -60,32 +63,31 @@ final class EventsApi {
         if (r.param("limit") != null && r.param("limit").matches("\\d+") && Integer.parseInt(r.param("limit")) > 100) {
             return Problems.limitPerPage();
         }
-        long from = time(r.param("filter[created_at][from]"), r.param("filter[created_at]"), Long.MIN_VALUE);
-        long to = time(r.param("filter[created_at][to]"), null, Long.MAX_VALUE);
-        List<ObjectNode> out = new ArrayList<>();
-        for (ObjectNode e : a.events.newestFirst()) {
-            long at = e.get("created_at").asLong();
-            if ((entities.isEmpty() || entities.contains(e.get("entity_type").asString()))
-                    && (ids.isEmpty() || ids.contains(e.get("entity_id").asString()))
+        RecordQuery.Range time = RecordQuery.Range.of(r, "created_at");
+        List<Event> out = new ArrayList<>();
+        for (Event e : a.events.newestFirst()) {
+            if ((entities.isEmpty() || entities.contains(e.entityType))
+                    && (ids.isEmpty() || ids.contains(String.valueOf(e.entityId)))
                     && (types.isEmpty() || types.stream().anyMatch(x -> isOfType(e, x)))
-                    && (createdBy.isEmpty() || createdBy.contains(e.get("created_by").asString()))
-                    && at >= from && at <= to) {
+                    && (createdBy.isEmpty() || createdBy.contains(String.valueOf(e.createdBy)))
+                    && (time == null || time.test(e.createdAt))) {
                 out.add(e);
             }
         }
-        return HalPages.list(r, "events", "events", out, render(r), HalPages.byId("events"), false);
+        return HalPages.list(r, "events", "events", out, e -> render(r).apply(e.render(a.events.accountId())),
+                HalPages.byId("events"), false);
     }
 
     /** Whether an event is of a type a filter names ({@code custom_field_{ID}_value_changed}: that field's change). */
-    private static boolean isOfType(ObjectNode e, String type) {
+    private static boolean isOfType(Event e, String type) {
         Matcher m = FIELD_TYPE.matcher(type);
         if (!m.matches()) {
-            return e.get("type").asString().equals(type);
+            return e.type.equals(type);
         }
-        if (!e.get("type").asString().equals("custom_field_value_changed")) {
+        if (!e.type.equals("custom_field_value_changed")) {
             return false;
         }
-        for (JsonNode v : e.path("value_after")) {
+        for (JsonNode v : e.valueAfter()) {
             if (v.path("custom_field_value").path("field_id").asString().equals(m.group(1))) {
                 return true;
             }
@@ -94,11 +96,11 @@ final class EventsApi {
     }
 
     SandboxResponse get(SandboxRequest r, String id) {
-        ObjectNode e = a.events.get(id);
+        Event e = a.events.get(id);
         if (e == null) {
             return SandboxResponse.noContent();
         }
-        ObjectNode out = render(r).apply(e);
+        ObjectNode out = render(r).apply(e.render(a.events.accountId()));
         out.putObject("_links").putObject("self").put("href", r.url("events/" + id) + HalPages.query(r, false));
         return SandboxResponse.ok(out);
     }
@@ -124,7 +126,7 @@ final class EventsApi {
     /** An event as shown: its entity with a link and, when {@code with} asks, the record's name. */
     private UnaryOperator<ObjectNode> render(SandboxRequest r) {
         return e -> {
-            ObjectNode out = e.deepCopy();
+            ObjectNode out = e;
             ObjectNode entity = (ObjectNode) out.path("_embedded").path("entity");
             String type = e.get("entity_type").asString();
             String path = switch (type) {
@@ -147,10 +149,5 @@ final class EventsApi {
             HalPages.self(entity, r, path + "/" + id);
             return out;
         };
-    }
-
-    private static long time(String value, String alone, long otherwise) {
-        String v = value != null ? value : alone;
-        return v != null && v.matches("\\d+") ? Long.parseLong(v) : otherwise;
     }
 }

@@ -1,6 +1,7 @@
 package io.kommomcp.sandbox;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 import io.kommomcp.sandbox.Problems.Violation;
@@ -10,7 +11,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Notes of leads, contacts and companies (API.md §13): {@code /{e}/notes} and {@code /{e}/{id}/notes}, list (filters
- * note_type and entity_id), one note, and add with {@code params} checked per {@code note_type}. There is no
+ * id, note_type, entity_id and updated_at (a {@link RecordQuery.Range}); order id or updated_at, newest first by
+ * default), one note, and add with {@code params} checked per {@code note_type}. There is no
  * top-level {@code /notes}, as in Kommo.
  */
 final class NotesApi {
@@ -43,8 +45,40 @@ final class NotesApi {
         if (!entityIds.isEmpty()) {
             all.removeIf(n -> !entityIds.contains(n.get("entity_id").asString()));
         }
+        List<String> ids = r.params("filter[id]");
+        if (!ids.isEmpty()) {
+            all.removeIf(n -> !ids.contains(n.get("id").asString()));
+        }
+        RecordQuery.Range updated = RecordQuery.Range.of(r, "updated_at");
+        if (updated != null) {
+            all.removeIf(n -> !updated.test(n.get("updated_at").asLong()));
+        }
+        Comparator<ObjectNode> order = order(r);
+        if (order != null) {
+            all.sort(order);
+        }
         String path = entityId == null ? entity + "/notes" : entity + "/" + entityId + "/notes";
         return HalPages.list(r, "notes", path, all, n -> render(n, entity, r), null, false);
+    }
+
+    /**
+     * {@code order[id]} or {@code order[updated_at]} ({@code asc|desc}; ties by id in the same direction), or null
+     * for the default, newest first.
+     */
+    private static Comparator<ObjectNode> order(SandboxRequest r) {
+        for (var e : r.query()) {
+            String field = switch (e.getKey()) {
+                case "order[id]" -> "id";
+                case "order[updated_at]" -> "updated_at";
+                default -> null;
+            };
+            if (field != null && (e.getValue().equalsIgnoreCase("asc") || e.getValue().equalsIgnoreCase("desc"))) {
+                Comparator<ObjectNode> c = Comparator.<ObjectNode>comparingLong(n -> n.get(field).asLong())
+                        .thenComparingLong(n -> n.get("id").asLong());
+                return e.getValue().equalsIgnoreCase("desc") ? c.reversed() : c;
+            }
+        }
+        return null;
     }
 
     SandboxResponse add(SandboxRequest r, String entity, Long entityId) {

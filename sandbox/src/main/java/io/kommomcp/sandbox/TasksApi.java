@@ -39,6 +39,10 @@ final class TasksApi {
         keep(all, r.params("filter[entity_type]"), "entity_type");
         keep(all, r.params("filter[entity_id]"), "entity_id");
         keep(all, r.params("filter[id]"), "id");
+        RecordQuery.Range updated = RecordQuery.Range.of(r, "updated_at");
+        if (updated != null) {
+            all.removeIf(t -> !updated.test(t.get("updated_at").asLong()));
+        }
         String completed = r.param("filter[is_completed]");
         if (completed != null) {
             boolean want = completed.equals("1") || completed.equalsIgnoreCase("true");
