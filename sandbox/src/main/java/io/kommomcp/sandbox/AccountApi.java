@@ -25,7 +25,7 @@ final class AccountApi {
         ObjectNode o = Problems.JSON.createObjectNode();
         o.put("id", a.accountId).put("name", name).put("subdomain", a.subdomain).put("created_at", 1_700_000_000L)
                 .put("created_by", 0).put("updated_at", 1_700_000_000L).put("updated_by", 0)
-                .put("current_user_id", a.users.current()).put("country", "NL").put("currency", "EUR")
+                .put("current_user_id", a.users.tokenUser()).put("country", "NL").put("currency", "EUR")
                 .put("currency_symbol", "€").put("customers_mode", "disabled").put("is_unsorted_on", true)
                 .put("mobile_feature_version", 0).put("is_loss_reason_enabled", true).put("is_helpbot_enabled", false)
                 .put("is_technical_account", false).put("contact_name_display_order", 1);

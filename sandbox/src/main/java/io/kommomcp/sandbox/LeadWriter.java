@@ -10,7 +10,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The rules for writing a lead (API.md §7, §23) and carrying writes out: a new lead goes to the main pipeline's first
  * open stage unless told otherwise, a status must belong to the pipeline, moving to 142/143 sets {@code closed_at},
- * tags by name are created, given contacts and companies are linked; every change records its events. Used by the
+ * tags by name are created, given contacts and companies are linked; every change records its events and sends its
+ * webhooks ({@link WebhookTriggers}). Used by the
  * leads API, complex add, incoming leads and the seed.
  */
 final class LeadWriter {
@@ -62,6 +63,7 @@ final class LeadWriter {
         }
         a.leads.put(l);
         a.events.add("lead_added", "lead", id, null, null);
+        a.hooks.added("leads", l);
         return id;
     }
 
@@ -155,6 +157,7 @@ final class LeadWriter {
         l.put("updated_at", now).put("updated_by", author(item, "updated_by", a.users.current()));
         a.leads.put(l);
         a.events.changed("lead", before, l);
+        a.hooks.changed("leads", before, l);
     }
 
     /** The author a write names ({@code created_by}, {@code updated_by}; validated), else {@code otherwise}. */

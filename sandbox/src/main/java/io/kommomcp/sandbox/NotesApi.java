@@ -120,6 +120,7 @@ final class NotesApi {
             JsonNode n = r.body().get(i);
             long target = entityId != null ? entityId : n.get("entity_id").asLong();
             ObjectNode note = a.notes.create(entity, target, n.path("note_type").asString("common"), n.get("params"));
+            a.hooks.noteAdded(entity, note);
             ObjectNode item = out.addObject().put("id", note.get("id").asLong()).put("entity_id", target)
                     .put("request_id", requestIds.get(i));
             HalPages.self(item, r, entity + "/" + target + "/notes/" + note.get("id").asLong());

@@ -9,7 +9,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The rules for writing a contact or a company (API.md §8) and carrying writes out: a contact's name is built from
- * its first and last name when none is given; tags by name are created; every change records its events. Used by
+ * its first and last name when none is given; tags by name are created; every change records its events and sends
+ * its webhooks. Used by
  * the contacts and companies API, complex add and incoming leads.
  */
 final class PartyWriter {
@@ -74,6 +75,7 @@ final class PartyWriter {
         }
         a.entities(entity).put(c);
         a.events.add(SandboxAccount.singular(entity) + "_added", SandboxAccount.singular(entity), id, null, null);
+        a.hooks.added(entity, c);
         return id;
     }
 
@@ -103,5 +105,6 @@ final class PartyWriter {
         c.put("updated_at", now).put("updated_by", LeadWriter.author(item, "updated_by", a.users.current()));
         a.entities(entity).put(c);
         a.events.changed(SandboxAccount.singular(entity), was, c);
+        a.hooks.changed(entity, was, c);
     }
 }

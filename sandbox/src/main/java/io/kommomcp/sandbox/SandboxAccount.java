@@ -22,6 +22,13 @@ final class SandboxAccount {
      * the sandbox's accounts have it on, so that the filter can be used, and a test can turn it off.
      */
     private boolean apiFilterEnabled = true;
+    /**
+     * Whether the webhooks API answers (API.md §20.1: "possible with Advanced or Enterprise plans"); on unless a test
+     * turns it off to see the answer of a plan without it ({@link WebhooksApi}).
+     */
+    private boolean webhooksApiEnabled = true;
+    /** The account's origin as its callers reach it ({@code http://host/sandbox/acme}), for webhook bodies. */
+    private volatile String origin;
 
     /** Faults a test has injected (429s, 5xx, the IP block, latency). */
     final SandboxFaults faults = new SandboxFaults();
@@ -44,6 +51,10 @@ final class SandboxAccount {
     final TaskStore tasks = new TaskStore();
     final CatalogStore catalogs;
     final UnsortedStore unsorted = new UnsortedStore();
+    /** Webhook subscriptions, their delivery (own threads and lock) and what each change sends. */
+    final WebhookStore webhooks;
+    final WebhookOutbox outbox;
+    final WebhookTriggers hooks;
 
     final LeadWriter leadWriter = new LeadWriter(this);
     final PartyWriter partyWriter = new PartyWriter(this);
@@ -61,6 +72,9 @@ final class SandboxAccount {
         this.nextId = idBase;
         this.gate = gate;
         this.events = new EventStore(accountId, users);
+        this.webhooks = new WebhookStore(accountId);
+        this.outbox = new WebhookOutbox(webhooks, System::currentTimeMillis);
+        this.hooks = new WebhookTriggers(this, outbox);
         this.links = new LinkStore(leads, contacts, companies, events);
         this.fields = new FieldStore(this::newId, accountId);
         this.values = new FieldValues(fields, this::entities);
@@ -83,6 +97,24 @@ final class SandboxAccount {
 
     synchronized void apiFilterEnabled(boolean on) {
         apiFilterEnabled = on;
+    }
+
+    synchronized boolean webhooksApiEnabled() {
+        return webhooksApiEnabled;
+    }
+
+    synchronized void webhooksApiEnabled(boolean on) {
+        webhooksApiEnabled = on;
+    }
+
+    /** Where the account is reached; Kommo's own form ({@code https://{subdomain}.kommo.com}) until a request says. */
+    String origin() {
+        String o = origin;
+        return o != null ? o : "https://" + subdomain + ".kommo.com";
+    }
+
+    void origin(String base) {
+        origin = base;
     }
 
     /** The records of leads, contacts or companies. */

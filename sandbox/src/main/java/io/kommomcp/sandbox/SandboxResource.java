@@ -56,7 +56,9 @@ public class SandboxResource {
                     .entity("{\"detail\":\"account names are a-z, 0-9 and '-'\"}").build();
         }
         String token = store.createAccount(name);
-        SandboxOAuth oauth = store.account(name).orElseThrow().oauth;
+        SandboxAccount made = store.account(name).orElseThrow();
+        made.origin(origin() + "/sandbox/" + name);
+        SandboxOAuth oauth = made.oauth;
         ObjectNode body = Problems.JSON.createObjectNode();
         body.put("subdomain", name).put("token", token).put("base_url", origin() + "/sandbox/" + name)
                 .put("oauth_client_id", oauth.clientId).put("oauth_client_secret", oauth.clientSecret);
@@ -114,7 +116,10 @@ public class SandboxResource {
 
     /**
      * Test control of account settings Kommo keeps per account: {@code {"is_api_filter_enabled": false}} (whether
-     * {@code filter[custom_fields_values]} applies; on unless a test turns it off). Keys left out stay as they are.
+     * {@code filter[custom_fields_values]} applies; on unless a test turns it off), {@code "webhooks_api_enabled":
+     * false} (a plan without the webhooks API: {@code /webhooks} answers 402), and the sandbox's own
+     * {@code "webhook_retry_delays_ms": [1000, 5000, 15000]} (the account's webhook retry schedule; {@code []}: no
+     * retries). Keys left out stay as they are.
      */
     @PUT
     @Path("_control/accounts/{name}/settings")
@@ -129,9 +134,44 @@ public class SandboxResource {
             if (settings.has("is_api_filter_enabled")) {
                 a.apiFilterEnabled(settings.get("is_api_filter_enabled").asBoolean());
             }
+            if (settings.has("webhooks_api_enabled")) {
+                a.webhooksApiEnabled(settings.get("webhooks_api_enabled").asBoolean());
+            }
+            if (settings.has("webhook_retry_delays_ms")) {
+                List<Long> delays = new ArrayList<>();
+                for (JsonNode d : settings.get("webhook_retry_delays_ms")) {
+                    if (!d.isIntegralNumber() || d.asLong() < 0) {
+                        return Response.status(400).build();
+                    }
+                    delays.add(d.asLong());
+                }
+                a.outbox.retryDelays(delays);
+            }
         } catch (JacksonException e) {
             return Response.status(400).build();
         }
+        return Response.noContent().build();
+    }
+
+    /**
+     * Test control: the account's last 1,000 webhook deliveries, oldest first: {@code {"deliveries": [{id,
+     * webhook_id, destination, event (the setting code, e.g. status_lead), entity_id, status (pending | retrying |
+     * delivered | failed | dropped), attempts, last_http_status, last_error, created_at, body (the form as sent)}]}};
+     * {@code DELETE} forgets them.
+     */
+    @GET
+    @Path("_control/accounts/{name}/webhooks/deliveries")
+    @Operation(hidden = true)
+    public Response deliveries(@PathParam("name") String name) {
+        return store.account(name).map(a -> Response.ok(a.outbox.deliveries().toString(), "application/json")
+                .build()).orElse(Response.status(404).build());
+    }
+
+    @DELETE
+    @Path("_control/accounts/{name}/webhooks/deliveries")
+    @Operation(hidden = true)
+    public Response clearDeliveries(@PathParam("name") String name) {
+        store.account(name).ifPresent(a -> a.outbox.clearLog());
         return Response.noContent().build();
     }
 
@@ -240,6 +280,7 @@ public class SandboxResource {
                 return render(Problems.emptyBody(), requestId);
             }
         }
+        account.origin(base);
         String cleanPath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         SandboxFaults.Fault fault = account.faults.next(method, cleanPath);
         if (fault != null) {

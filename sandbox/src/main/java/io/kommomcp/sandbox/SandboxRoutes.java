@@ -32,6 +32,7 @@ final class SandboxRoutes {
         CatalogsApi catalogs = new CatalogsApi(a.catalogs, a.users);
         EventsApi events = new EventsApi(a);
         UnsortedApi unsorted = new UnsortedApi(a);
+        WebhooksApi webhooks = new WebhooksApi(a);
 
         SandboxRouter t = new SandboxRouter();
         // the account, its users and loss reasons (API.md §2.3, §17, §18)
@@ -127,6 +128,11 @@ final class SandboxRoutes {
                 p.get("element")));
         t.on("PATCH", "catalogs/{catalog}/elements/{element}", (r, p) -> catalogs.updateElements(r,
                 p.get("catalog"), p.get("element")));
+
+        // webhooks (§20.1; their delivery: WebhookOutbox)
+        t.on("GET", "webhooks", (r, p) -> webhooks.list(r));
+        t.on("POST", "webhooks", (r, p) -> webhooks.add(r));
+        t.on("DELETE", "webhooks", (r, p) -> webhooks.delete(r));
 
         // the change history (§16)
         t.on("GET", "events", (r, p) -> events.list(r));

@@ -29,7 +29,7 @@ final class TasksApi {
     SandboxResponse get(SandboxRequest r, long id) {
         ObjectNode t = tasks.get(id);
         return t == null ? SandboxResponse.noContent()
-                : SandboxResponse.ok(HalPages.withSelf(t.deepCopy(), r, "tasks"));
+                : SandboxResponse.ok(HalPages.withSelf(shown(t), r, "tasks"));
     }
 
     SandboxResponse list(SandboxRequest r) {
@@ -60,7 +60,19 @@ final class TasksApi {
             }
         }
         all.sort(order);
-        return HalPages.list(r, "tasks", "tasks", all, ObjectNode::deepCopy, HalPages.byId("tasks"), false);
+        return HalPages.list(r, "tasks", "tasks", all, TasksApi::shown, HalPages.byId("tasks"), false);
+    }
+
+    /**
+     * A task as Kommo shows it: {@code result} is {@code []} or {@code {"text": ...}}. The sandbox keeps the id of the
+     * result too (Kommo's result is a note; its id shows in the task webhook), but shows no note for it.
+     */
+    static ObjectNode shown(ObjectNode t) {
+        ObjectNode out = t.deepCopy();
+        if (out.get("result") instanceof ObjectNode result) {
+            result.remove("id");
+        }
+        return out;
     }
 
     private static void keep(List<ObjectNode> all, List<String> wanted, String field) {
@@ -153,6 +165,7 @@ final class TasksApi {
         t.putArray("result");
         tasks.put(t);
         a.events.add("task_added", "task", id, null, null);
+        a.hooks.taskAdded(t);
         return t;
     }
 
@@ -217,10 +230,19 @@ final class TasksApi {
                 t.put("is_completed", item.get("is_completed").asBoolean());
             }
             if (item.hasNonNull("result")) {
-                t.set("result", item.get("result").deepCopy());
+                ObjectNode result = ((ObjectNode) item.get("result")).deepCopy();
+                result.remove("id");
+                JsonNode old = t.path("result");
+                if (old.has("text") && old.get("text").equals(result.get("text"))) {
+                    result.set("id", old.get("id"));
+                } else if (result.has("text")) {
+                    result.put("id", a.newId());
+                }
+                t.set("result", result);
             }
             t.put("updated_at", now).put("updated_by", LeadWriter.author(item, "updated_by", a.users.current()));
             taskEvents(was, t);
+            a.hooks.taskChanged(was, t);
             ObjectNode o = out.addObject().put("id", t.get("id").asLong()).put("updated_at", now);
             o.putObject("_links").putObject("self").put("href", r.base() + "/api/v4/tasks/" + t.get("id").asLong());
         }

@@ -243,19 +243,23 @@ final class UnsortedApi {
             return Problems.validation(v);
         }
         JsonNode emb = u.path("_embedded");
-        for (JsonNode l : emb.path("leads")) {
-            a.leads.remove(l.get("id").asLong());
-            a.links.forgetLead(l.get("id").asLong());
-            a.events.add("lead_deleted", "lead", l.get("id").asLong(), null, null);
-        }
-        for (JsonNode c : emb.path("contacts")) {
-            a.contacts.remove(c.get("id").asLong());
-            a.links.forgetContact(c.get("id").asLong());
-            a.events.add("contact_deleted", "contact", c.get("id").asLong(), null, null);
-        }
-        for (JsonNode c : emb.path("companies")) {
-            a.companies.remove(c.get("id").asLong());
-            a.events.add("company_deleted", "company", c.get("id").asLong(), null, null);
+        for (String kind : List.of("leads", "contacts", "companies")) {
+            for (JsonNode x : emb.path(kind)) {
+                long id = x.get("id").asLong();
+                ObjectNode gone = a.entities(kind).get(id);
+                if (gone == null) {
+                    continue;
+                }
+                a.entities(kind).remove(id);
+                if (kind.equals("leads")) {
+                    a.links.forgetLead(id);
+                } else if (kind.equals("contacts")) {
+                    a.links.forgetContact(id);
+                }
+                a.events.add(SandboxAccount.singular(kind) + "_deleted", SandboxAccount.singular(kind), id, null,
+                        null);
+                a.hooks.deleted(kind, gone);
+            }
         }
         a.unsorted.sorted(uid, false, SandboxAccount.now());
         return SandboxResponse.ok(answer(u, r));

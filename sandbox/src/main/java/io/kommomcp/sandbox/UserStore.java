@@ -13,6 +13,7 @@ final class UserStore {
 
     private final Map<Long, ObjectNode> byId = new LinkedHashMap<>();
     private long current;
+    private Long acting;
 
     void add(ObjectNode user) {
         byId.put(user.get("id").asLong(), user);
@@ -44,12 +45,25 @@ final class UserStore {
         return new ArrayList<>(byId.values());
     }
 
-    /** The user the account's tokens act as: author of every change made through the API. */
+    /**
+     * The author of the change being made: the user the account's tokens act as, or, while a change "in Kommo's UI"
+     * runs ({@link #actAs}), that person.
+     */
     long current() {
+        return acting != null ? acting : current;
+    }
+
+    /** The user the account's tokens act as ({@code current_user_id}), whoever is acting now. */
+    long tokenUser() {
         return current;
     }
 
     void current(long userId) {
         current = userId;
+    }
+
+    /** Makes {@code userId} the author of changes until {@code actAs(null)} (under the account's lock). */
+    void actAs(Long userId) {
+        acting = userId;
     }
 }
