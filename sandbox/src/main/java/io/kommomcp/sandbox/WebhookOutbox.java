@@ -181,7 +181,8 @@ final class WebhookOutbox {
             error = "no answer within " + timeoutMs + " ms";
         } catch (Exception e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            error = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+            error = cause instanceof java.net.http.HttpTimeoutException ? "no answer within " + timeoutMs + " ms"
+                    : cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
         }
         if (status != null && status >= 100 && status < 300) {
             finish(d, "delivered", status, null);
