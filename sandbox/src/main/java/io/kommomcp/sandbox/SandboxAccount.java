@@ -4,6 +4,8 @@ import java.text.Normalizer;
 import java.util.Locale;
 import java.util.Set;
 
+import tools.jackson.databind.JsonNode;
+
 /**
  * One emulated Kommo account: its identity and token, the stores that hold its state (one per kind of thing, each
  * behind methods), the domain writers several APIs share, and the route table its requests go through. All access
@@ -59,6 +61,7 @@ final class SandboxAccount {
     final LeadWriter leadWriter = new LeadWriter(this);
     final PartyWriter partyWriter = new PartyWriter(this);
     private final SandboxRouter router;
+    private final UiActions ui = new UiActions(this);
 
     SandboxAccount(String subdomain, long accountId, String token, int requestsPerSecond, long idBase) {
         this(subdomain, accountId, token, new SandboxGate(requestsPerSecond, System::nanoTime), idBase);
@@ -89,6 +92,28 @@ final class SandboxAccount {
         SandboxResponse refused = gate.admit(r.authorization(), bearer -> bearer.equals(token)
                 || oauth.acceptsAccess(bearer));
         return refused != null ? refused : router.route(r);
+    }
+
+    /** Answers a request the sandbox makes itself (a change "in the UI"): the route table, without the gate. */
+    SandboxResponse route(SandboxRequest r) {
+        return router.route(r);
+    }
+
+    /**
+     * A change made in Kommo's UI by the body's {@code user_id} (default: the token's user): see {@link UiActions}.
+     */
+    synchronized SandboxResponse ui(String action, JsonNode body) {
+        JsonNode b = body == null || !body.isObject() ? Problems.JSON.createObjectNode() : body;
+        long user = b.hasNonNull("user_id") ? b.get("user_id").asLong() : users.tokenUser();
+        if (!users.has(user)) {
+            return UiActions.refused("user_id names no user of the account");
+        }
+        users.actAs(user);
+        try {
+            return ui.run(action, b, user);
+        } finally {
+            users.actAs(null);
+        }
     }
 
     synchronized boolean apiFilterEnabled() {

@@ -176,6 +176,31 @@ public class SandboxResource {
     }
 
     /**
+     * Test control: a change made by a person in Kommo's web interface, as the body's {@code user_id}; the actions
+     * and their bodies are {@link UiActions}'s. Answers what the change answers (the API's answer where the UI does
+     * what the API does), 400/404 {@code {"detail": ...}} otherwise.
+     */
+    @POST
+    @Path("_control/accounts/{name}/ui/{action}")
+    @Operation(hidden = true)
+    public Response ui(@PathParam("name") String name, @PathParam("action") String action, String body) {
+        SandboxAccount a = store.account(name).orElse(null);
+        if (a == null) {
+            return Response.status(404).build();
+        }
+        JsonNode json;
+        try {
+            json = Problems.JSON.readTree(body == null || body.isBlank() ? "{}" : body);
+        } catch (JacksonException e) {
+            return Response.status(400).build();
+        }
+        a.origin(origin() + "/sandbox/" + name);
+        SandboxResponse r = a.ui(action, json);
+        return r.body() == null ? Response.status(r.status()).build()
+                : Response.status(r.status()).type("application/json").entity(r.body().toString()).build();
+    }
+
+    /**
      * Test control of the account's OAuth integration: {@code code} mints an authorization code (as the user's
      * consent would), {@code settings} sets the access-token lifetime ({@code {"access_ttl_seconds": N}}),
      * {@code expire} makes every access token issued so far expire now.

@@ -19,6 +19,11 @@ final class TaskStore {
         return byId.containsKey(id);
     }
 
+    /** Deletes a task (Kommo's API cannot; its UI can). */
+    void remove(long id) {
+        byId.remove(id);
+    }
+
     void put(ObjectNode task) {
         byId.put(task.get("id").asLong(), task);
     }
