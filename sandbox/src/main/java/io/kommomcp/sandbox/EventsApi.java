@@ -1,8 +1,10 @@
 package io.kommomcp.sandbox;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -64,11 +66,21 @@ final class EventsApi {
             return Problems.limitPerPage();
         }
         RecordQuery.Range time = RecordQuery.Range.of(r, "created_at");
+        Set<String> plainTypes = new HashSet<>();
+        Set<String> fieldTypes = new HashSet<>();
+        for (String type : types) {
+            Matcher m = FIELD_TYPE.matcher(type);
+            if (m.matches()) {
+                fieldTypes.add(m.group(1));
+            } else {
+                plainTypes.add(type);
+            }
+        }
         List<Event> out = new ArrayList<>();
         for (Event e : a.events.newestFirst()) {
             if ((entities.isEmpty() || entities.contains(e.entityType))
                     && (ids.isEmpty() || ids.contains(String.valueOf(e.entityId)))
-                    && (types.isEmpty() || types.stream().anyMatch(x -> isOfType(e, x)))
+                    && (types.isEmpty() || plainTypes.contains(e.type) || changesField(e, fieldTypes))
                     && (createdBy.isEmpty() || createdBy.contains(String.valueOf(e.createdBy)))
                     && (time == null || time.test(e.createdAt))) {
                 out.add(e);
@@ -78,17 +90,13 @@ final class EventsApi {
                 HalPages.byId("events"), false);
     }
 
-    /** Whether an event is of a type a filter names ({@code custom_field_{ID}_value_changed}: that field's change). */
-    private static boolean isOfType(Event e, String type) {
-        Matcher m = FIELD_TYPE.matcher(type);
-        if (!m.matches()) {
-            return e.type.equals(type);
-        }
-        if (!e.type.equals("custom_field_value_changed")) {
+    /** Whether an event changed one of the fields of {@code custom_field_{ID}_value_changed} filters. */
+    private static boolean changesField(Event e, Set<String> fieldIds) {
+        if (fieldIds.isEmpty() || !e.type.equals("custom_field_value_changed")) {
             return false;
         }
         for (JsonNode v : e.valueAfter()) {
-            if (v.path("custom_field_value").path("field_id").asString().equals(m.group(1))) {
+            if (fieldIds.contains(v.path("custom_field_value").path("field_id").asString())) {
                 return true;
             }
         }

@@ -116,6 +116,11 @@ final class SandboxAccount {
         }
     }
 
+    /** Adds many records and stage histories at once (benchmarks): see {@link BulkSeed}. */
+    synchronized SandboxResponse bulkSeed(JsonNode body) {
+        return BulkSeed.run(this, body == null || !body.isObject() ? Problems.JSON.createObjectNode() : body);
+    }
+
     synchronized boolean apiFilterEnabled() {
         return apiFilterEnabled;
     }

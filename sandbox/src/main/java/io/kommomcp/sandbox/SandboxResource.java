@@ -201,6 +201,27 @@ public class SandboxResource {
     }
 
     /**
+     * Benchmark control: adds many records and stage-change events at once, {@code {"leads": 50000, "contacts":
+     * 50000, "companies": 0, "events": 250000, "seed": 42, "now": unix?}} ({@link BulkSeed}); answers the counts and
+     * {@code millis}.
+     */
+    @POST
+    @Path("_control/accounts/{name}/bulk-seed")
+    @Operation(hidden = true)
+    public Response bulkSeed(@PathParam("name") String name, String body) {
+        SandboxAccount a = store.account(name).orElse(null);
+        if (a == null) {
+            return Response.status(404).build();
+        }
+        try {
+            SandboxResponse r = a.bulkSeed(Problems.JSON.readTree(body == null || body.isBlank() ? "{}" : body));
+            return Response.status(r.status()).type("application/json").entity(r.body().toString()).build();
+        } catch (JacksonException e) {
+            return Response.status(400).build();
+        }
+    }
+
+    /**
      * Test control of the account's OAuth integration: {@code code} mints an authorization code (as the user's
      * consent would), {@code settings} sets the access-token lifetime ({@code {"access_ttl_seconds": N}}),
      * {@code expire} makes every access token issued so far expire now.
