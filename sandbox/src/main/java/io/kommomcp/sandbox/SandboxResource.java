@@ -32,7 +32,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * HTTP face of the sandbox. {@code /sandbox/{account}/api/v4/...} behaves like {@code https://{account}.kommo.com
  * /api/v4/...}; {@code /sandbox/_control/accounts/{name}} creates a fresh seeded account and returns its token
- * (for tests and the demo; there is no such thing in Kommo).
+ * (for tests and the demo; there is no such thing in Kommo). Under it: {@code /stats}, {@code /faults},
+ * {@code /settings}, {@code /oauth/{action}}, {@code /webhooks/deliveries}, {@code /ui/{action}} (changes "in
+ * Kommo's UI", {@link UiActions}) and {@code /bulk-seed} ({@link BulkSeed}).
  */
 @Path("/")
 @RequestScoped
@@ -307,7 +309,7 @@ public class SandboxResource {
     @Operation(hidden = true)
     public Response delete(@PathParam("account") String account, @PathParam("path") String path,
             @HeaderParam("Authorization") String auth, String body) {
-        return dispatch("DELETE", account, path, body, auth); // a body only where Kommo takes one (decline)
+        return dispatch("DELETE", account, path, body, auth); // a body only where Kommo takes one (decline, webhooks)
     }
 
     private Response dispatch(String method, String accountName, String path, String body, String auth) {
