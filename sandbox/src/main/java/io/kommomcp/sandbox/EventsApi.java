@@ -20,8 +20,9 @@ import tools.jackson.databind.node.ObjectNode;
  * inclusive, a single ts = from), created_by at most 10; a {@code custom_field_{ID}_value_changed} type must be the
  * only one), at most 100 per page, 204 when none. Order: newest first ({@code created_at} descending, ties newest
  * made first), which is what Kommo appears to do (API.md does not say); the order is stable, so pages do not
- * overlap while no event is added; {@code GET /events/{id}} (204 for an unknown id); {@code GET /events/types}. {@code with=lead_name},
- * {@code contact_name} and {@code company_name} add the record's name to {@code _embedded.entity}.
+ * overlap while no event is added; {@code GET /events/{id}} (204 for an unknown id); {@code GET /events/types}.
+ * {@code with=lead_name}, {@code contact_name} and {@code company_name} add the record's name to
+ * {@code _embedded.entity}.
  */
 final class EventsApi {
 

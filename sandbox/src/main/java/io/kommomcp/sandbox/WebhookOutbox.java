@@ -168,7 +168,8 @@ final class WebhookOutbox {
                     .timeout(Duration.ofMillis(timeoutMs))
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(d.body)).build();
-            CompletableFuture<HttpResponse<Void>> call = HTTP.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+            CompletableFuture<HttpResponse<Void>> call = HTTP.sendAsync(request,
+                    HttpResponse.BodyHandlers.discarding());
             try {
                 status = call.get(timeoutMs, TimeUnit.MILLISECONDS).statusCode();
             } finally {

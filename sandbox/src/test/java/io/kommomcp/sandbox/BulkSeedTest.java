@@ -85,8 +85,8 @@ class BulkSeedTest {
     @Test
     void theApiServesTheSeededAccount() {
         TestAccount t = seeded(5);
-        JsonNode page = t.expect(200, "GET", "leads", null, "filter[updated_at][from]", String.valueOf(NOW - 30 * 86_400),
-                "order[updated_at]", "asc", "limit", "250");
+        JsonNode page = t.expect(200, "GET", "leads", null, "filter[updated_at][from]",
+                String.valueOf(NOW - 30 * 86_400), "order[updated_at]", "asc", "limit", "250");
         long previous = 0;
         for (JsonNode l : page.path("_embedded").path("leads")) {
             assertTrue(l.path("updated_at").asLong() >= Math.max(previous, NOW - 30 * 86_400));
