@@ -108,12 +108,12 @@ public class BudgetLeases {
         }
 
         @Override
-        public Permit acquire() throws InterruptedException {
+        public Permit acquire(int backgroundShare) throws InterruptedException {
             lastDemand = System.nanoTime();
             if (System.nanoTime() - validUntil >= 0) {
                 renewSoon(); // no lease yet, or it lapsed while idle: one round trip, then the renewals take over
             }
-            return slots.acquire();
+            return slots.acquire(backgroundShare);
         }
 
         /** A renewal now, unless one was made in the last 100 ms (many callers waiting for a share). */

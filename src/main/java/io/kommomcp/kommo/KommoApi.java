@@ -43,4 +43,11 @@ public interface KommoApi {
     @Path("/{resource: .+}")
     Response delete(@PathParam("resource") @Encoded String resource, @HeaderParam(QUERY_HEADER) String query,
             @HeaderParam("Authorization") String authorization);
+
+    /** A DELETE that names what to delete in its body (Kommo's webhooks: {@code {"destination": ...}}). */
+    @DELETE
+    @Path("/{resource: .+}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    Response deleteWithBody(@PathParam("resource") @Encoded String resource, @HeaderParam(QUERY_HEADER) String query,
+            @HeaderParam("Authorization") String authorization, String body);
 }

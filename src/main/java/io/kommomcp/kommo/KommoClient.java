@@ -43,9 +43,12 @@ final class KommoClient {
     private final KommoCallLog log;
     private final RetryPolicy retry;
     private final CircuitBreaker breaker;
+    /** Integer.MAX_VALUE for people's calls; the slots background work may hold, for the sync. */
+    private final int backgroundShare;
 
     KommoClient(KommoApi api, String bearerToken, RequestBudget limiter, KommoCallLog log, RetryPolicy retry,
-            CircuitBreaker breaker, TokenRenewal renewal, KommoRetries retries) {
+            CircuitBreaker breaker, TokenRenewal renewal, KommoRetries retries, int backgroundShare) {
+        this.backgroundShare = backgroundShare;
         this.retries = retries;
         this.api = api;
         this.bearer = bearerToken;
@@ -88,9 +91,10 @@ final class KommoClient {
         return afterRateLimits(() -> send("PATCH", resource, Query.of(), json));
     }
 
-    /** DELETE (Kommo answers 204); sent again only after a 429. */
-    void delete(String resource) {
-        afterRateLimits(() -> send("DELETE", resource, Query.of(), null));
+    /** DELETE (Kommo answers 204), with a body when {@code body} is not null; sent again only after a 429. */
+    void delete(String resource, Object body) {
+        String json = body == null ? null : Json.mapper().writeValueAsString(body);
+        afterRateLimits(() -> send("DELETE", resource, Query.of(), json));
     }
 
     /**
@@ -163,7 +167,7 @@ final class KommoClient {
     private JsonNode exchange(String method, String resource, Query query, String body) {
         RequestBudget.Permit permit;
         try {
-            permit = limiter.acquire();
+            permit = limiter.acquire(backgroundShare);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KommoApiException(Kind.UNREACHABLE, 0, null, "interrupted while waiting for the rate limit",
@@ -218,7 +222,8 @@ final class KommoClient {
             case "GET" -> api.get(resource, query, authorization);
             case "POST" -> api.post(resource, query, authorization, body);
             case "PATCH" -> api.patch(resource, query, authorization, body);
-            case "DELETE" -> api.delete(resource, query, authorization);
+            case "DELETE" -> body == null ? api.delete(resource, query, authorization)
+                    : api.deleteWithBody(resource, query, authorization, body);
             default -> throw new IllegalArgumentException(method);
         };
     }

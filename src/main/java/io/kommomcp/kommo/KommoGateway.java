@@ -85,7 +85,24 @@ public class KommoGateway {
 
     private final Map<String, RequestBudget> limiters = new ConcurrentHashMap<>();
 
+    /**
+     * How many of an account's 7 slots background work (the mirror's sync, configuration snapshots) may hold; it
+     * takes them only while no tool call waits for one.
+     */
+    @Inject
+    @ConfigProperty(name = "kommo.realtime.sync-requests-per-second", defaultValue = "3")
+    int syncShare;
+
     KommoClient client(Caller caller) {
+        return client(caller, Integer.MAX_VALUE);
+    }
+
+    /** A client for background work: it yields to tool calls and uses at most the sync's share of the budget. */
+    KommoClient backgroundClient(Caller caller) {
+        return client(caller, Math.max(1, Math.min(syncShare, requestsPerSecond)));
+    }
+
+    private KommoClient client(Caller caller, int backgroundShare) {
         KommoAccess access = tenants.kommoAccess(caller.tenantId(), caller.kommoCalls());
         String key = normalise(access.baseUrl());
         KommoApi api = apis.computeIfAbsent(key, this::buildApi);
@@ -96,7 +113,8 @@ public class KommoGateway {
                 Duration.ofSeconds(breakerOpenSeconds), Duration.ofSeconds(ipBlockPauseSeconds), clock));
         return new KommoClient(api, access.bearerToken(), limiter, caller.kommoCalls(),
                 new KommoClient.RetryPolicy(maxReadRetries, maxRetryWaitSeconds), breaker,
-                rejected -> tenants.tokenAfterRejection(caller.tenantId(), rejected, caller.kommoCalls()), retries);
+                rejected -> tenants.tokenAfterRejection(caller.tenantId(), rejected, caller.kommoCalls()), retries,
+                backgroundShare);
     }
 
     private KommoApi buildApi(String baseUrl) {

@@ -19,5 +19,15 @@ public interface RequestBudget {
     }
 
     /** Blocks until a request may start. */
-    Permit acquire() throws InterruptedException;
+    default Permit acquire() throws InterruptedException {
+        return acquire(Integer.MAX_VALUE);
+    }
+
+    /**
+     * Blocks until a request may start. With {@code backgroundShare} below the budget's slots, the request is
+     * background work (the mirror's sync, configuration snapshots): it starts only while no other request waits for
+     * a slot and while background requests hold fewer than {@code backgroundShare} slots, so that it never competes
+     * with people's tool calls.
+     */
+    Permit acquire(int backgroundShare) throws InterruptedException;
 }

@@ -20,8 +20,14 @@ public final class RequestSlots implements RequestBudget {
     private long leaseEnd;
     private int inFlight;
     private int waiting;
+    /** Interactive requests waiting: background requests start only while there are none. */
+    private int waitingInteractive;
+    /** Slots held by background requests (in flight or cooling). */
+    private int backgroundInFlight;
     /** When each cooling slot becomes free again, in completion order (so ascending). */
     private final Deque<Long> cooling = new ArrayDeque<>();
+    /** The same for the slots that background requests hold. */
+    private final Deque<Long> backgroundCooling = new ArrayDeque<>();
 
     /**
      * @param capacity     slots (Kommo: 7 per account)
@@ -38,21 +44,31 @@ public final class RequestSlots implements RequestBudget {
     }
 
     @Override
-    public Permit acquire() throws InterruptedException {
+    public Permit acquire(int backgroundShare) throws InterruptedException {
         long begin = System.nanoTime();
+        boolean background = backgroundShare < Integer.MAX_VALUE;
         synchronized (this) {
             waiting++;
+            if (!background) {
+                waitingInteractive++;
+            }
             try {
                 while (true) {
                     long now = System.nanoTime();
-                    while (!cooling.isEmpty() && now - cooling.peekFirst() >= 0) {
-                        cooling.pollFirst();
-                    }
+                    cool(now);
                     int usable = leased && now - leaseEnd >= 0 ? 0 : capacity;
-                    if (inFlight + cooling.size() < usable) {
+                    boolean free = inFlight + cooling.size() < usable;
+                    if (free && background && (waitingInteractive > 0
+                            || backgroundInFlight + backgroundCooling.size() >= backgroundShare)) {
+                        free = false; // people first: background work waits while anyone else does
+                    }
+                    if (free) {
                         inFlight++;
+                        if (background) {
+                            backgroundInFlight++;
+                        }
                         long waited = (now - begin) / 1_000_000L;
-                        return new Slot(waited);
+                        return new Slot(waited, background);
                     }
                     long left = begin + maxWaitNanos - now;
                     if (left <= 0) {
@@ -69,7 +85,20 @@ public final class RequestSlots implements RequestBudget {
                 }
             } finally {
                 waiting--;
+                if (!background) {
+                    waitingInteractive--;
+                    notifyAll(); // background work may start now
+                }
             }
+        }
+    }
+
+    private void cool(long now) {
+        while (!cooling.isEmpty() && now - cooling.peekFirst() >= 0) {
+            cooling.pollFirst();
+        }
+        while (!backgroundCooling.isEmpty() && now - backgroundCooling.peekFirst() >= 0) {
+            backgroundCooling.pollFirst();
         }
     }
 
@@ -92,11 +121,14 @@ public final class RequestSlots implements RequestBudget {
 
     /** Slots in use: requests in flight and requests that completed less than a window ago. */
     public synchronized int held() {
-        long now = System.nanoTime();
-        while (!cooling.isEmpty() && now - cooling.peekFirst() >= 0) {
-            cooling.pollFirst();
-        }
+        cool(System.nanoTime());
         return inFlight + cooling.size();
+    }
+
+    /** Slots that background requests hold now. */
+    public synchronized int heldByBackground() {
+        cool(System.nanoTime());
+        return backgroundInFlight + backgroundCooling.size();
     }
 
     /** Requests waiting for a slot now. */
@@ -104,18 +136,25 @@ public final class RequestSlots implements RequestBudget {
         return waiting;
     }
 
-    private synchronized void release() {
+    private synchronized void release(boolean background) {
         inFlight--;
-        cooling.addLast(System.nanoTime() + windowNanos);
+        long free = System.nanoTime() + windowNanos;
+        cooling.addLast(free);
+        if (background) {
+            backgroundInFlight--;
+            backgroundCooling.addLast(free);
+        }
         notifyAll();
     }
 
     private final class Slot implements Permit {
         private final long waited;
+        private final boolean background;
         private boolean closed;
 
-        Slot(long waited) {
+        Slot(long waited, boolean background) {
             this.waited = waited;
+            this.background = background;
         }
 
         @Override
@@ -127,7 +166,7 @@ public final class RequestSlots implements RequestBudget {
         public void close() {
             if (!closed) {
                 closed = true;
-                release();
+                release(background);
             }
         }
     }

@@ -90,4 +90,61 @@ class RequestSlotsTest {
         slots.acquire().close();
         assertTrue((System.nanoTime() - t0) / 1_000_000L >= 180, "both slots cooled before one of them is reused");
     }
+
+    @Test
+    void backgroundWorkHoldsAtMostItsShareAndNeverBlocksPeople() throws Exception {
+        RequestSlots slots = new RequestSlots(7, 500, 5_000);
+        List<RequestBudget.Permit> sync = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            sync.add(slots.acquire(3));
+        }
+        assertEquals(3, slots.heldByBackground());
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<RequestBudget.Permit> fourth = pool.submit(() -> slots.acquire(3));
+            Thread.sleep(150);
+            assertTrue(!fourth.isDone(), "a 4th background request waits although 4 slots are free");
+            List<RequestBudget.Permit> people = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                people.add(slots.acquire()); // the other four slots are people's, at once
+            }
+            assertEquals(7, slots.held());
+            sync.get(0).close();
+            fourth.get(2, TimeUnit.SECONDS).close(); // a window after one of its own completed
+            people.forEach(RequestBudget.Permit::close);
+            sync.subList(1, 3).forEach(RequestBudget.Permit::close);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void backgroundWorkWaitsWhileAToolCallWaits() throws Exception {
+        RequestSlots slots = new RequestSlots(1, 100, 5_000);
+        RequestBudget.Permit busy = slots.acquire();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<String> order = Collections.synchronizedList(new ArrayList<>());
+            java.util.concurrent.Future<?> sync = pool.submit(() -> {
+                try (RequestBudget.Permit p = slots.acquire(3)) {
+                    order.add("sync");
+                }
+                return null;
+            });
+            Thread.sleep(50);
+            java.util.concurrent.Future<?> person = pool.submit(() -> {
+                try (RequestBudget.Permit p = slots.acquire()) {
+                    order.add("person");
+                }
+                return null;
+            });
+            Thread.sleep(50);
+            busy.close();
+            person.get(3, TimeUnit.SECONDS);
+            sync.get(3, TimeUnit.SECONDS);
+            assertEquals(List.of("person", "sync"), order, "the tool call asked later and still went first");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
