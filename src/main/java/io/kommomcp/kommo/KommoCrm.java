@@ -40,12 +40,30 @@ public class KommoCrm {
             Integer limit) {
     }
 
-    /** One page of a list, and whether Kommo announced another. */
-    public record Page<T>(List<T> items, int page, int limit, boolean hasMore) {
+    /**
+     * One page of a list, and whether Kommo announced another; {@code asOf} is null for an answer of Kommo's, and for
+     * an answer of the tenant's mirror the time the mirror was last known current.
+     */
+    public record Page<T>(List<T> items, int page, int limit, boolean hasMore, java.time.Instant asOf) {
+
+        public Page(List<T> items, int page, int limit, boolean hasMore) {
+            this(items, page, limit, hasMore, null);
+        }
     }
+
+    @Inject
+    jakarta.enterprise.inject.Instance<MirrorReads> mirror;
 
     public Page<Lead> searchLeads(Caller caller, LeadCriteria c) {
         int limit = c.limit() == null ? defaultPageSize : c.limit();
+        if (mirror.isResolvable()) {
+            Optional<MirrorReads.Mirrored> mirrored = mirror.get().leads(caller.tenantId(), new LeadCriteria(c.text(),
+                    c.pipelineId(), c.stageId(), c.responsibleUserId(), c.page(), limit));
+            if (mirrored.isPresent()) {
+                return new Page<>(mirrored.get().items().stream().map(Lead::from).toList(), c.page(), limit,
+                        mirrored.get().hasMore(), mirrored.get().asOf());
+            }
+        }
         Query q = Query.of()
                 .add("query", c.text() == null || c.text().isBlank() ? null : c.text())
                 .add("filter[responsible_user_id]", c.responsibleUserId())

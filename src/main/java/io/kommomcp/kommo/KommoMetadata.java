@@ -146,6 +146,14 @@ public class KommoMetadata {
         return lossReasons(caller);
     }
 
+    /**
+     * Forgets every cached schema of a tenant: its configuration changed in Kommo (seen by a snapshot or a webhook),
+     * so the next call reads it again instead of waiting for the cache to expire.
+     */
+    public void invalidateAll(String tenant) {
+        cache.keySet().removeIf(k -> k.tenant().equals(tenant));
+    }
+
     /** Forgets one kind of cached schema of the caller's tenant. */
     public void invalidate(Caller caller, MetadataKey key) {
         cache.remove(new Key(caller.tenantId(), key));

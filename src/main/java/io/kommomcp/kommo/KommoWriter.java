@@ -29,6 +29,9 @@ public class KommoWriter {
     @Inject
     KommoMetadata metadata;
 
+    @Inject
+    WriteLog log;
+
     /** The requests of a change, as a plan lists them (ids of objects it creates shown as references). */
     public List<String> describe(List<? extends KommoWrite> writes) {
         List<String> lines = new ArrayList<>();
@@ -75,7 +78,7 @@ public class KommoWriter {
                         answers.add(send(client, r));
                         done.add(r.line());
                     } catch (KommoApiException e) {
-                        record(caller, w.result(answers));
+                        record(caller, w.result(answers), log);
                         if (done.isEmpty()) {
                             throw e;
                         }
@@ -88,7 +91,7 @@ public class KommoWriter {
                     }
                 }
                 KommoWrite.Result result = w.result(answers);
-                record(caller, result);
+                record(caller, result, log);
                 results.add(result);
             }
             return new Applied(results, done);
@@ -104,8 +107,11 @@ public class KommoWriter {
         return results.get(ref.write()).created().get(ref.index());
     }
 
-    private static void record(Caller caller, KommoWrite.Result result) {
+    private static void record(Caller caller, KommoWrite.Result result, WriteLog log) {
         result.written().forEach(w -> caller.changes().record(w.targetType(), w.id(), w.before(), w.after()));
+        if (log != null) { // null in tests that apply writes without a database
+            log.record(caller.tenantId(), result.written());
+        }
     }
 
     private static JsonNode send(KommoClient client, KommoRequest r) {
@@ -113,7 +119,7 @@ public class KommoWriter {
             case "POST" -> client.post(r.path(), r.body());
             case "PATCH" -> client.patch(r.path(), r.body());
             case "DELETE" -> {
-                client.delete(r.path());
+                client.delete(r.path(), r.body());
                 yield null;
             }
             default -> throw new IllegalArgumentException(r.method());
