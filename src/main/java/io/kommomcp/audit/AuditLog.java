@@ -117,6 +117,14 @@ public class AuditLog {
         return registeredTenant ? record(a) : refusedWithoutTenant(a, claimedTenant);
     }
 
+    /**
+     * A change made in Kommo outside kommo-mcp, on the tenant's chain: who in Kommo (the subject), what (the tool
+     * names the kind of change), when (the arguments give the interval), before and after (the change).
+     */
+    public AuditEntry external(ToolCallAudit a) {
+        return append(draft(a, EntryKind.EXTERNAL, null));
+    }
+
     /** Appends an entry prepared elsewhere (reconciliation, governance steps). */
     public AuditEntry append(AuditEntry draft) {
         return writer.append(draft);

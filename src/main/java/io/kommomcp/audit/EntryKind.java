@@ -9,5 +9,7 @@ public enum EntryKind {
     /** The outcome of an intent, linked to it by the correlation id. */
     OUTCOME,
     /** Governance steps of administrative changes. */
-    PLAN, ELICITATION, APPROVAL, CONFIRMATION
+    PLAN, ELICITATION, APPROVAL, CONFIRMATION,
+    /** A change made in Kommo outside kommo-mcp (seen by webhook, sweep or configuration snapshot). */
+    EXTERNAL
 }

@@ -59,7 +59,7 @@ public class McpEndpoint implements ServletContextListener {
         server = McpServer.sync(transport)
                 .serverInfo(McpSchema.Implementation.builder("kommo-mcp", version()).title("Kommo CRM").build())
                 .instructions(ServerInstructions.TEXT)
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).resources(false, false).prompts(false)
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).resources(true, false).prompts(false)
                         .build())
                 .tools(registry.specifications())
                 .resources(SchemaResources.specifications(registry))
@@ -70,6 +70,8 @@ public class McpEndpoint implements ServletContextListener {
                 .requestTimeout(Duration.ofSeconds(
                         config.getOptionalValue("kommo.mcp.request-timeout-seconds", Integer.class).orElse(60)))
                 .build();
+
+        CDI.current().select(SchemaNotifications.class).get().attach(server);
 
         ServletRegistration.Dynamic servlet = event.getServletContext().addServlet("mcp", transport);
         servlet.setAsyncSupported(true);

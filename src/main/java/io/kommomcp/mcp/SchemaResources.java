@@ -47,6 +47,11 @@ final class SchemaResources {
     private SchemaResources() {
     }
 
+    /** The resources' URIs. */
+    static List<String> uris() {
+        return ENTRIES.stream().map(Entry::uri).toList();
+    }
+
     static List<SyncResourceSpecification> specifications(ToolRegistry registry) {
         return ENTRIES.stream().map(e -> new SyncResourceSpecification(
                 McpSchema.Resource.builder().uri(e.uri()).name(e.name()).title(e.title())

@@ -26,7 +26,8 @@ public class AdminApi extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(RoleFilter.class, TenantScopeFilter.class, TenantAdminResource.class, AuditReportResource.class, ApprovalResource.class,
+        return Set.of(RoleFilter.class, TenantScopeFilter.class, TenantAdminResource.class, AuditReportResource.class,
+                ApprovalResource.class, io.kommomcp.realtime.RealtimeAdminResource.class,
                 JacksonProvider.class, AdminErrorMapper.class);
     }
 }

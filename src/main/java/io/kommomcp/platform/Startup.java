@@ -31,6 +31,15 @@ public class Startup {
     ChainHeadMetrics chainHeads;
 
     @Inject
+    io.kommomcp.realtime.WebhookProcessor webhooks;
+
+    @Inject
+    io.kommomcp.realtime.BackgroundWorker background;
+
+    @Inject
+    io.kommomcp.realtime.MirrorMetrics mirrorMetrics;
+
+    @Inject
     @ConfigProperty(name = "kommo.audit.reconcile-min-age-seconds", defaultValue = "120")
     long reconcileMinAge;
 
@@ -41,6 +50,9 @@ public class Startup {
             int closed = reconciler.reconcile(null, reconcileMinAge).size();
             LOG.info(() -> "Audit reconciliation at start-up: " + closed + " intent(s) without an outcome");
             chainHeads.start();
+            webhooks.start();
+            background.start();
+            mirrorMetrics.start();
         } catch (RuntimeException e) {
             // Readiness stays DOWN with the reason; the server keeps running so operators can see it.
             LOG.log(Level.SEVERE, "Start-up did not complete: " + e.getMessage(), e);

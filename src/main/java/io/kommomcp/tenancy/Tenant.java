@@ -69,6 +69,15 @@ public class Tenant {
     @Column(name = "approval_tools")
     private String approvalTools;
 
+    @Column(name = "mirror_enabled", nullable = false)
+    private boolean mirrorEnabled;
+
+    @Column(name = "webhook_secret_generation", nullable = false)
+    private int webhookSecretGeneration;
+
+    @Column(name = "webhook_secret_hash")
+    private String webhookSecretHash;
+
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
@@ -124,6 +133,16 @@ public class Tenant {
     public void setApprovalPolicy(ApprovalPolicy p) {
         this.approvalEnabled = p.enabled();
         this.approvalTools = p.tools().isEmpty() ? null : String.join(",", p.tools());
+        touch();
+    }
+    public boolean isMirrorEnabled() { return mirrorEnabled; }
+    public void setMirrorEnabled(boolean on) { this.mirrorEnabled = on; touch(); }
+    public int getWebhookSecretGeneration() { return webhookSecretGeneration; }
+    public boolean hasWebhookSecret() { return webhookSecretHash != null; }
+    /** Moves to the next secret generation; only the new secret's hash is kept. */
+    public void rotateWebhookSecret(int generation, String hash) {
+        this.webhookSecretGeneration = generation;
+        this.webhookSecretHash = hash;
         touch();
     }
     public Instant getCreatedAt() { return createdAt; }

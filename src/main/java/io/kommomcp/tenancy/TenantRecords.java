@@ -15,7 +15,8 @@ public final class TenantRecords {
     public record TenantView(String id, String displayName, String kommoBaseUrl, AuthKind authKind,
             String oauthClientId, boolean enabled, boolean readOnly, boolean hasAccessToken, boolean hasClientSecret,
             boolean hasRefreshToken, Instant accessTokenExpiresAt, ToolPolicy toolPolicy,
-            ApprovalPolicy approvalPolicy, Instant createdAt, Instant updatedAt) {
+            ApprovalPolicy approvalPolicy, boolean mirror, boolean hasWebhookSecret, Instant createdAt,
+            Instant updatedAt) {
     }
 
     /** Creates a tenant; credentials are set separately. */
@@ -26,10 +27,11 @@ public final class TenantRecords {
     /**
      * Changes a tenant; null fields stay as they are. {@code toolPolicy} replaces the whole policy (empty lists
      * remove it); so does {@code approvalPolicy} (four-eyes: enabled, and the tools it covers, by default every
-     * governed delete).
+     * governed delete). {@code mirror} turns the opt-in mirror on (a backfill starts) or off (the mirrored data is
+     * purged, and the purge audited).
      */
     public record TenantChanges(String displayName, String kommoBaseUrl, Boolean enabled, Boolean readOnly,
-            ToolPolicy toolPolicy, ApprovalPolicy approvalPolicy) {
+            ToolPolicy toolPolicy, ApprovalPolicy approvalPolicy, Boolean mirror) {
     }
 
     /**
@@ -50,6 +52,7 @@ public final class TenantRecords {
     }
 
     /** What the MCP gate needs to know about a tenant on every request. */
-    public record TenantStatus(String id, boolean enabled, boolean readOnly, ToolPolicy toolPolicy) {
+    public record TenantStatus(String id, boolean enabled, boolean readOnly, ToolPolicy toolPolicy,
+            boolean mirror) {
     }
 }

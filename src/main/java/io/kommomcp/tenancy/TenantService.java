@@ -158,8 +158,43 @@ public class TenantService {
         if (c.approvalPolicy() != null) {
             t.setApprovalPolicy(checkedApprovals(c.approvalPolicy()));
         }
+        if (c.mirror() != null) {
+            t.setMirrorEnabled(c.mirror());
+        }
         forgetStatus(id);
         return view(t);
+    }
+
+    /** Whether the tenant keeps a mirror (cached as briefly as its status). */
+    public boolean mirrorEnabled(String id) {
+        return status(id).map(TenantStatus::mirror).orElse(false);
+    }
+
+    /**
+     * Moves the tenant's webhook secret to the next generation and stores the new secret's hash; {@code derive}
+     * gives the secret of a generation. Returns the new secret (shown once; never stored).
+     */
+    @Transactional
+    public String rotateWebhookSecret(String id, java.util.function.IntFunction<String> derive,
+            java.util.function.UnaryOperator<String> hash) {
+        Tenant t = existing(id);
+        int next = t.getWebhookSecretGeneration() + 1;
+        String secret = derive.apply(next);
+        t.rotateWebhookSecret(next, hash.apply(secret));
+        return secret;
+    }
+
+    /** The tenant's current webhook secret, derived again; the first one is made when the tenant has none. */
+    @Transactional
+    public String webhookSecret(String id, java.util.function.IntFunction<String> derive,
+            java.util.function.UnaryOperator<String> hash) {
+        Tenant t = existing(id);
+        if (!t.hasWebhookSecret()) {
+            String secret = derive.apply(1);
+            t.rotateWebhookSecret(1, hash.apply(secret));
+            return secret;
+        }
+        return derive.apply(t.getWebhookSecretGeneration());
     }
 
     @Transactional
@@ -248,7 +283,7 @@ public class TenantService {
         }
         Tenant t = em.find(Tenant.class, id);
         Optional<TenantStatus> status = t == null ? Optional.empty() : Optional.of(new TenantStatus(t.getId(),
-                t.isEnabled(), t.isReadOnly(), t.getToolPolicy()));
+                t.isEnabled(), t.isReadOnly(), t.getToolPolicy(), t.isMirrorEnabled()));
         if (statuses.size() >= MAX_CACHED_STATUSES) {
             statuses.clear();
         }
@@ -434,6 +469,7 @@ public class TenantService {
         return new TenantView(t.getId(), t.getDisplayName(), t.getKommoBaseUrl(), t.getAuthKind(),
                 t.getOauthClientId(), t.isEnabled(), t.isReadOnly(), t.getAccessTokenEnc() != null,
                 t.getClientSecretEnc() != null, t.getRefreshTokenEnc() != null, t.getAccessTokenExpiresAt(),
-                t.getToolPolicy(), t.getApprovalPolicy(), t.getCreatedAt(), t.getUpdatedAt());
+                t.getToolPolicy(), t.getApprovalPolicy(), t.isMirrorEnabled(), t.hasWebhookSecret(), t.getCreatedAt(),
+                t.getUpdatedAt());
     }
 }

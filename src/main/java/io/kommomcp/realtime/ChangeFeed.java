@@ -1,0 +1,102 @@
+package io.kommomcp.realtime;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+import io.kommomcp.kommo.WriteLog;
+import io.kommomcp.tenancy.TenantService;
+import io.kommomcp.webhooks.WebhookDelivery;
+import io.kommomcp.webhooks.WebhookEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * What a change seen in Kommo means here, decided once for every way it is seen: the tenant's mirror takes it (when
+ * the mirror is on), and when no write of this server explains it, it goes on the tenant's audit chain as a change
+ * made outside kommo-mcp, with the Kommo user who made it. A record event that names a stage the cached schema does
+ * not know makes the configuration snapshot run at once (a stage added in Kommo's interface has no webhook of its
+ * own). Idempotent: a redelivered webhook changes the mirror to the same state and records nothing twice.
+ */
+@ApplicationScoped
+public class ChangeFeed {
+
+    /** How a change was seen. */
+    public enum Source {
+        WEBHOOK, SWEEP
+    }
+
+    /** Seconds around a change within which a write of this server counts as having made it. */
+    static final long WINDOW = 120;
+
+    @Inject
+    MirrorStore mirror;
+
+    @Inject
+    ExternalChanges external;
+
+    @Inject
+    WriteLog writes;
+
+    @Inject
+    TenantService tenants;
+
+    @Inject
+    SyncJobs jobs;
+
+    /** Applies every event of a delivery received at {@code receivedAt}. */
+    public void apply(String tenant, Instant receivedAt, WebhookDelivery delivery, Source source) {
+        boolean mirrored = tenants.mirrorEnabled(tenant);
+        for (WebhookEvent e : delivery.events()) {
+            Optional<Target> target = Target.of(e);
+            if (target.isEmpty()) {
+                continue;
+            }
+            Target t = target.get();
+            Instant at = e.at() != null ? e.at() : receivedAt;
+            Map<String, Object> before = null;
+            if (mirrored) {
+                before = mirror.apply(tenant, t.mirrorEntity(), t.id(), e.fields(), e.at() == null ? null
+                        : e.at().getEpochSecond(), e.action() == WebhookEvent.Action.DELETE);
+            }
+            if (writes.wrote(tenant, t.auditType(), String.valueOf(t.id()), at.minusSeconds(WINDOW),
+                    at.plusSeconds(WINDOW))) {
+                continue; // made through kommo-mcp: already on the chain, with its before and after
+            }
+            String change = e.action().name().toLowerCase(java.util.Locale.ROOT);
+            String key = "record:" + t.auditType() + ":" + t.id() + ":" + change + ":" + (e.at() == null
+                    ? io.kommomcp.audit.ChainHash.sha256(String.valueOf(e.fields())) : e.at().getEpochSecond());
+            external.record(tenant, new ExternalChanges.Change(key, t.auditType(), String.valueOf(t.id()), change,
+                    before, e.action() == WebhookEvent.Action.DELETE ? null : e.fields(), at, at,
+                    source == Source.WEBHOOK ? ExternalChanges.Seen.WEBHOOK : ExternalChanges.Seen.SWEEP,
+                    e.modifiedBy()));
+            if (e.action() == WebhookEvent.Action.STATUS || e.action() == WebhookEvent.Action.ADD) {
+                // a stage or pipeline this server has not seen may have been added in Kommo's interface
+                jobs.runSoon(tenant, SyncJobs.Job.CONFIG_SNAPSHOT);
+            }
+        }
+    }
+
+    /** The object an event is about, as the mirror and the audit trail name it. */
+    record Target(String mirrorEntity, String auditType, long id) {
+
+        static Optional<Target> of(WebhookEvent e) {
+            if (e.id() == null) {
+                return Optional.empty(); // incoming leads (unsorted) have no record id yet
+            }
+            return Optional.ofNullable(switch (e.entity()) {
+                case LEAD -> new Target("leads", "lead", e.id());
+                case CONTACT -> new Target("contacts", "contact", e.id());
+                case COMPANY -> new Target("companies", "company", e.id());
+                case TASK -> new Target("tasks", "task", e.id());
+                case NOTE -> e.parent() == null ? null : new Target(switch (e.parent().entity()) {
+                    case LEAD -> "lead_notes";
+                    case CONTACT -> "contact_notes";
+                    case COMPANY -> "company_notes";
+                    default -> "other_notes";
+                }, "note", e.id());
+                default -> null;
+            });
+        }
+    }
+}
