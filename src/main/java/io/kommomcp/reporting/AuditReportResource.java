@@ -95,6 +95,15 @@ public class AuditReportResource {
     }
 
     @GET
+    @Path("/external-changes")
+    @Operation(summary = "Changes made in Kommo outside kommo-mcp",
+            description = "Seen by webhook, sweep or configuration snapshot, with before, after and the Kommo user;"
+                    + " and the share of the period's changes made through kommo-mcp's audited calls.")
+    public ReportRecords.ExternalChanges external(@QueryParam("from") String from, @QueryParam("to") String to) {
+        return reports.external(tenant(), Ranges.of(from, to));
+    }
+
+    @GET
     @Path("/approvals")
     @Operation(summary = "Plans, elicitation answers, approvals and confirmations of governed changes")
     public Entries approvals(@QueryParam("from") String from, @QueryParam("to") String to) {
@@ -182,7 +191,7 @@ public class AuditReportResource {
         String t = tenant();
         String html = ComplianceReportHtml.render(t, r.from(), r.to(),
                 reports.activity(t, r, ReportRecords.Period.DAY, null, null, null), reports.refusals(t, r),
-                reports.changes(t, r, null, null), reports.approvals(t, r),
+                reports.changes(t, r, null, null), reports.approvals(t, r), reports.external(t, r),
                 reports.kommoUsage(t, r, ReportRecords.Period.DAY), reports.chain(t, null, null),
                 reports.unresolved(t));
         return Response.ok(html, "text/html; charset=utf-8").build();

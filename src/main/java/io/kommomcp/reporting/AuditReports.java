@@ -87,6 +87,35 @@ public class AuditReports {
                 + " and (cast(? as varchar) is null or target_id = ?)", targetType, targetId);
     }
 
+    /**
+     * Changes made in Kommo outside kommo-mcp (EXTERNAL entries: seen by webhook, sweep or configuration snapshot),
+     * newest first, with the period's counts: objects changed through kommo-mcp's audited calls (OUTCOME entries that
+     * changed something) against objects changed outside.
+     */
+    public ReportRecords.ExternalChanges external(String tenant, Range r) {
+        Entries e = entries(tenant, r, "kind = 'EXTERNAL'");
+        long through;
+        long outside;
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("select count(*) filter"
+                + " (where kind = 'OUTCOME' and target_type is not null and outcome in ('SUCCEEDED', 'PARTIAL')),"
+                + " count(*) filter (where kind = 'EXTERNAL') from audit_entry where tenant_id = ? and recorded_at >= ?"
+                + " and recorded_at < ?")) {
+            ps.setString(1, tenant);
+            ps.setObject(2, utc(r.from()));
+            ps.setObject(3, utc(r.to()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                through = rs.getLong(1);
+                outside = rs.getLong(2);
+            }
+        } catch (SQLException ex) {
+            throw failed(ex);
+        }
+        Double share = through + outside == 0 ? null : (double) through / (through + outside);
+        return new ReportRecords.ExternalChanges(tenant, r.from(), r.to(), through, outside, share, e.hasMore(),
+                e.entries());
+    }
+
     /** Denied and failed calls, and calls whose outcome is unknown. */
     public Entries refusals(String tenant, Range r) {
         return entries(tenant, r, FINISHED + " and outcome in ('DENIED', 'FAILED', 'UNKNOWN', 'PARTIAL')");

@@ -31,7 +31,8 @@ public final class ComplianceReportHtml {
     }
 
     public static String render(String tenant, Instant from, Instant to, Activity activity, Entries refusals,
-            Entries changes, Entries approvals, KommoUsage usage, ChainStatus chain, List<Unresolved> unresolved) {
+            Entries changes, Entries approvals, ReportRecords.ExternalChanges external, KommoUsage usage,
+            ChainStatus chain, List<Unresolved> unresolved) {
         StringBuilder h = new StringBuilder(16 * 1024);
         h.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Compliance report: ")
                 .append(esc(tenant)).append("</title><style>")
@@ -49,6 +50,12 @@ public final class ComplianceReportHtml {
                 .append(row("Calls", String.valueOf(activity.totalCalls())))
                 .append(row("Denied, failed or unknown", String.valueOf(refusals.count())
                         + (refusals.hasMore() ? "+" : "")))
+                .append(row("Changes made outside kommo-mcp", "<span id=\"external-count\">" + external.outside()
+                        + "</span> (through kommo-mcp: " + external.throughKommoMcp() + ")"))
+                .append(row("Share of changes made through governed, audited calls", "<span id=\"governed-share\">"
+                        + (external.shareThroughKommoMcp() == null ? "no changes"
+                                : String.format(java.util.Locale.ROOT, "%.1f %%", 100 * external
+                                        .shareThroughKommoMcp())) + "</span>"))
                 .append(row("Kommo API calls", usage.kommoCalls() + " (errors " + usage.kommoErrors() + ", 429 "
                         + usage.kommo429s() + ")"))
                 .append(row("Hash chain", "<span id=\"chain-verdict\" class=\"" + (chain.valid() ? "ok\">VERIFIED"
@@ -88,6 +95,11 @@ public final class ComplianceReportHtml {
         h.append("</table>");
 
         h.append("<h2>Configuration and data changes</h2>").append(entries("changes", changes, true));
+        h.append("<h2>Changes made outside kommo-mcp</h2><p>Made in Kommo itself (its web interface, other"
+                + " integrations) and seen by webhook, sweep or configuration snapshot; the subject is the Kommo user"
+                + " where Kommo names one, the interval is when it happened.</p>").append(entries("external",
+                        new Entries(external.tenantId(), external.from(), external.to(), external.entries().size(),
+                                external.hasMore(), external.entries()), true));
         h.append("<h2>Denied, failed and unknown-outcome calls</h2>").append(entries("refusals", refusals, false));
         h.append("<h2>Plans, confirmations and approvals</h2>").append(entries("approvals", approvals, false));
         h.append("<p>Full detail: the CSV or JSON export of the same period (every column, hashes included).</p>");

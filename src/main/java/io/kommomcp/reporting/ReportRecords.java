@@ -45,4 +45,12 @@ public final class ReportRecords {
 
     public record Unresolved(long seq, Instant recordedAt, String tool, String subject, String correlationId) {
     }
+
+    /**
+     * Changes made in Kommo outside kommo-mcp in a period, and the share of the period's changes that went through
+     * kommo-mcp's audited calls: {@code throughKommoMcp / (throughKommoMcp + outside)}, null when there were none.
+     */
+    public record ExternalChanges(String tenantId, Instant from, Instant to, long throughKommoMcp, long outside,
+            Double shareThroughKommoMcp, boolean hasMore, List<EntryView> entries) {
+    }
 }

@@ -12,6 +12,7 @@ import io.kommomcp.reporting.ReportRecords.Activity;
 import io.kommomcp.reporting.ReportRecords.ChainStatus;
 import io.kommomcp.reporting.ReportRecords.Entries;
 import io.kommomcp.reporting.ReportRecords.KommoUsage;
+import io.kommomcp.reporting.ReportRecords;
 import io.kommomcp.security.Roles;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -66,6 +67,15 @@ public class AuditTools {
     public Entries changes(ChangeArgs a, Caller caller) {
         return guarded(() -> reports.changes(caller.tenantId(), Ranges.of(a.from(), a.to()), a.targetType(),
                 a.targetId()));
+    }
+
+    @Tool(name = "audit_external_changes", title = "Audit: changes made outside kommo-mcp",
+            role = Roles.AUDIT_READER, readOnly = true, openWorld = false, description = "Changes made in Kommo"
+                    + " itself (its web interface, other integrations), seen by webhook, sweep or configuration"
+                    + " snapshot, with before, after and who in Kommo; and the share of the period's changes made"
+                    + " through this server's audited calls. Newest first, at most 500.")
+    public ReportRecords.ExternalChanges external(RangeArgs a, Caller caller) {
+        return guarded(() -> reports.external(caller.tenantId(), Ranges.of(a.from(), a.to())));
     }
 
     @Tool(name = "audit_refusals", title = "Audit: denied and failed calls", role = Roles.AUDIT_READER,

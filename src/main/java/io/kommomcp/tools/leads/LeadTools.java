@@ -117,7 +117,7 @@ public class LeadTools {
                 a.responsibleUserId(), page, a.limit() == null ? 25 : a.limit()));
         List<LeadSummary> leads = result.items().stream().map(l -> new LeadSummary(l.id(), l.name(), l.price(),
                 l.responsibleUserId(), stage(pipelines, l), time(l.updatedAt()))).toList();
-        return new LeadPage(leads, page, result.hasMore(), result.hasMore() ? page + 1 : null);
+        return new LeadPage(leads, page, result.hasMore(), result.hasMore() ? page + 1 : null, result.asOf());
     }
 
     @Tool(name = "leads_get", title = "Get a lead", role = Roles.READER, readOnly = true,

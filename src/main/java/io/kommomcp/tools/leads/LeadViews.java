@@ -22,15 +22,20 @@ public final class LeadViews {
             Instant updatedAt) {
     }
 
-    public record LeadPage(List<LeadSummary> leads, int page, boolean hasMore, Integer nextPage)
+    /**
+     * A page of leads; {@code asOf}: answered from the tenant's mirror, current as of then (absent: read from Kommo
+     * just now).
+     */
+    public record LeadPage(List<LeadSummary> leads, int page, boolean hasMore, Integer nextPage, Instant asOf)
             implements Rendered {
 
         @Override
         public String toText() {
+            String from = asOf == null ? "" : " (from the mirror, current as of " + asOf + ")";
             if (leads.isEmpty()) {
-                return "No leads match.";
+                return "No leads match" + from + ".";
             }
-            StringBuilder sb = new StringBuilder("Leads (page " + page + "):\n");
+            StringBuilder sb = new StringBuilder("Leads (page " + page + ")" + from + ":\n");
             leads.forEach(l -> sb.append("- ").append(l.id()).append(" \"").append(l.name()).append("\" ")
                     .append(l.price() == null ? "" : "price " + l.price() + ", ")
                     .append(l.stage() == null ? "" : "stage " + l.stage().stageName() + " in "
