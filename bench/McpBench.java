@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  * round, and the server's resident memory. Run by bench/run-bench.sh against servers it starts.
  * Usage: java bench/McpBench.java BASE_URL SANDBOX_URL [samples] [seconds] [server pid]
  *        java bench/McpBench.java BASE_URL SANDBOX_URL --sales [seconds]
+ *        java bench/McpBench.java BASE_URL SANDBOX_URL --realtime LEADS CONTACTS EVENTS [webhook samples]
  */
 public class McpBench {
 
@@ -34,6 +35,11 @@ public class McpBench {
         String sandbox = args.length > 1 ? args[1] : "http://localhost:9190";
         if (args.length > 2 && args[2].equals("--sales")) {
             sales(base, sandbox, args.length > 3 ? Integer.parseInt(args[3]) : 20);
+            return;
+        }
+        if (args.length > 5 && args[2].equals("--realtime")) {
+            realtime(base, sandbox, Integer.parseInt(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]),
+                    args.length > 6 ? Integer.parseInt(args[6]) : 50);
             return;
         }
         int samples = args.length > 2 ? Integer.parseInt(args[2]) : 300;
@@ -291,6 +297,107 @@ public class McpBench {
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         return new Round(Math.round(done.get() / secs * 10) / 10.0, failed.get(), List.copyOf(reasons));
+    }
+
+    /**
+     * The mirror (issue 13) on a sandbox account seeded with {@code leads}, {@code contacts} and {@code events}
+     * (stage changes), against Kommo's real limit: the backfill's wall time and Kommo requests against the floor
+     * (every collection's pages at the sync's 3 requests/s); leads_get latency during the backfill against before it;
+     * then webhook-to-mirror latency of changes made in "Kommo's interface".
+     */
+    static void realtime(String base, String sandbox, int leads, int contacts, int events, int hooks)
+            throws Exception {
+        BenchTenant t = newTenant(base, sandbox, "kommo.reader");
+        String control = sandbox + "/sandbox/_control/accounts/" + t.id();
+        long seedStart = System.nanoTime();
+        send("POST", control + "/bulk-seed", null, "{\"leads\":" + leads + ",\"contacts\":" + contacts
+                + ",\"companies\":0,\"events\":" + events + ",\"seed\":42}");
+        System.out.printf("seeded %,d leads, %,d contacts, %,d events in %.1f s%n", leads, contacts, events,
+                (System.nanoTime() - seedStart) / 1e9);
+        long leadId = Long.parseLong(first(get(t.kommoBase() + "/api/v4/leads?limit=1", t.kommoToken()),
+                "\"id\":(\\d+)"));
+        Session mcp = new Session(base, t.userToken());
+        String call = "{\"name\":\"leads_get\",\"arguments\":{\"lead_id\":" + leadId + "}}";
+        List<Long> quiet = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            long s0 = System.nanoTime();
+            mcp.call(call);
+            if (i >= 10) {
+                quiet.add(System.nanoTime() - s0);
+            }
+            Thread.sleep(300);
+        }
+        String admin = token("platform", "platform.admin");
+        String stats = control + "/stats";
+        long before = Long.parseLong(first(send("GET", stats, null, null).body(), "\"requests\":(\\d+)"));
+        send("PATCH", base + "/api/admin/tenants/" + t.id(), admin, "{\"mirror\":true}");
+        long start = System.nanoTime();
+        send("POST", base + "/api/admin/tenants/" + t.id() + "/realtime/sync", admin, null);
+        List<Long> during = new ArrayList<>();
+        String status = "";
+        long lastPoll = 0;
+        while (true) {
+            if (System.nanoTime() - lastPoll > 5_000_000_000L) {
+                lastPoll = System.nanoTime();
+                status = get(base + "/api/admin/tenants/" + t.id() + "/realtime", admin);
+                if (!status.contains("\"backfilled\":false")) {
+                    break;
+                }
+            }
+            long s0 = System.nanoTime();
+            mcp.call(call);
+            during.add(System.nanoTime() - s0);
+            Thread.sleep(300);
+        }
+        double wall = (System.nanoTime() - start) / 1e9;
+        long total = Long.parseLong(first(send("GET", stats, null, null).body(), "\"requests\":(\\d+)")) - before;
+        long background = total - 2L * during.size(); // leads_get: the lead and its contacts
+        long floor = 0;
+        Matcher m = Pattern.compile("\"(\\w+)\":\\{\"records\":(\\d+)").matcher(status);
+        StringBuilder per = new StringBuilder();
+        while (m.find()) {
+            long records = Long.parseLong(m.group(2));
+            long pages = Math.max(1, (records + (m.group(1).equals("events") ? 99 : 249))
+                    / (m.group(1).equals("events") ? 100 : 250));
+            floor += pages;
+            per.append(' ').append(m.group(1)).append('=').append(records);
+        }
+        System.out.printf("backfill: %.1f s wall, %,d Kommo requests (floor %,d: ceil(records/page) per entity;"
+                + " %.1f s at 3 requests/s), ratio %.2f requests, %.2f time%n  records:%s%n", wall, background, floor,
+                floor / 3.0, background / (double) floor, wall / (floor / 3.0), per);
+        System.out.printf("leads_get median / p99: quiet %.1f / %.1f ms, during backfill %.1f / %.1f ms (%d calls),"
+                + " ratio of medians %.2f%n", ms(pct(quiet, 50)), ms(pct(quiet, 99)), ms(pct(during, 50)),
+                ms(pct(during, 99)), during.size(), pct(during, 50) / (double) pct(quiet, 50));
+
+        // webhook to mirror: a person changes a lead in Kommo; Kommo delivers; the mirror has it
+        String hook = field(send("POST", base + "/api/admin/tenants/" + t.id() + "/realtime/webhook-secret", admin,
+                null).body(), "hook_url");
+        send("POST", t.kommoBase() + "/api/v4/webhooks", t.kommoToken(), "{\"destination\":\"" + hook + "\","
+                + "\"settings\":[\"update_lead\"],\"sort\":10}");
+        List<Long> latency = new ArrayList<>();
+        for (int i = 0; i < hooks; i++) {
+            String was = lastChange(get(base + "/api/admin/tenants/" + t.id() + "/realtime", admin));
+            long s0 = System.nanoTime();
+            send("POST", control + "/ui/update_lead", null, "{\"lead_id\":" + leadId + ",\"price\":" + (1000 + i)
+                    + "}");
+            while (System.nanoTime() - s0 < 30_000_000_000L) {
+                String now = lastChange(get(base + "/api/admin/tenants/" + t.id() + "/realtime", admin));
+                if (!now.equals(was)) {
+                    latency.add(System.nanoTime() - s0);
+                    break;
+                }
+                Thread.sleep(10);
+            }
+            Thread.sleep(200);
+        }
+        System.out.printf("webhook to mirror: median %.1f ms, p99 %.1f ms (%d of %d changes)%n", ms(pct(latency, 50)),
+                ms(pct(latency, 99)), latency.size(), hooks);
+    }
+
+    /** When the mirror last applied a change to leads, as the realtime status says ("none" before any). */
+    static String lastChange(String status) {
+        Matcher m = Pattern.compile("\"leads\":\\{[^}]*\"last_change_at\":\"([^\"]*)\"").matcher(status);
+        return m.find() ? m.group(1) : "none";
     }
 
     /** One MCP session over Streamable HTTP. */

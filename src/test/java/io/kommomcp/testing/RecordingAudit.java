@@ -31,6 +31,11 @@ public class RecordingAudit extends AuditLog {
     }
 
     @Override
+    public AuditEntry external(ToolCallAudit a) {
+        return keep("EXTERNAL", a);
+    }
+
+    @Override
     public AuditEntry governance(EntryKind kind, ToolCallAudit a, UUID planId) {
         return keep(kind.name(), a);
     }

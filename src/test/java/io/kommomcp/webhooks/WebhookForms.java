@@ -19,19 +19,19 @@ import tools.jackson.databind.JsonNode;
  * {@code http_build_query} writes it (objects and arrays as bracket keys, arrays by index, every scalar a string,
  * keys and values percent-encoded with {@code +} for spaces); and small builders for expected values.
  */
-final class WebhookForms {
+public final class WebhookForms {
 
     static final Path SAMPLES = Path.of("src/test/resources/kommo-samples");
 
     private WebhookForms() {
     }
 
-    static JsonNode sample(String name) throws IOException {
+    public static JsonNode sample(String name) throws IOException {
         return Json.mapper().readTree(Files.readString(SAMPLES.resolve(name)));
     }
 
     /** The form body of a JSON document, brackets percent-encoded as PHP encodes them. */
-    static String form(JsonNode doc) {
+    public static String form(JsonNode doc) {
         return form(doc, true);
     }
 

@@ -145,7 +145,7 @@ class McpEndToEndIT {
         McpHttp writer = new McpHttp(base, TestTokens.token(t.id(), "kommo.writer")).initialize();
         assertEquals(ALL_TOOLS, toolNames(writer), "writer implies reader");
         McpHttp auditor = new McpHttp(base, TestTokens.token(t.id(), "audit.reader")).initialize();
-        assertEquals(Set.of("audit_activity", "audit_changes", "audit_refusals", "audit_approvals",
+        assertEquals(Set.of("audit_activity", "audit_changes", "audit_external_changes", "audit_refusals", "audit_approvals",
                 "audit_kommo_usage", "audit_verify_chain"), toolNames(auditor), "an auditor sees audit tools only");
     }
 

@@ -98,6 +98,7 @@ public class DemoTenant {
                 HttpResponse<String> creds = send(http, "PUT", server + "/api/admin/tenants/" + id + "/credentials",
                         admin, Map.of("long_lived_token", token));
                 if (creds.statusCode() == 200) {
+                    realtime(http, server, admin, id, baseUrl, token);
                     LOG.info(() -> "Demo tenant '" + id + "' is ready on the sandbox at " + baseUrl);
                     return;
                 }
@@ -114,6 +115,27 @@ public class DemoTenant {
         }
         LOG.warning(() -> "Demo tenant '" + id + "' could not be registered: the server at " + server
                 + " did not accept it");
+    }
+
+    /**
+     * The demo tenant keeps a mirror, and the sandbox sends its webhooks to the server: the mirror is turned on, the
+     * tenant's webhook address made, the account subscribed to every record event (as an account administrator would
+     * in Kommo's settings), and the first snapshot and backfill asked for.
+     */
+    private static void realtime(HttpClient http, String server, String admin, String id, String baseUrl,
+            String accountToken) throws Exception {
+        send(http, "PATCH", server + "/api/admin/tenants/" + id, admin, Map.of("mirror", true));
+        HttpResponse<String> address = send(http, "POST", server + "/api/admin/tenants/" + id
+                + "/realtime/webhook-secret", admin, Map.of());
+        if (address.statusCode() == 200) {
+            String hook = JSON.readTree(address.body()).path("hook_url").asString();
+            send(http, "POST", baseUrl + "/api/v4/webhooks", accountToken, Map.of("destination", hook, "settings",
+                    List.of("add_lead", "update_lead", "delete_lead", "restore_lead", "status_lead",
+                            "responsible_lead", "note_lead", "add_contact", "update_contact", "delete_contact",
+                            "add_company", "update_company", "delete_company", "add_task", "update_task",
+                            "delete_task"), "sort", 10));
+        }
+        send(http, "POST", server + "/api/admin/tenants/" + id + "/realtime/sync", admin, Map.of());
     }
 
     private static HttpResponse<String> send(HttpClient http, String method, String url, String token,
