@@ -20,7 +20,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  */
 public final class UnitDatabase {
 
-    public static final String NAME = "kommo_mcp_unit";
+    /** The unit tests' database; {@code -Dunit.db=...} gives a run a database of its own. */
+    public static final String NAME = System.getProperty("unit.db", "kommo_mcp_unit");
     public static final String APP_ROLE = "kommo_mcp_app";
 
     private static DataSource app;
