@@ -329,6 +329,9 @@ public class McpBench {
         }
         String admin = token("platform", "platform.admin");
         String stats = control + "/stats";
+        long one = Long.parseLong(first(send("GET", stats, null, null).body(), "\"requests\":(\\d+)"));
+        mcp.call(call);
+        long perCall = Long.parseLong(first(send("GET", stats, null, null).body(), "\"requests\":(\\d+)")) - one;
         long before = Long.parseLong(first(send("GET", stats, null, null).body(), "\"requests\":(\\d+)"));
         send("PATCH", base + "/api/admin/tenants/" + t.id(), admin, "{\"mirror\":true}");
         long start = System.nanoTime();
@@ -351,7 +354,7 @@ public class McpBench {
         }
         double wall = (System.nanoTime() - start) / 1e9;
         long total = Long.parseLong(first(send("GET", stats, null, null).body(), "\"requests\":(\\d+)")) - before;
-        long background = total - 2L * during.size(); // leads_get: the lead and its contacts
+        long background = total - perCall * during.size(); // the tool calls' own requests, counted on one call
         long floor = 0;
         Matcher m = Pattern.compile("\"(\\w+)\":\\{\"records\":(\\d+)").matcher(status);
         StringBuilder per = new StringBuilder();

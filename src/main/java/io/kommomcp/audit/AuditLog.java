@@ -42,6 +42,9 @@ public class AuditLog {
     AuditWriter writer;
 
     @Inject
+    Instances instances;
+
+    @Inject
     @ConfigProperty(name = "kommo.audit.personal-data.mode", defaultValue = "STORE")
     String personalDataMode;
 
@@ -77,9 +80,13 @@ public class AuditLog {
         return append(draft(a, EntryKind.CALL, null));
     }
 
-    /** The intent of a state-changing call, before anything is sent to Kommo. */
+    /** The intent of a state-changing call, before anything is sent to Kommo; owned by this instance. */
     public AuditEntry intent(ToolCallAudit a, UUID correlationId) {
-        return append(draft(a, EntryKind.INTENT, correlationId));
+        AuditEntry e = append(draft(a, EntryKind.INTENT, correlationId));
+        if (instances != null) {
+            instances.own(correlationId);
+        }
+        return e;
     }
 
     /** The outcome of an intent. */

@@ -47,6 +47,9 @@ public class AuditReconciler {
     @Inject
     Instance<OutcomeProbe> probes;
 
+    @Inject
+    Instances instances;
+
     /** Who closes intents, as the outcome entries name it. */
     static final String RECONCILER = "kommo-mcp reconciliation";
 
@@ -59,10 +62,15 @@ public class AuditReconciler {
                         + " and i.recorded_at < now() - make_interval(secs => ?)"
                         + " and (cast(? as varchar) is null or i.tenant_id = ?)"
                         + " and not exists (select 1 from audit_entry o where o.kind = 'OUTCOME'"
-                        + " and o.correlation_id = i.correlation_id) order by i.recorded_at limit 1000")) {
+                        + " and o.correlation_id = i.correlation_id)"
+                        // a change still running on a live instance is that instance's to finish
+                        + " and not exists (select 1 from intent_owner w join server_instance s on s.instance_id ="
+                        + " w.instance_id where w.correlation_id = i.correlation_id and s.last_seen > now() -"
+                        + " make_interval(secs => ?)) order by i.recorded_at limit 1000")) {
             ps.setLong(1, minAgeSeconds);
             ps.setString(2, tenantId);
             ps.setString(3, tenantId);
+            ps.setLong(4, instances == null ? 30 : instances.aliveSeconds());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Unresolved(rs.getString(1), rs.getLong(2),

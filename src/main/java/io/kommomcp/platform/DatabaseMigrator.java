@@ -120,6 +120,11 @@ public class DatabaseMigrator {
             }
             try (Statement s = c.createStatement()) {
                 s.execute("create database " + databaseName);
+            } catch (SQLException e) {
+                if (!"42P04".equals(e.getSQLState())) { // duplicate_database: another instance starting created it
+                    throw e;
+                }
+                return;
             }
             LOG.info(() -> "Created database " + databaseName);
         }

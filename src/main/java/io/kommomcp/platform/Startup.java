@@ -28,6 +28,9 @@ public class Startup {
     AuditReconciler reconciler;
 
     @Inject
+    io.kommomcp.audit.Instances instances;
+
+    @Inject
     ChainHeadMetrics chainHeads;
 
     @Inject
@@ -46,6 +49,7 @@ public class Startup {
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
         try {
             migrator.migrate();
+            instances.start(); // before reconciliation: intents of live instances are theirs to finish
             // intents without an outcome, older than any call that may still run on another instance
             int closed = reconciler.reconcile(null, reconcileMinAge).size();
             LOG.info(() -> "Audit reconciliation at start-up: " + closed + " intent(s) without an outcome");

@@ -71,6 +71,26 @@ public class BackgroundWorker {
     AuditLog audit;
 
     @Inject
+    io.kommomcp.audit.AuditReconciler reconciler;
+
+    @Inject
+    io.kommomcp.audit.Instances instances;
+
+    /**
+     * How often changes left unfinished by an instance that is gone are closed (by any live instance, so a crashed
+     * instance's calls do not wait for a restart); 0: only at start-up.
+     */
+    @Inject
+    @ConfigProperty(name = "kommo.audit.reconcile-every-seconds", defaultValue = "300")
+    long reconcileEverySeconds;
+
+    @Inject
+    @ConfigProperty(name = "kommo.audit.reconcile-min-age-seconds", defaultValue = "120")
+    long reconcileMinAge;
+
+    private volatile long lastAuditReconcile = System.nanoTime();
+
+    @Inject
     jakarta.enterprise.event.Event<ConfigurationChanged> changed;
 
     @Resource
@@ -127,6 +147,15 @@ public class BackgroundWorker {
                 jobs.reconcile(firstSnapshotDelay);
                 writes.purge(Instant.now().minusSeconds(writeLogDays * 86_400L));
                 store.orphaned().forEach(this::purge);
+            }
+            if (reconcileEverySeconds > 0 && System.nanoTime() - lastAuditReconcile > reconcileEverySeconds
+                    * 1_000_000_000L) {
+                lastAuditReconcile = System.nanoTime();
+                int closed = reconciler.reconcile(null, reconcileMinAge).size();
+                instances.purge();
+                if (closed > 0) {
+                    LOG.info(() -> "Closed " + closed + " change(s) left unfinished by instances that are gone");
+                }
             }
             Optional<SyncJobs.Claim> claim;
             while ((claim = jobs.claim(instance, LEASE_SECONDS)).isPresent()) {
