@@ -197,6 +197,16 @@ public class Governor {
     }
 
     private static Elicitor.Answer ask(Caller caller, Plan plan) {
+        return caller.elicitor().ask(question(plan), confirmationSchema());
+    }
+
+    /** What the person is asked about a plan (over a session, or in a 2026-07-28 input-required result). */
+    public static String question(Plan plan) {
+        return "An AI assistant asks to change your Kommo account.\n\n" + plan.describe() + "\n\nApply this change?";
+    }
+
+    /** The form the person answers: one checkbox, unticked by default; only an accepted tick is a yes. */
+    public static Map<String, Object> confirmationSchema() {
         Map<String, Object> confirm = new LinkedHashMap<>();
         confirm.put("type", "boolean");
         confirm.put("title", "Apply this change");
@@ -207,8 +217,7 @@ public class Governor {
         schema.put("type", "object");
         schema.put("properties", Map.of("confirm", confirm));
         schema.put("required", List.of("confirm"));
-        return caller.elicitor().ask("An AI assistant asks to change your Kommo account.\n\n" + plan.describe()
-                + "\n\nApply this change?", schema);
+        return schema;
     }
 
     private static Map<String, Object> details(Plan plan, String status, String answer) {
