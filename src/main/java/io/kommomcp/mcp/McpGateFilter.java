@@ -69,6 +69,10 @@ public class McpGateFilter implements Filter {
     private SessionOwners sessions;
     private ToolCatalog catalog;
     private int maxBodyBytes;
+    /** The 2026-07-28 lane, served beside the SDK's on the same path (McpLanes chooses per request). */
+    private NextRevision next;
+    /** The 2025 lane without sessions (kommo.mcp.sessions=stateless): session ids are neither bound nor checked. */
+    private boolean stateless;
 
     @Override
     public void init(FilterConfig config) {
@@ -78,6 +82,9 @@ public class McpGateFilter implements Filter {
         catalog = CDI.current().select(ToolCatalog.class).get();
         maxBodyBytes = ConfigProvider.getConfig().getOptionalValue("kommo.mcp.max-request-bytes", Integer.class)
                 .orElse(16 * 1024 * 1024);
+        next = CDI.current().select(NextRevision.class).get();
+        stateless = McpLanes.Sessions.of(ConfigProvider.getConfig().getOptionalValue("kommo.mcp.sessions",
+                String.class).orElse(null)) == McpLanes.Sessions.STATELESS;
     }
 
     @Override
@@ -135,9 +142,15 @@ public class McpGateFilter implements Filter {
                 return;
             }
         }
+        if (McpLanes.modern(request::getHeader, message)) { // the 2026-07-28 lane: no session, no SDK
+            next.serve(request, response, message, new NextRevision.Principal(tenant, me.subject(),
+                    jwt.getGroups() == null ? Set.of() : jwt.getGroups(), admitted.tenant().readOnly(),
+                    admitted.tenant().toolPolicy()));
+            return;
+        }
         String rpcMethod = message == null ? null : message.path("method").asString(null);
         boolean initialize = "initialize".equals(rpcMethod);
-        String sessionId = request.getHeader(SESSION_HEADER);
+        String sessionId = stateless ? null : request.getHeader(SESSION_HEADER);
         if (!initialize && sessionId != null) {
             Owner owner = sessions.owner(sessionId);
             if (owner == null || !owner.equals(me)) {
@@ -156,7 +169,7 @@ public class McpGateFilter implements Filter {
                 return;
             }
         }
-        if ("tools/call".equals(rpcMethod) && sessionId != null) {
+        if ("tools/call".equals(rpcMethod) && (sessionId != null || stateless)) {
             JsonNode name = message.path("params").path("name");
             if (!name.isString() || !catalog.toolNames().contains(name.asString())) {
                 String asked = name.isString() ? name.asString() : String.valueOf(name);

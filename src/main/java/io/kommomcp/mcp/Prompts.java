@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 import io.modelcontextprotocol.server.McpServerFeatures.SyncPromptSpecification;
+import io.modelcontextprotocol.server.McpStatelessServerFeatures;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.GetPromptResult;
@@ -65,6 +66,15 @@ final class Prompts {
                                 (fields_required_for_stage) and those without a contact (links_list).
                                 4. Report counts and the worst twenty records with a proposed fix for each. Do not \
                                 change anything until I confirm.""".formatted(entity(args))));
+    }
+
+    /**
+     * The same prompts for the SDK's stateless server and the 2026-07-28 lane: their handlers read only the request
+     * (no session, no exchange).
+     */
+    static List<McpStatelessServerFeatures.SyncPromptSpecification> statelessSpecifications() {
+        return specifications().stream().map(p -> new McpStatelessServerFeatures.SyncPromptSpecification(p.prompt(),
+                (ctx, request) -> p.promptHandler().apply(null, request))).toList();
     }
 
     private static SyncPromptSpecification prompt(String name, String title, String description,

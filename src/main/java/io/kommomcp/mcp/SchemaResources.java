@@ -2,9 +2,11 @@ package io.kommomcp.mcp;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 import io.kommomcp.core.Json;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncResourceSpecification;
+import io.modelcontextprotocol.server.McpStatelessServerFeatures;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -60,9 +62,41 @@ final class SchemaResources {
                 (exchange, request) -> read(registry, e, exchange))).toList();
     }
 
+    /** The SDK's stateless specifications (2025 lane without sessions): the same resources, read the same way. */
+    static List<McpStatelessServerFeatures.SyncResourceSpecification> statelessSpecifications(ToolRegistry registry) {
+        return ENTRIES.stream().map(e -> new McpStatelessServerFeatures.SyncResourceSpecification(descriptor(e),
+                (ctx, request) -> contents(e, registry.callByName(e.tool(), e.arguments(), ctx)))).toList();
+    }
+
+    /** The resources as listed (the 2026-07-28 lane lists them itself). */
+    static List<McpSchema.Resource> resources() {
+        return ENTRIES.stream().map(SchemaResources::descriptor).toList();
+    }
+
+    /**
+     * Reads {@code uri} through its tool, called by {@code toolCall} (name, arguments) with the caller's checks and
+     * audit; null when no resource has that URI. A refusal is an {@link McpError} in plain words.
+     */
+    static ReadResourceResult read(String uri, BiFunction<String, Map<String, Object>, CallToolResult> toolCall) {
+        for (Entry e : ENTRIES) {
+            if (e.uri().equals(uri)) {
+                return contents(e, toolCall.apply(e.tool(), e.arguments()));
+            }
+        }
+        return null;
+    }
+
+    private static McpSchema.Resource descriptor(Entry e) {
+        return McpSchema.Resource.builder().uri(e.uri()).name(e.name()).title(e.title())
+                .description(e.description() + " Needs the role kommo.reader.").mimeType("application/json").build();
+    }
+
     private static ReadResourceResult read(ToolRegistry registry, Entry e,
             io.modelcontextprotocol.server.McpSyncServerExchange exchange) {
-        CallToolResult r = registry.callByName(e.tool(), e.arguments(), exchange);
+        return contents(e, registry.callByName(e.tool(), e.arguments(), exchange));
+    }
+
+    private static ReadResourceResult contents(Entry e, CallToolResult r) {
         if (Boolean.TRUE.equals(r.isError())) {
             String text = r.content().stream().filter(TextContent.class::isInstance).map(c -> ((TextContent) c).text())
                     .findFirst().orElse("The resource could not be read.");

@@ -18,6 +18,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import io.kommomcp.audit.AuditLog;
 import io.kommomcp.core.Caller;
 import io.kommomcp.core.ChangeLog;
+import io.kommomcp.core.Elicitor;
 import io.kommomcp.core.KommoCallLog;
 import io.kommomcp.core.Tool;
 import io.kommomcp.core.ToolCatalog;
@@ -27,6 +28,7 @@ import io.kommomcp.governance.Governor;
 import io.kommomcp.kommo.KommoWriter;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.server.McpStatelessServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
@@ -170,6 +172,56 @@ public class ToolRegistry implements ToolCatalog {
             throw new IllegalStateException("no tool " + name);
         }
         return call(tool, exchange, new CallToolRequest(name, arguments));
+    }
+
+    /** The published tool named {@code name}, or null. */
+    ToolSpec spec(String name) {
+        return tools.get(name);
+    }
+
+    /**
+     * The SDK's stateless specifications (2025 lane with {@code kommo.mcp.sessions=stateless}): the same tools and
+     * pipeline; the caller comes from the request's transport context, and nobody can be asked in person (no
+     * session), so governed changes use confirmation tokens.
+     */
+    List<McpStatelessServerFeatures.SyncToolSpecification> statelessSpecifications() {
+        return tools.values().stream()
+                .map(t -> McpStatelessServerFeatures.SyncToolSpecification.builder()
+                        .tool(t.descriptor())
+                        .callHandler((ctx, request) -> callByName(t.meta().name(), request.arguments(), ctx))
+                        .build())
+                .toList();
+    }
+
+    /** {@link #callByName} for a stateless request (no SDK exchange: the caller from the transport context). */
+    CallToolResult callByName(String name, Map<String, Object> arguments, McpTransportContext ctx) {
+        return callAs(name, caller(ctx, Elicitor.NONE), context(ctx), arguments);
+    }
+
+    /** The caller a transport context describes (no client details and no session: a stateless request). */
+    static Caller caller(McpTransportContext ctx, Elicitor elicitor) {
+        return new Caller((String) ctx.get(CTX_TENANT), (String) ctx.get(CTX_SUBJECT), roles(ctx), null, null, null,
+                new KommoCallLog(), new ChangeLog(), elicitor);
+    }
+
+    /**
+     * Calls the tool {@code name} for {@code caller} through the same pipeline as {@code tools/call} (roles, policy,
+     * arguments, audit, governance): the 2026-07-28 lane and the stateless 2025 lane, which have no SDK exchange.
+     */
+    CallToolResult callAs(String name, Caller caller, ToolCalls.Context ctx, Map<String, Object> arguments) {
+        ToolSpec tool = tools.get(name);
+        if (tool == null) {
+            throw new IllegalStateException("no tool " + name);
+        }
+        try {
+            return calls.call(tool, caller, ctx, arguments);
+        } catch (RuntimeException e) {
+            String ref = java.util.UUID.randomUUID().toString();
+            LOG.log(java.util.logging.Level.SEVERE, "Call of " + name + " failed outside the tool; reference " + ref,
+                    e);
+            return CallToolResult.builder().addTextContent("Internal error in " + name + "; reference " + ref
+                    + " (for the server log).").isError(true).build();
+        }
     }
 
     private CallToolResult call(ToolSpec tool, McpSyncServerExchange exchange, CallToolRequest request) {
