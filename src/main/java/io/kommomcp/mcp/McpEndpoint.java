@@ -16,8 +16,10 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpStatelessSyncServer;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
+import io.modelcontextprotocol.server.transport.HttpServletStatelessServerTransport;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
 import jakarta.enterprise.inject.spi.CDI;
@@ -37,6 +39,7 @@ public class McpEndpoint implements ServletContextListener {
     static final String PATH = "/mcp";
 
     private McpSyncServer server;
+    private McpStatelessSyncServer statelessServer;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -45,6 +48,11 @@ public class McpEndpoint implements ServletContextListener {
         List<String> origins = Arrays.stream(config.getOptionalValue("kommo.mcp.allowed-origins", String.class)
                 .orElse("").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
 
+        if (McpLanes.Sessions.of(config.getOptionalValue("kommo.mcp.sessions", String.class).orElse(null))
+                == McpLanes.Sessions.STATELESS) {
+            statelessServer = stateless(event, config, registry, origins);
+            return;
+        }
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
                 .mcpEndpoint(PATH)
                 .contextExtractor(McpEndpoint::identity)
@@ -77,13 +85,53 @@ public class McpEndpoint implements ServletContextListener {
         servlet.setAsyncSupported(true);
         servlet.setLoadOnStartup(1);
         servlet.addMapping(PATH);
-        LOG.info(() -> "MCP endpoint ready at " + PATH + " with " + registry.toolNames().size() + " tools");
+        LOG.info(() -> "MCP endpoint ready at " + PATH + " with " + registry.toolNames().size() + " tools; the 2025"
+                + " lane keeps sessions in this JVM (kommo.mcp.sessions=stateful), the 2026-07-28 lane beside it");
+    }
+
+    /**
+     * The 2025 lane without sessions ({@code kommo.mcp.sessions=stateless}): the SDK's stateless transport, so any
+     * instance serves any request and no sticky routing is needed. The same tools, resources, prompts and pipeline;
+     * nobody can be asked in person and nothing is streamed (no elicitation, progress or notifications), so governed
+     * changes are confirmed with their single-use tokens.
+     */
+    private static McpStatelessSyncServer stateless(ServletContextEvent event, Config config, ToolRegistry registry,
+            List<String> origins) {
+        HttpServletStatelessServerTransport transport = HttpServletStatelessServerTransport.builder()
+                .messageEndpoint(PATH)
+                .contextExtractor(McpEndpoint::identity)
+                .securityValidator(DefaultServerTransportSecurityValidator.builder().allowedOrigins(origins).build())
+                .build();
+        McpStatelessSyncServer built = McpServer.sync(transport)
+                .serverInfo(McpSchema.Implementation.builder("kommo-mcp", version()).title("Kommo CRM").build())
+                .instructions(ServerInstructions.TEXT)
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).resources(false, false)
+                        .prompts(false).build())
+                .tools(registry.statelessSpecifications())
+                .resources(SchemaResources.statelessSpecifications(registry))
+                .prompts(Prompts.statelessSpecifications())
+                .addToolFilter(registry::visible)
+                .validateToolInputs(false)
+                .immediateExecution(true)
+                .requestTimeout(Duration.ofSeconds(
+                        config.getOptionalValue("kommo.mcp.request-timeout-seconds", Integer.class).orElse(60)))
+                .build();
+        ServletRegistration.Dynamic servlet = event.getServletContext().addServlet("mcp", transport);
+        servlet.setAsyncSupported(true);
+        servlet.setLoadOnStartup(1);
+        servlet.addMapping(PATH);
+        LOG.info(() -> "MCP endpoint ready at " + PATH + " with " + registry.toolNames().size() + " tools; the 2025"
+                + " lane is stateless (kommo.mcp.sessions=stateless), the 2026-07-28 lane beside it");
+        return built;
     }
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
         if (server != null) {
             server.closeGracefully();
+        }
+        if (statelessServer != null) {
+            statelessServer.closeGracefully();
         }
     }
 
