@@ -37,6 +37,12 @@ final class SecondServer implements AutoCloseable {
 
     /** Copies the test server to {@code name}, moves its ports by {@code portOffset}, starts it and waits for it. */
     static SecondServer start(String name, int portOffset) throws Exception {
+        return start(name, portOffset, java.util.Map.of());
+    }
+
+    /** {@link #start(String, int)} with Liberty {@code variables} (settings) of its own, e.g. kommo.mcp.sessions. */
+    static SecondServer start(String name, int portOffset, java.util.Map<String, String> variables)
+            throws Exception {
         Path wlp = Path.of("target/liberty/wlp").toAbsolutePath();
         Path source = wlp.resolve("usr/servers/kommo-mcp");
         Path target = wlp.resolve("usr/servers/" + name);
@@ -62,6 +68,10 @@ final class SecondServer implements AutoCloseable {
                 .replaceAll("name=\"http.port\" value=\"\\d+\"", "name=\"http.port\" value=\"" + httpPort + "\"")
                 .replaceAll("name=\"https.port\" value=\"(\\d+)\"", "name=\"https.port\" value=\""
                         + (Integer.getInteger("http.port", 9080) + 363 + portOffset) + "\"");
+        for (java.util.Map.Entry<String, String> v : variables.entrySet()) {
+            xml = xml.replace("</server>", "    <variable name=\"" + v.getKey() + "\" value=\"" + v.getValue()
+                    + "\"/>\n</server>");
+        }
         Files.writeString(vars, xml, StandardCharsets.UTF_8);
         // this instance exports no metrics: the receiver in the tests listens for the first one only
         Path bootstrap = target.resolve("bootstrap.properties");
