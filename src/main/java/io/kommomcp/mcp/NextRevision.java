@@ -314,9 +314,9 @@ public class NextRevision {
             case "tools/call" -> calls.call(p, meta, params);
             case "prompts/list" -> promptsList(params);
             case "prompts/get" -> promptsGet(p, meta, params);
-            case "resources/list" -> cacheable(listed("resources", SchemaResources.resources(), params), "public",
+            case "resources/list" -> cacheable(listed("resources", SchemaResources.resources()), "public",
                     listTtlMs);
-            case "resources/templates/list" -> cacheable(listed("resourceTemplates", List.of(), params), "public",
+            case "resources/templates/list" -> cacheable(listed("resourceTemplates", List.of()), "public",
                     listTtlMs);
             case "resources/read" -> resourcesRead(p, meta, params);
             default -> throw new RpcError(404, JsonRpcErrors.METHOD_NOT_FOUND, "Method not found: " + shown(method)
@@ -442,7 +442,7 @@ public class NextRevision {
         }
         visible.sort(Comparator.comparing(McpSchema.Tool::name));
         // private: the list depends on the caller's roles and the tenant's policy
-        return cacheable(listed("tools", visible, params), "private", listTtlMs);
+        return cacheable(listed("tools", visible), "private", listTtlMs);
     }
 
     private Map<String, Object> promptsList(JsonNode params) {
@@ -453,7 +453,7 @@ public class NextRevision {
             prompts.addAll(fixtures.prompts());
         }
         prompts.sort(Comparator.comparing(McpSchema.Prompt::name));
-        return cacheable(listed("prompts", prompts, params), "public", listTtlMs);
+        return cacheable(listed("prompts", prompts), "public", listTtlMs);
     }
 
     private Map<String, Object> promptsGet(Principal p, Meta meta, JsonNode params) {
@@ -510,7 +510,7 @@ public class NextRevision {
         }
     }
 
-    private static Map<String, Object> listed(String key, List<?> items, JsonNode params) {
+    private static Map<String, Object> listed(String key, List<?> items) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put(key, items.stream().map(NextRevision::sdkMap).toList());
         return r;
