@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 import io.kommomcp.core.ApprovalPolicy;
+import io.kommomcp.core.LeadStatusThresholds;
 import io.kommomcp.core.ToolPolicy;
 
 import jakarta.persistence.Column;
@@ -78,6 +79,18 @@ public class Tenant {
     @Column(name = "webhook_secret_hash")
     private String webhookSecretHash;
 
+    @Column(name = "lead_status_active_days", nullable = false)
+    private int leadStatusActiveDays = LeadStatusThresholds.DEFAULTS.activeDays();
+
+    @Column(name = "lead_status_cooling_days", nullable = false)
+    private int leadStatusCoolingDays = LeadStatusThresholds.DEFAULTS.coolingDays();
+
+    @Column(name = "lead_status_stuck_factor", nullable = false)
+    private double leadStatusStuckFactor = LeadStatusThresholds.DEFAULTS.stuckFactor();
+
+    @Column(name = "lead_status_overdue_tasks", nullable = false)
+    private int leadStatusOverdueTasks = LeadStatusThresholds.DEFAULTS.overdueTasks();
+
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
@@ -143,6 +156,18 @@ public class Tenant {
     public void rotateWebhookSecret(int generation, String hash) {
         this.webhookSecretGeneration = generation;
         this.webhookSecretHash = hash;
+        touch();
+    }
+    public LeadStatusThresholds getLeadStatusThresholds() {
+        return new LeadStatusThresholds(leadStatusActiveDays, leadStatusCoolingDays, leadStatusStuckFactor,
+                leadStatusOverdueTasks);
+    }
+    /** Complete thresholds, checked by the caller ({@link LeadStatusThresholds#problem()}). */
+    public void setLeadStatusThresholds(LeadStatusThresholds t) {
+        this.leadStatusActiveDays = t.activeDays();
+        this.leadStatusCoolingDays = t.coolingDays();
+        this.leadStatusStuckFactor = t.stuckFactor();
+        this.leadStatusOverdueTasks = t.overdueTasks();
         touch();
     }
     public Instant getCreatedAt() { return createdAt; }

@@ -3,6 +3,7 @@ package io.kommomcp.tenancy;
 import java.time.Instant;
 
 import io.kommomcp.core.ApprovalPolicy;
+import io.kommomcp.core.LeadStatusThresholds;
 import io.kommomcp.core.ToolPolicy;
 
 /** The tenant administration API's payloads (snake_case on the wire). */
@@ -16,7 +17,7 @@ public final class TenantRecords {
             String oauthClientId, boolean enabled, boolean readOnly, boolean hasAccessToken, boolean hasClientSecret,
             boolean hasRefreshToken, Instant accessTokenExpiresAt, ToolPolicy toolPolicy,
             ApprovalPolicy approvalPolicy, boolean mirror, boolean hasWebhookSecret, Instant createdAt,
-            Instant updatedAt) {
+            Instant updatedAt, LeadStatusThresholds leadStatusThresholds) {
     }
 
     /** Creates a tenant; credentials are set separately. */
@@ -28,10 +29,11 @@ public final class TenantRecords {
      * Changes a tenant; null fields stay as they are. {@code toolPolicy} replaces the whole policy (empty lists
      * remove it); so does {@code approvalPolicy} (four-eyes: enabled, and the tools it covers, by default every
      * governed delete). {@code mirror} turns the opt-in mirror on (a backfill starts) or off (the mirrored data is
-     * purged, and the purge audited).
+     * purged, and the purge audited). {@code leadStatusThresholds} changes the thresholds it names (lead_status).
      */
     public record TenantChanges(String displayName, String kommoBaseUrl, Boolean enabled, Boolean readOnly,
-            ToolPolicy toolPolicy, ApprovalPolicy approvalPolicy, Boolean mirror) {
+            ToolPolicy toolPolicy, ApprovalPolicy approvalPolicy, Boolean mirror,
+            LeadStatusThresholds leadStatusThresholds) {
     }
 
     /**

@@ -18,6 +18,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.kommomcp.core.ApprovalPolicy;
 import io.kommomcp.core.KommoCallLog;
+import io.kommomcp.core.LeadStatusThresholds;
 import io.kommomcp.core.ToolCatalog;
 import io.kommomcp.core.ToolPolicy;
 import io.kommomcp.core.Toolset;
@@ -161,8 +162,21 @@ public class TenantService {
         if (c.mirror() != null) {
             t.setMirrorEnabled(c.mirror());
         }
+        if (c.leadStatusThresholds() != null) {
+            LeadStatusThresholds changed = t.getLeadStatusThresholds().with(c.leadStatusThresholds());
+            if (changed.problem() != null) {
+                throw new TenantException(400, changed.problem());
+            }
+            t.setLeadStatusThresholds(changed);
+        }
         forgetStatus(id);
         return view(t);
+    }
+
+    /** The tenant's thresholds for lead_status (the defaults for an unknown tenant). */
+    public LeadStatusThresholds leadStatusThresholds(String tenantId) {
+        Tenant t = isTenantId(tenantId) ? em.find(Tenant.class, tenantId) : null;
+        return t == null ? LeadStatusThresholds.DEFAULTS : t.getLeadStatusThresholds();
     }
 
     /** Whether the tenant keeps a mirror (cached as briefly as its status). */
@@ -470,6 +484,6 @@ public class TenantService {
                 t.getOauthClientId(), t.isEnabled(), t.isReadOnly(), t.getAccessTokenEnc() != null,
                 t.getClientSecretEnc() != null, t.getRefreshTokenEnc() != null, t.getAccessTokenExpiresAt(),
                 t.getToolPolicy(), t.getApprovalPolicy(), t.isMirrorEnabled(), t.hasWebhookSecret(), t.getCreatedAt(),
-                t.getUpdatedAt());
+                t.getUpdatedAt(), t.getLeadStatusThresholds());
     }
 }
