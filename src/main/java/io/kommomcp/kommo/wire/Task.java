@@ -4,11 +4,12 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A task as Kommo returns it. {@code result} arrives as {@code []} when there is none and as {@code {"text": ...}}
- * when the task was completed with one (API.md §12); {@code resultText} is null in the first case.
+ * when the task was completed with one (API.md §12); {@code resultText} is null in the first case. {@code updatedBy}
+ * and {@code updatedAt} of a completed task are its completion unless it was changed again afterwards.
  */
 public record Task(long id, Long entityId, String entityType, Long responsibleUserId, Long taskTypeId, String text,
         Long completeTill, boolean completed, String resultText, Long durationSeconds, Long createdAt,
-        Long updatedAt) {
+        Long updatedAt, Long createdBy, Long updatedBy) {
 
     public static Task from(JsonNode n) {
         JsonNode result = n.get("result");
@@ -19,6 +20,7 @@ public record Task(long id, Long entityId, String entityType, Long responsibleUs
                 WireValues.longOrNull(n, "complete_till"),
                 Boolean.TRUE.equals(WireValues.boolOrNull(n, "is_completed")),
                 resultText, WireValues.longOrNull(n, "duration"), WireValues.longOrNull(n, "created_at"),
-                WireValues.longOrNull(n, "updated_at"));
+                WireValues.longOrNull(n, "updated_at"), WireValues.longOrNull(n, "created_by"),
+                WireValues.longOrNull(n, "updated_by"));
     }
 }
