@@ -8,11 +8,12 @@ final class ServerInstructions {
     static final String TEXT = """
             kommo-mcp gives you one company's Kommo CRM: leads, contacts, companies, tasks, notes, links, tags,
             custom fields, pipelines and their stages, users, plus sales actions (register_new_opportunity,
-            advance_sales_stage, log_sales_interaction, assign_lead, set_lead_fields).
+            advance_sales_stage, log_sales_interaction, assign_lead, set_lead_fields) and sales intelligence
+            (leads_timeline, lead_context_summary, lead_status, leads_inactive).
             Your tenant and your permissions come from your sign-in; you only see the tools you may call.
             The account's schema is also available as resources (kommo://schema/pipelines, .../fields/leads,
-            .../users, .../account, .../loss-reasons), and prompts cover a pipeline review, a lead follow-up plan
-            and a data-quality check.
+            .../users, .../account, .../loss-reasons), and prompts cover my day, a weekly and a plain pipeline
+            review, a lead follow-up plan and a data-quality check.
 
             Working well:
             - Start with pipelines_list when stages matter: stage ids are per pipeline, except 142 (won) and
@@ -21,6 +22,8 @@ final class ServerInstructions {
             - Find leads with leads_search (free text, pipeline, stage, responsible user); it pages: pass the
               next_page it returns to get more. Use leads_get for one lead's full picture (contacts, tags, custom
               fields by name, stage name).
+            - Which deals need attention: leads_inactive (highest value first) and lead_status (active, cooling,
+              cold, at_risk, with the evidence); lead_context_summary briefs you on one lead before you act.
             - Kommo cannot delete leads, contacts or companies; close a lead by moving it to 142 or 143 instead.
             - Every call is audited. Write tools change the real CRM: confirm intent with the user when unsure.
             - Errors are explained in plain words with what to do next; do not retry a refused write unchanged.
