@@ -65,7 +65,60 @@ final class Prompts {
                                 3. For leads: those missing fields their current stage requires \
                                 (fields_required_for_stage) and those without a contact (links_list).
                                 4. Report counts and the worst twenty records with a proposed fix for each. Do not \
-                                change anything until I confirm.""".formatted(entity(args))));
+                                change anything until I confirm.""".formatted(entity(args))),
+                prompt("my_day", "My day",
+                        "A sales rep's day: overdue and today's tasks, and the deals that need attention, in order.",
+                        List.of(new PromptArgument("user", "Your Kommo user: name, e-mail or id (default: ask)",
+                                false)),
+                        args -> """
+                                Plan my day in Kommo. Today is %s (UTC; account_get gives the account's time zone).
+                                1. Find my Kommo user %s in kommo://schema/users (or users_list) and note its id U.
+                                2. My tasks: tasks_list with responsible_user_id=U, completed=false, due_to=%1$s \
+                                (overdue ones are marked; follow next_cursor).
+                                3. Deals needing attention: leads_inactive with responsible_user_id=U (highest \
+                                value first; its status column shows at_risk, cooling and cold), then leads_search \
+                                with responsible_user_id=U (limit 250) and lead_status with up to 25 of those \
+                                lead_ids to find at_risk leads that are still active.
+                                4. For the five most valuable at_risk or cooling leads, lead_context_summary: its \
+                                risks, the next step and the fields missing for the next stage.
+                                5. Answer with: overdue tasks first, then today's tasks, then up to five deals, each \
+                                with one concrete action (a call, a message, a task to create, a field to fill).
+                                Change nothing in the CRM until I say which actions to take; then use \
+                                log_sales_interaction, tasks_create, tasks_complete or set_lead_fields."""
+                                .formatted(java.time.LocalDate.now(java.time.ZoneOffset.UTC), user(args))),
+                prompt("weekly_pipeline_review", "Weekly pipeline review",
+                        "A week's review of a pipeline: what moved, won and lost, stuck and inactive deals, risks.",
+                        List.of(new PromptArgument("pipeline", "Pipeline name or id (default: the main pipeline)",
+                                false)),
+                        args -> """
+                                Review the last seven days of the sales pipeline %s (today is %s, UTC).
+                                1. kommo://schema/pipelines (or pipelines_list): the pipeline's id P and its stages \
+                                in order.
+                                2. What moved: events_list with entity_type=leads, types=["lead_status_changed"], \
+                                from=%s (follow next_page); count the moves into each stage of P, into won (142) and \
+                                lost (143).
+                                3. Where the pipeline stands: for each open stage, leads_search with pipeline_id=P \
+                                and stage_id (limit 250, following next_page): leads and total value.
+                                4. Deals going quiet: leads_inactive with pipeline_id=P (highest value first) and \
+                                leads_inactive with pipeline_id=P and days=30.
+                                5. At risk: lead_status with the lead_ids of the twenty most valuable open leads; \
+                                for each at_risk one, lead_context_summary for its risks and next step.
+                                6. Answer with a table per stage (leads, value, moves in this week), won and lost \
+                                this week, then the ten deals most worth attention with one action each.
+                                Change nothing in the CRM during the review.""".formatted(
+                                args.getOrDefault("pipeline", "(the main one)"),
+                                java.time.LocalDate.now(java.time.ZoneOffset.UTC),
+                                java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(7))));
+    }
+
+    private static String user(Map<String, Object> args) {
+        Object v = args.get("user");
+        String s = v == null ? "" : v.toString().strip();
+        if (s.length() > 200) {
+            throw McpError.builder(McpSchema.ErrorCodes.INVALID_PARAMS)
+                    .message("user is a Kommo user's name, e-mail or id (at most 200 characters).").build();
+        }
+        return s.isEmpty() ? "(ask me who I am first)" : "\"" + s + "\"";
     }
 
     /**
