@@ -39,7 +39,11 @@ class McpEndToEndIT {
             "contacts_search", "contacts_get", "companies_search", "companies_get", "links_list", "tasks_list",
             "notes_list", "fields_list", "fields_required_for_stage", "tags_list", "account_get", "users_list",
             "loss_reasons_list", "events_list", "catalogs_list", "catalog_elements_list", "catalog_elements_get",
-            "leads_products", "user_workload", "check_missing_fields");
+            "leads_products", "user_workload", "check_missing_fields", "leads_timeline", "lead_context_summary",
+            "lead_status", "leads_inactive");
+    /** Read tools in the analytics toolset rather than read. */
+    private static final Set<String> ANALYTICS_TOOLS = Set.of("lead_context_summary", "lead_status",
+            "leads_inactive");
     private static final Set<String> ALL_TOOLS = union(READ_TOOLS, Set.of("leads_create", "leads_update",
             "leads_move", "notes_add", "contacts_create", "contacts_update", "companies_create", "companies_update",
             "links_link", "links_unlink", "tasks_create", "tasks_update", "tasks_complete",
@@ -181,6 +185,7 @@ class McpEndToEndIT {
         assertEquals(200, set.statusCode(), set.body());
         assertTrue(set.body().contains("\"allow\":[\"read\",\"notes_add\"]"), set.body());
         Set<String> expected = new HashSet<>(READ_TOOLS);
+        expected.removeAll(ANALYTICS_TOOLS);
         expected.remove("leads_search");
         expected.add("notes_add");
         assertEquals(expected, toolNames(writer), "allow-list by toolset and by name, minus the deny-list");
@@ -244,7 +249,8 @@ class McpEndToEndIT {
         List<String> prompts = new ArrayList<>();
         reader.request("prompts/list", Map.of()).path("result").path("prompts")
                 .forEach(p -> prompts.add(p.path("name").asString()));
-        assertEquals(List.of("data_quality_check", "lead_follow_up_plan", "pipeline_review"),
+        assertEquals(List.of("data_quality_check", "lead_follow_up_plan", "my_day", "pipeline_review",
+                "weekly_pipeline_review"),
                 prompts.stream().sorted().toList());
         JsonNode plan = reader.request("prompts/get", Map.of("name", "lead_follow_up_plan", "arguments",
                 Map.of("lead_id", "10000078")));
