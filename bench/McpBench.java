@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,6 +21,7 @@ import java.util.regex.Pattern;
  * Usage: java bench/McpBench.java BASE_URL SANDBOX_URL [samples] [seconds] [server pid]
  *        java bench/McpBench.java BASE_URL SANDBOX_URL --sales [seconds]
  *        java bench/McpBench.java BASE_URL SANDBOX_URL --realtime LEADS CONTACTS EVENTS [webhook samples]
+ *        java bench/McpBench.java BALANCER_URL SANDBOX_URL --cluster SECONDS DATABASE
  */
 public class McpBench {
 
@@ -35,6 +37,10 @@ public class McpBench {
         String sandbox = args.length > 1 ? args[1] : "http://localhost:9190";
         if (args.length > 2 && args[2].equals("--sales")) {
             sales(base, sandbox, args.length > 3 ? Integer.parseInt(args[3]) : 20);
+            return;
+        }
+        if (args.length > 4 && args[2].equals("--cluster")) {
+            cluster(base, sandbox, Integer.parseInt(args[3]), args[4]);
             return;
         }
         if (args.length > 5 && args[2].equals("--realtime")) {
@@ -395,6 +401,228 @@ public class McpBench {
         }
         System.out.printf("webhook to mirror: median %.1f ms, p99 %.1f ms (%d of %d changes)%n", ms(pct(latency, 50)),
                 ms(pct(latency, 99)), latency.size(), hooks);
+    }
+
+    /** What one kind of call did during the cluster run. */
+    static final class Tally {
+        final String name;
+        final AtomicLong attempted = new AtomicLong();
+        final AtomicLong succeeded = new AtomicLong();
+        final List<String> failures = Collections.synchronizedList(new ArrayList<>());
+
+        Tally(String name) {
+            this.name = name;
+        }
+
+        /** Counts one call: HTTP 200 and a result that is not an error. */
+        boolean count(HttpResponse<String> r) {
+            attempted.incrementAndGet();
+            String body = r.body();
+            if (r.statusCode() == 200 && !body.contains("\"isError\":true") && !body.contains("\"error\":{")) {
+                succeeded.incrementAndGet();
+                return true;
+            }
+            failures.add(r.statusCode() + " " + (body.length() > 160 ? body.substring(0, 160) : body));
+            return false;
+        }
+
+        void failed(Exception e) {
+            attempted.incrementAndGet();
+            failures.add(e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    /** One stateless MCP request through the balancer (no session: any instance may answer). */
+    static HttpResponse<String> stateless(String base, String token, String tool, String args) throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(URI.create(base + "/mcp")).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .header("MCP-Protocol-Version", "2025-11-25").timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+                        + "\"params\":{\"name\":\"" + tool + "\",\"arguments\":" + args + "}}")).build();
+        return HTTP.send(r, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Mixed traffic through the balancer for {@code seconds}, three instances, one of which the script kills and
+     * starts again meanwhile; then the figures of issue 15, point 4.
+     */
+    static void cluster(String lb, String sandbox, int seconds, String database) throws Exception {
+        String id = "cluster-" + UUID.randomUUID().toString().substring(0, 6);
+        String account = send("POST", sandbox + "/sandbox/_control/accounts/" + id, null, null).body();
+        String admin = token("platform", "platform.admin");
+        send("POST", lb + "/api/admin/tenants", admin, "{\"id\":\"" + id + "\",\"display_name\":\"cluster\","
+                + "\"kommo_base_url\":\"" + field(account, "base_url") + "\",\"auth_kind\":\"OAUTH\"}");
+        send("PUT", lb + "/api/admin/tenants/" + id + "/credentials", admin, "{\"oauth_client_id\":\""
+                + field(account, "oauth_client_id") + "\",\"client_secret\":\"" + field(account,
+                        "oauth_client_secret") + "\",\"redirect_uri\":\"https://kommo-mcp.invalid/oauth/callback\"}");
+        String control = sandbox + "/sandbox/_control/accounts/" + id;
+        send("POST", control + "/oauth/settings", null, "{\"access_ttl_seconds\":20}"); // refreshes during the run
+        String code = field(send("POST", control + "/oauth/code", null, null).body(), "code");
+        HttpResponse<String> ex = send("POST", lb + "/api/admin/tenants/" + id + "/oauth/exchange", admin,
+                "{\"code\":\"" + code + "\"}");
+        if (ex.statusCode() != 200) {
+            throw new IllegalStateException("OAuth exchange: " + ex.statusCode() + " " + ex.body());
+        }
+        send("PATCH", lb + "/api/admin/tenants/" + id, admin, "{\"approval_policy\":{\"enabled\":true,\"tools\":"
+                + "[\"loss_reasons_create\"]}}");
+        String writer = token(id, "kommo.admin");
+        String approver = tokenAs(id, "kommo.approver", "bench-approver");
+        String leadsJson = stateless(lb, writer, "leads_search", "{\"limit\":20}").body();
+        List<Long> leads = new ArrayList<>();
+        Matcher m = Pattern.compile("\"id\":(\\d+),\"name\"").matcher(leadsJson);
+        while (m.find() && leads.size() < 20) {
+            leads.add(Long.parseLong(m.group(1)));
+        }
+        long pipeline = Long.parseLong(first(stateless(lb, writer, "pipelines_list", "{}").body(),
+                "\"pipelines\":\\[\\{\"id\":(\\d+)"));
+
+        Tally reads = new Tally("reads (leads_get)");
+        Tally writes = new Tally("writes (notes_add, unique text)");
+        Tally governed = new Tally("governed (pipelines_update planned, then confirmed)");
+        Tally fourEyes = new Tally("four-eyes (loss_reasons_create: plan, approval by REST, apply)");
+        List<String> notes = Collections.synchronizedList(new ArrayList<>());
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        List<Thread> workers = new ArrayList<>();
+        java.util.Random random = new java.util.Random(15);
+        for (int w = 0; w < 3; w++) {
+            workers.add(start(() -> {
+                while (System.nanoTime() < end) {
+                    try {
+                        reads.count(stateless(lb, writer, "leads_get", "{\"lead_id\":" + leads.get(
+                                (int) (Math.random() * leads.size())) + "}"));
+                    } catch (Exception e) {
+                        reads.failed(e);
+                    }
+                }
+            }));
+        }
+        for (int w = 0; w < 2; w++) {
+            workers.add(start(() -> {
+                while (System.nanoTime() < end) {
+                    String text = "cluster-" + UUID.randomUUID();
+                    notes.add(text);
+                    try {
+                        writes.count(stateless(lb, writer, "notes_add", "{\"entity_type\":\"leads\",\"entity_id\":"
+                                + leads.get((int) (Math.random() * leads.size())) + ",\"text\":\"" + text + "\"}"));
+                    } catch (Exception e) {
+                        writes.failed(e);
+                    }
+                }
+            }));
+        }
+        workers.add(start(() -> {
+            int n = 0;
+            while (System.nanoTime() < end) {
+                String args = "{\"pipeline_id\":" + pipeline + ",\"name\":\"Cluster " + (++n) + "\"";
+                try {
+                    HttpResponse<String> plan = stateless(lb, writer, "pipelines_update", args + "}");
+                    Matcher tok = Pattern.compile("(kmc_[A-Za-z0-9_-]+)").matcher(plan.body());
+                    if (!tok.find()) {
+                        governed.count(plan);
+                        continue;
+                    }
+                    governed.count(stateless(lb, writer, "pipelines_update", args + ",\"confirmation_token\":\""
+                            + tok.group(1) + "\"}"));
+                } catch (Exception e) {
+                    governed.failed(e);
+                }
+            }
+        }));
+        workers.add(start(() -> {
+            int n = 0;
+            while (System.nanoTime() < end) {
+                String args = "{\"name\":\"Lost in cluster run " + (++n) + "-" + random.nextInt(1_000_000) + "\"";
+                try {
+                    HttpResponse<String> plan = stateless(lb, writer, "loss_reasons_create", args + "}");
+                    Matcher tok = Pattern.compile("(kmc_[A-Za-z0-9_-]+)").matcher(plan.body());
+                    Matcher pid = Pattern.compile("\"plan_id\":\"([0-9a-f-]{36})\"").matcher(plan.body());
+                    if (!tok.find() || !pid.find()) {
+                        fourEyes.count(plan);
+                        continue;
+                    }
+                    HttpResponse<String> approved = send("POST", lb + "/api/governance/approvals/" + pid.group(1)
+                            + "/approve", approver, "{\"note\":\"cluster bench\"}");
+                    if (approved.statusCode() != 200) {
+                        fourEyes.failed(new IllegalStateException("approval " + approved.statusCode() + " "
+                                + approved.body()));
+                        continue;
+                    }
+                    fourEyes.count(stateless(lb, writer, "loss_reasons_create", args + ",\"confirmation_token\":\""
+                            + tok.group(1) + "\"}"));
+                } catch (Exception e) {
+                    fourEyes.failed(e);
+                }
+            }
+        }));
+        for (Thread t : workers) {
+            t.join();
+        }
+        Thread.sleep(40_000); // a killed instance's open changes are closed by a live one (reconcile-every 20 s)
+
+        long attempted = 0;
+        for (Tally t : List.of(reads, writes, governed, fourEyes)) {
+            attempted += t.attempted.get();
+            System.out.printf("%-62s attempted %5d, succeeded %5d, failed %3d%n", t.name, t.attempted.get(),
+                    t.succeeded.get(), t.failures.size());
+            t.failures.stream().map(f -> f.replaceAll("\\s+", " ")).distinct().limit(4).forEach(f ->
+                    System.out.println("    " + f));
+        }
+        String sql = "select count(*) filter (where kind in ('CALL', 'OUTCOME')), count(*) filter (where kind ="
+                + " 'INTENT'), count(*) filter (where kind = 'OUTCOME' and subject = 'kommo-mcp reconciliation'),"
+                + " (select count(*) from audit_entry i where i.tenant_id = '" + id + "' and i.kind = 'INTENT' and not"
+                + " exists (select 1 from audit_entry o where o.kind = 'OUTCOME' and o.correlation_id ="
+                + " i.correlation_id)) from audit_entry where tenant_id = '" + id + "'";
+        String[] audit = psql(database, sql).split("\\|");
+        System.out.printf("audit: %s entries for %d calls attempted (calls and outcomes; the rest never reached an"
+                + " instance), %s intents, %s closed by reconciliation, %s still open%n", audit[0], attempted,
+                audit[1], audit[2], audit[3]);
+        String chain = get(lb + "/api/audit/chain", token(id, "audit.reader"));
+        System.out.println("chain valid: " + chain.contains("\"valid\":true"));
+        int duplicates = 0;
+        Map<String, Integer> seen = new java.util.HashMap<>();
+        for (long lead : leads) {
+            HttpResponse<String> r = send("GET", field(account, "base_url") + "/api/v4/leads/" + lead
+                    + "/notes?limit=250", field(account, "token"), null);
+            Matcher t = Pattern.compile("cluster-[0-9a-f-]{36}").matcher(r.body());
+            while (t.find()) {
+                seen.merge(t.group(), 1, Integer::sum);
+            }
+        }
+        for (int c : seen.values()) {
+            duplicates += c > 1 ? c - 1 : 0;
+        }
+        System.out.printf("duplicate Kommo writes: %d (of %d notes in Kommo, %d asked for)%n", duplicates, seen.size(),
+                notes.size());
+        String stats = send("GET", control + "/stats", null, null).body();
+        System.out.println("sandbox: " + stats);
+        System.out.printf("Kommo requests: %s in %d s = %.1f/s on average; answered 429: %s; refresh tokens presented"
+                + " again: %s%n", first(stats, "\"requests\":(\\d+)"), seconds, Long.parseLong(first(stats,
+                        "\"requests\":(\\d+)")) / (double) seconds, first(stats, "\"throttled\":(\\d+)"),
+                first(stats, "\"oauth_revoked_refresh_attempts\":(\\d+)"));
+    }
+
+    static Thread start(Runnable work) {
+        Thread t = new Thread(work);
+        t.start();
+        return t;
+    }
+
+    static String psql(String database, String sql) throws Exception {
+        Process p = new ProcessBuilder("psql", "-h", "127.0.0.1", "-U", "postgres", "-At", database, "-c", sql)
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        p.waitFor();
+        return out;
+    }
+
+    static String tokenAs(String tenant, String roles, String subject) throws Exception {
+        Process p = new ProcessBuilder(Path.of("scripts", "dev-token").toString(), "--tenant", tenant, "--roles", roles,
+                "--sub", subject, "--ttl", "7200").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(out);
+        }
+        return out;
     }
 
     /** When the mirror last applied a change to leads, as the realtime status says ("none" before any). */

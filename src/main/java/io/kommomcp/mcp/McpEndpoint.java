@@ -67,7 +67,7 @@ public class McpEndpoint implements ServletContextListener {
         server = McpServer.sync(transport)
                 .serverInfo(McpSchema.Implementation.builder("kommo-mcp", version()).title("Kommo CRM").build())
                 .instructions(ServerInstructions.TEXT)
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).resources(true, false).prompts(false)
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).resources(true, false).prompts(false)
                         .build())
                 .tools(registry.specifications())
                 .resources(SchemaResources.specifications(registry))
@@ -80,6 +80,7 @@ public class McpEndpoint implements ServletContextListener {
                 .build();
 
         CDI.current().select(SchemaNotifications.class).get().attach(server);
+        CDI.current().select(ToolDiscovery.class).get().attach(server);
 
         ServletRegistration.Dynamic servlet = event.getServletContext().addServlet("mcp", transport);
         servlet.setAsyncSupported(true);

@@ -24,6 +24,7 @@ import io.kommomcp.core.Tool;
 import io.kommomcp.core.ToolCatalog;
 import io.kommomcp.core.ToolPolicy;
 import io.kommomcp.core.ToolSet;
+import io.kommomcp.core.Toolset;
 import io.kommomcp.governance.Governor;
 import io.kommomcp.kommo.KommoWriter;
 import io.modelcontextprotocol.common.McpTransportContext;
@@ -69,6 +70,9 @@ public class ToolRegistry implements ToolCatalog {
 
     @Inject
     KommoWriter writer;
+
+    @Inject
+    ToolDiscovery discovery;
 
     @Inject
     @ConfigProperty(name = "kommo.mcp.max-result-chars", defaultValue = "50000")
@@ -143,7 +147,14 @@ public class ToolRegistry implements ToolCatalog {
      */
     boolean visible(McpTransportContext ctx, McpSchema.Tool tool) {
         ToolSpec t = tools.get(tool.name());
-        return t != null && ToolCalls.visible(t, roles(ctx), context(ctx));
+        return t != null && ToolCalls.visible(t, roles(ctx), context(ctx)) && (discovery == null || discovery.listed(
+                (String) ctx.get(CTX_TENANT), (String) ctx.get(CTX_SUBJECT), t.meta().name(), Toolset.of(t.meta())));
+    }
+
+    /** How many tools of {@code toolset} the caller's roles allow. */
+    int callableIn(Caller caller, Toolset toolset) {
+        return (int) tools.values().stream().filter(t -> Toolset.of(t.meta()) == toolset && io.kommomcp.security.Roles
+                .grants(caller.roles(), t.meta().role())).count();
     }
 
     @Override

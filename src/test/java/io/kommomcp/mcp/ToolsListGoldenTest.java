@@ -41,6 +41,10 @@ class ToolsListGoldenTest {
     static final List<String> ROLES = List.of(Roles.READER, Roles.WRITER, Roles.ADMIN, Roles.APPROVER,
             Roles.AUDIT_READER);
 
+    /** The semantic actions: with the reads, a small surface a sales copilot can start with. */
+    static final List<String> SAMPLE_DEFAULT_TOOLS = List.of("register_new_opportunity", "advance_sales_stage",
+            "log_sales_interaction", "assign_lead", "set_lead_fields");
+
     private static final JsonMapper PRETTY = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)
             .build();
 
@@ -57,6 +61,24 @@ class ToolsListGoldenTest {
                 Files.writeString(file, json, StandardCharsets.UTF_8);
             } else if (!Files.exists(file) || !Files.readString(file, StandardCharsets.UTF_8).equals(json)) {
                 stale.add(file.getFileName().toString());
+            }
+        }
+        // the surface a caller starts with when the server lists reads and the semantic actions by default
+        // (kommo.mcp.default-toolsets=read, kommo.mcp.default-tools=the actions); measured, not pinned by role tests
+        for (String role : ROLES) {
+            McpSchema.ListToolsResult all = toolsList(specs, role);
+            McpSchema.ListToolsResult start = new McpSchema.ListToolsResult(all.tools().stream().filter(t -> {
+                ToolSpec spec = specs.stream().filter(x -> x.meta().name().equals(t.name())).findFirst().orElseThrow();
+                return ToolDiscovery.ALWAYS.contains(t.name()) || SAMPLE_DEFAULT_TOOLS.contains(t.name())
+                        || io.kommomcp.core.Toolset.of(spec.meta()) == io.kommomcp.core.Toolset.read;
+            }).toList(), null);
+            String json = pretty(start);
+            Path file = goldenDir().resolve("start/" + fileName(role));
+            if (update) {
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, json, StandardCharsets.UTF_8);
+            } else if (!Files.exists(file) || !Files.readString(file, StandardCharsets.UTF_8).equals(json)) {
+                stale.add("start/" + file.getFileName());
             }
         }
         if (!stale.isEmpty()) {

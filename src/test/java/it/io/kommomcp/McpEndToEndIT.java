@@ -40,7 +40,7 @@ class McpEndToEndIT {
             "notes_list", "fields_list", "fields_required_for_stage", "tags_list", "account_get", "users_list",
             "loss_reasons_list", "events_list", "catalogs_list", "catalog_elements_list", "catalog_elements_get",
             "leads_products", "user_workload", "check_missing_fields", "leads_timeline", "lead_context_summary",
-            "lead_status", "leads_inactive");
+            "lead_status", "leads_inactive", "toolsets_list", "toolsets_show");
     /** Read tools in the analytics toolset rather than read. */
     private static final Set<String> ANALYTICS_TOOLS = Set.of("lead_context_summary", "lead_status",
             "leads_inactive");
