@@ -100,7 +100,8 @@ class NextRevisionProtocolTest {
     @Test
     void promptsAndResourcesAreListedWithCachingHints() {
         JsonNode prompts = h.request("prompts/list", Map.of()).send().result();
-        assertEquals(List.of("data_quality_check", "lead_follow_up_plan", "pipeline_review"), names(prompts.path(
+        assertEquals(List.of("data_quality_check", "lead_follow_up_plan", "my_day", "pipeline_review",
+                "weekly_pipeline_review"), names(prompts.path(
                 "prompts")));
         assertEquals("public", prompts.path("cacheScope").asString());
         JsonNode resources = h.request("resources/list", Map.of()).send().result();
