@@ -14,12 +14,20 @@ import java.util.Set;
  * @param kommoCalls    collects every Kommo HTTP call made on behalf of this tool call, for the audit log
  * @param changes       collects what the tool changed, before and after, for the audit log
  * @param elicitor      asks the person behind the client directly, when the client can be asked
+ * @param progress      tells the client how far a long call has come, when it asked to be told
  */
 public record Caller(String tenantId, String subject, Set<String> roles, String clientName, String clientVersion,
-        String sessionId, KommoCallLog kommoCalls, ChangeLog changes, Elicitor elicitor) {
+        String sessionId, KommoCallLog kommoCalls, ChangeLog changes, Elicitor elicitor, Progress progress) {
 
     public Caller {
         roles = Set.copyOf(roles);
         elicitor = elicitor == null ? Elicitor.NONE : elicitor;
+        progress = progress == null ? Progress.NONE : progress;
+    }
+
+    /** A caller whose client asked for no progress notifications. */
+    public Caller(String tenantId, String subject, Set<String> roles, String clientName, String clientVersion,
+            String sessionId, KommoCallLog kommoCalls, ChangeLog changes, Elicitor elicitor) {
+        this(tenantId, subject, roles, clientName, clientVersion, sessionId, kommoCalls, changes, elicitor, null);
     }
 }

@@ -20,6 +20,7 @@ import io.kommomcp.core.ToolException;
 import io.kommomcp.kommo.Applied;
 import io.kommomcp.kommo.KommoApiException;
 import io.kommomcp.kommo.KommoWriter;
+import io.kommomcp.kommo.RecordOutcome;
 import io.kommomcp.kommo.WriteFailure;
 import io.kommomcp.tenancy.TenantService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -171,6 +172,9 @@ public class Governor {
             result.put("done", f.done());
             result.put("failed", f.failed());
             result.put("not_attempted", f.notAttempted());
+            if (!f.records().isEmpty()) {
+                result.put("records", RecordOutcome.summary(f.records(), null));
+            }
             plans.finish(planId, PlanOutcome.PARTIALLY_APPLIED, result);
             throw new PartiallyApplied("Partially applied (plan " + planId + "): " + f.done().size() + " of "
                     + shown.kommoChanges().size() + " Kommo requests were carried out before one failed."
@@ -179,6 +183,8 @@ public class Governor {
                             ? " - it may or may not have been applied; check before repeating it." : "")
                     + "\nNot attempted: " + (f.notAttempted().isEmpty() ? "nothing" : String.join("; ",
                             f.notAttempted()))
+                    + (f.records().isEmpty() ? "" : "\nPer record (its index in the list you sent): "
+                            + RecordOutcome.summary(f.records(), null) + ".")
                     + "\nThe account is now between the old and the planned state. Check it, then plan the rest"
                     + " again.");
         } catch (KommoApiException | ToolException e) {

@@ -36,6 +36,14 @@ public record Applied(List<KommoWrite.Result> results, List<String> done) {
         return out;
     }
 
+    /** Each numbered record written, with its id, in record order (see {@link KommoWrite#records()}). */
+    public List<RecordOutcome> records() {
+        List<RecordOutcome> out = new ArrayList<>();
+        results.forEach(r -> out.addAll(r.records()));
+        out.sort(java.util.Comparator.comparingInt(RecordOutcome::record));
+        return out;
+    }
+
     /** The objects write number {@code write} wrote. */
     public List<Written> written(int write) {
         return results.get(write).written();

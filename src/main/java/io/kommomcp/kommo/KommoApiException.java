@@ -138,7 +138,8 @@ public final class KommoApiException extends RuntimeException {
             if (!sb.isEmpty()) {
                 sb.append("; ");
             }
-            sb.append("item ").append(e.requestId()).append(": ")
+            sb.append(e.requestId() != null && e.requestId().startsWith("record ") ? "" : "item ")
+                    .append(e.requestId()).append(": ")
                     .append(nonBlank(e.path(), "(no path)")).append(" — ")
                     .append(nonBlank(e.detail(), "invalid"))
                     .append(e.code() == null ? "" : " (" + e.code() + ")");

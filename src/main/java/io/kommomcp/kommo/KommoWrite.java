@@ -42,12 +42,30 @@ public interface KommoWrite {
         return Set.of();
     }
 
-    /** The ids of the objects created (in the order they were given) and each object written. */
-    record Result(List<Long> created, List<Written> written) {
+    /**
+     * The call's record number of each object this write carries, in order (a bulk tool numbers them: the index of
+     * each record in its arguments); empty when the objects are not numbered. Numbered writes report what became of
+     * each record ({@link Result#records()}), and their requests are shown in plans by count, record range and digest
+     * rather than in full.
+     */
+    default List<Integer> records() {
+        return List.of();
+    }
+
+    /**
+     * The ids of the objects created (in the order they were given), each object written, and for a numbered write
+     * each record written with its id.
+     */
+    record Result(List<Long> created, List<Written> written, List<RecordOutcome> records) {
 
         public Result {
             created = List.copyOf(created);
             written = List.copyOf(written);
+            records = records == null ? List.of() : List.copyOf(records);
+        }
+
+        public Result(List<Long> created, List<Written> written) {
+            this(created, written, List.of());
         }
     }
 

@@ -25,13 +25,21 @@ public final class RecordWrites {
 
     // ------------------------------------------------------------------ leads
 
-    /** A new lead; null fields are left to Kommo's defaults. */
+    /**
+     * A new lead; null fields are left to Kommo's defaults. {@code contactId}: an existing contact to link it to (its
+     * main contact), sent with the lead in the same add.
+     */
     public record NewLead(String name, Long price, Long pipelineId, Long stageId, Long responsibleUserId,
-            List<String> tags, List<FieldValue> fields) {
+            List<String> tags, List<FieldValue> fields, Long contactId) {
 
         public NewLead {
             tags = tags == null ? List.of() : List.copyOf(tags);
             fields = fields == null ? List.of() : List.copyOf(fields);
+        }
+
+        public NewLead(String name, Long price, Long pipelineId, Long stageId, Long responsibleUserId,
+                List<String> tags, List<FieldValue> fields) {
+            this(name, price, pipelineId, stageId, responsibleUserId, tags, fields, null);
         }
 
         Map<String, Object> body() {
@@ -44,29 +52,53 @@ public final class RecordWrites {
             if (!fields.isEmpty()) {
                 b.put("custom_fields_values", FieldValue.wire(fields));
             }
+            Map<String, Object> embedded = new LinkedHashMap<>();
             if (!tags.isEmpty()) {
-                b.put("_embedded", Map.of("tags", names(tags)));
+                embedded.put("tags", names(tags));
+            }
+            if (contactId != null) {
+                Map<String, Object> contact = new LinkedHashMap<>();
+                contact.put("id", contactId);
+                contact.put("is_main", true);
+                embedded.put("contacts", List.of(contact));
+            }
+            if (!embedded.isEmpty()) {
+                b.put("_embedded", embedded);
             }
             return b;
         }
     }
 
-    /** Creates leads, 250 per request. */
-    public record CreateLeads(List<NewLead> leads) implements KommoWrite {
+    /**
+     * Creates leads, 250 per request. {@code records}: the call's record number of each lead (bulk tools), or
+     * none.
+     */
+    public record CreateLeads(List<NewLead> leads, List<Integer> records) implements KommoWrite {
 
         public CreateLeads {
             leads = List.copyOf(leads);
+            records = Numbered.check(records, leads.size());
+        }
+
+        public CreateLeads(List<NewLead> leads) {
+            this(leads, List.of());
         }
 
         @Override
         public List<KommoRequest> requests(Function<IdRef, Object> ids) {
-            return KommoWrite.batches(leads, BATCH).stream().map(batch -> new KommoRequest("POST", "leads",
-                    indexed(batch.stream().map(NewLead::body).toList()))).toList();
+            List<List<NewLead>> batches = KommoWrite.batches(leads, BATCH);
+            List<KommoRequest> out = new ArrayList<>();
+            for (int k = 0; k < batches.size(); k++) {
+                out.add(Numbered.shown(new KommoRequest("POST", "leads", indexed(batches.get(k).stream()
+                        .map(NewLead::body).toList())), Numbered.batch(records, k, BATCH)));
+            }
+            return out;
         }
 
         @Override
         public Result result(List<JsonNode> answers) {
-            return created("lead", "leads", answers, leads.stream().map(l -> view(l.body())).toList());
+            return created("lead", "leads", answers, leads.stream().map(l -> view(l.body())).toList(), BATCH,
+                    records);
         }
     }
 
@@ -102,14 +134,22 @@ public final class RecordWrites {
         }
     }
 
-    /** Updates leads: one lead at its own address, several 250 per request. */
-    public record UpdateLeads(List<LeadChange> leads) implements KommoWrite {
+    /**
+     * Updates leads: one lead at its own address, several 250 per request. {@code records}: the call's record number
+     * of each change (bulk tools), or none.
+     */
+    public record UpdateLeads(List<LeadChange> leads, List<Integer> records) implements KommoWrite {
 
         public UpdateLeads {
             leads = List.copyOf(leads);
+            records = Numbered.check(records, leads.size());
             if (leads.stream().anyMatch(l -> l.body().isEmpty())) {
                 throw new ToolException("Nothing to change in one of the leads.");
             }
+        }
+
+        public UpdateLeads(List<LeadChange> leads) {
+            this(leads, List.of());
         }
 
         public static UpdateLeads of(LeadChange change) {
@@ -119,16 +159,28 @@ public final class RecordWrites {
         @Override
         public List<KommoRequest> requests(Function<IdRef, Object> ids) {
             if (leads.size() == 1) {
-                return List.of(new KommoRequest("PATCH", "leads/" + leads.get(0).id(), leads.get(0).body()));
+                return List.of(Numbered.shown(new KommoRequest("PATCH", "leads/" + leads.get(0).id(),
+                        leads.get(0).body()), records));
             }
-            return KommoWrite.batches(leads, BATCH).stream().map(batch -> new KommoRequest("PATCH", "leads",
-                    batch.stream().map(l -> withId(l.id(), l.body())).toList())).toList();
+            List<List<LeadChange>> batches = KommoWrite.batches(leads, BATCH);
+            List<KommoRequest> out = new ArrayList<>();
+            for (int k = 0; k < batches.size(); k++) {
+                out.add(Numbered.shown(new KommoRequest("PATCH", "leads", batches.get(k).stream()
+                        .map(l -> withId(l.id(), l.body())).toList()), Numbered.batch(records, k, BATCH)));
+            }
+            return out;
         }
 
         @Override
         public Result result(List<JsonNode> answers) {
-            return changed("lead", answers, leads.size() == 1 ? 1 : BATCH, leads.stream().map(l -> new Written(
-                    "lead", String.valueOf(l.id()), l.before(), view(l.body()))).toList());
+            List<Written> all = new ArrayList<>();
+            for (int i = 0; i < leads.size(); i++) {
+                LeadChange l = leads.get(i);
+                all.add(new Written("lead", String.valueOf(l.id()), l.before(), Numbered.after(records, i, null,
+                        view(l.body()))));
+            }
+            return changed("lead", answers, leads.size() == 1 ? 1 : BATCH, all, records, leads.stream()
+                    .map(LeadChange::id).toList());
         }
     }
 
@@ -159,25 +211,36 @@ public final class RecordWrites {
         }
     }
 
-    /** Creates contacts or companies, 250 per request. */
-    public record CreateParties(EntityType type, List<NewParty> parties) implements KommoWrite {
+    /** Creates contacts or companies, 250 per request; {@code records} as for {@link CreateLeads}. */
+    public record CreateParties(EntityType type, List<NewParty> parties, List<Integer> records) implements KommoWrite {
 
         public CreateParties {
             if (type == EntityType.LEADS) {
                 throw new IllegalArgumentException("leads are created with CreateLeads");
             }
             parties = List.copyOf(parties);
+            records = Numbered.check(records, parties.size());
+        }
+
+        public CreateParties(EntityType type, List<NewParty> parties) {
+            this(type, parties, List.of());
         }
 
         @Override
         public List<KommoRequest> requests(Function<IdRef, Object> ids) {
-            return KommoWrite.batches(parties, BATCH).stream().map(batch -> new KommoRequest("POST", type.path(),
-                    indexed(batch.stream().map(NewParty::body).toList()))).toList();
+            List<List<NewParty>> batches = KommoWrite.batches(parties, BATCH);
+            List<KommoRequest> out = new ArrayList<>();
+            for (int k = 0; k < batches.size(); k++) {
+                out.add(Numbered.shown(new KommoRequest("POST", type.path(), indexed(batches.get(k).stream()
+                        .map(NewParty::body).toList())), Numbered.batch(records, k, BATCH)));
+            }
+            return out;
         }
 
         @Override
         public Result result(List<JsonNode> answers) {
-            return created(type.singular(), type.path(), answers, parties.stream().map(p -> view(p.body())).toList());
+            return created(type.singular(), type.path(), answers, parties.stream().map(p -> view(p.body())).toList(),
+                    BATCH, records);
         }
     }
 
@@ -210,28 +273,47 @@ public final class RecordWrites {
         }
     }
 
-    /** Updates contacts or companies: one at its own address, several 250 per request. */
-    public record UpdateParties(EntityType type, List<PartyChange> parties) implements KommoWrite {
+    /**
+     * Updates contacts or companies: one at its own address, several 250 per request; {@code records} as for
+     * {@link UpdateLeads}.
+     */
+    public record UpdateParties(EntityType type, List<PartyChange> parties, List<Integer> records)
+            implements KommoWrite {
 
         public UpdateParties {
             parties = List.copyOf(parties);
+            records = Numbered.check(records, parties.size());
+        }
+
+        public UpdateParties(EntityType type, List<PartyChange> parties) {
+            this(type, parties, List.of());
         }
 
         @Override
         public List<KommoRequest> requests(Function<IdRef, Object> ids) {
             if (parties.size() == 1) {
-                return List.of(new KommoRequest("PATCH", type.path() + "/" + parties.get(0).id(),
-                        parties.get(0).body()));
+                return List.of(Numbered.shown(new KommoRequest("PATCH", type.path() + "/" + parties.get(0).id(),
+                        parties.get(0).body()), records));
             }
-            return KommoWrite.batches(parties, BATCH).stream().map(batch -> new KommoRequest("PATCH", type.path(),
-                    batch.stream().map(p -> withId(p.id(), p.body())).toList())).toList();
+            List<List<PartyChange>> batches = KommoWrite.batches(parties, BATCH);
+            List<KommoRequest> out = new ArrayList<>();
+            for (int k = 0; k < batches.size(); k++) {
+                out.add(Numbered.shown(new KommoRequest("PATCH", type.path(), batches.get(k).stream()
+                        .map(p -> withId(p.id(), p.body())).toList()), Numbered.batch(records, k, BATCH)));
+            }
+            return out;
         }
 
         @Override
         public Result result(List<JsonNode> answers) {
-            return changed(type.singular(), answers, parties.size() == 1 ? 1 : BATCH, parties.stream()
-                    .map(p -> new Written(type.singular(), String.valueOf(p.id()), p.before(), view(p.body())))
-                    .toList());
+            List<Written> all = new ArrayList<>();
+            for (int i = 0; i < parties.size(); i++) {
+                PartyChange p = parties.get(i);
+                all.add(new Written(type.singular(), String.valueOf(p.id()), p.before(), Numbered.after(records, i,
+                        null, view(p.body()))));
+            }
+            return changed(type.singular(), answers, parties.size() == 1 ? 1 : BATCH, all, records, parties.stream()
+                    .map(PartyChange::id).toList());
         }
     }
 
@@ -270,10 +352,15 @@ public final class RecordWrites {
      * which answers a bare array: {@code [{"id", "contact_id", "company_id", "merged"}]}). Kommo refuses more than 40
      * custom field values in one complex add.
      */
-    public record AddComplexLeads(List<ComplexLead> leads) implements KommoWrite {
+    public record AddComplexLeads(List<ComplexLead> leads, List<Integer> records) implements KommoWrite {
+
+        public AddComplexLeads(List<ComplexLead> leads) {
+            this(leads, List.of());
+        }
 
         public AddComplexLeads {
             leads = List.copyOf(leads);
+            records = Numbered.check(records, leads.size());
             for (ComplexLead l : leads) {
                 if (l.fieldValues() > MAX_COMPLEX_FIELD_VALUES) {
                     throw new ToolException("A lead with its contact and company may carry at most "
@@ -285,49 +372,68 @@ public final class RecordWrites {
 
         @Override
         public List<KommoRequest> requests(Function<IdRef, Object> ids) {
-            return KommoWrite.batches(leads, COMPLEX_BATCH).stream().map(batch -> new KommoRequest("POST",
-                    "leads/complex", batch.stream().map(ComplexLead::body).toList())).toList();
+            List<List<ComplexLead>> batches = KommoWrite.batches(leads, COMPLEX_BATCH);
+            List<KommoRequest> out = new ArrayList<>();
+            for (int k = 0; k < batches.size(); k++) {
+                out.add(Numbered.shown(new KommoRequest("POST", "leads/complex", indexed(batches.get(k).stream()
+                        .map(ComplexLead::body).toList())), Numbered.batch(records, k, COMPLEX_BATCH)));
+            }
+            return out;
         }
 
         @Override
         public Result result(List<JsonNode> answers) {
-            List<Long> created = new ArrayList<>();
-            List<Written> written = new ArrayList<>();
-            int i = 0;
-            for (JsonNode answer : answers) {
+            java.util.TreeMap<Integer, JsonNode> byPosition = new java.util.TreeMap<>();
+            for (int k = 0; k < answers.size(); k++) {
+                JsonNode answer = answers.get(k);
                 if (answer == null || !answer.isArray()) {
                     continue;
                 }
+                int place = 0;
                 for (JsonNode item : answer) {
-                    ComplexLead sent = i < leads.size() ? leads.get(i) : null;
-                    i++;
-                    long id = WireValues.longOr(item, "id", 0);
-                    if (id == 0) {
-                        continue;
-                    }
-                    created.add(id);
-                    Map<String, Object> after = sent == null ? new LinkedHashMap<>() : view(sent.lead().body());
-                    Long contact = WireValues.longOrNull(item, "contact_id");
-                    Long company = WireValues.longOrNull(item, "company_id");
-                    if (contact != null) {
-                        after.put("contact_id", contact);
-                    }
-                    if (company != null) {
-                        after.put("company_id", company);
-                    }
-                    after.put("merged", Boolean.TRUE.equals(WireValues.boolOrNull(item, "merged")));
-                    written.add(new Written("lead", String.valueOf(id), null, after));
-                    if (sent != null && sent.contact() != null && contact != null) {
-                        written.add(new Written("contact", String.valueOf(contact), null, view(sent.contact()
-                                .body())));
-                    }
-                    if (sent != null && sent.company() != null && company != null) {
-                        written.add(new Written("company", String.valueOf(company), null, view(sent.company()
-                                .body())));
+                    int position = Numbered.position(item, k, COMPLEX_BATCH, place++);
+                    if (position < leads.size()) {
+                        byPosition.putIfAbsent(position, item);
                     }
                 }
             }
-            return new Result(created, written);
+            List<Long> created = new ArrayList<>();
+            List<Written> written = new ArrayList<>();
+            List<RecordOutcome> outcomes = new ArrayList<>();
+            for (Map.Entry<Integer, JsonNode> e : byPosition.entrySet()) {
+                int i = e.getKey();
+                JsonNode item = e.getValue();
+                ComplexLead sent = leads.get(i);
+                long id = WireValues.longOr(item, "id", 0);
+                if (id == 0) {
+                    continue;
+                }
+                created.add(id);
+                if (!records.isEmpty()) {
+                    outcomes.add(RecordOutcome.written(records.get(i), id));
+                }
+                Map<String, Object> after = new LinkedHashMap<>(Numbered.after(records, i, id, view(sent.lead()
+                        .body())));
+                Long contact = WireValues.longOrNull(item, "contact_id");
+                Long company = WireValues.longOrNull(item, "company_id");
+                if (contact != null) {
+                    after.put("contact_id", contact);
+                }
+                if (company != null) {
+                    after.put("company_id", company);
+                }
+                after.put("merged", Boolean.TRUE.equals(WireValues.boolOrNull(item, "merged")));
+                written.add(new Written("lead", String.valueOf(id), null, after));
+                if (sent.contact() != null && contact != null) {
+                    written.add(new Written("contact", String.valueOf(contact), null, view(sent.contact()
+                            .body())));
+                }
+                if (sent.company() != null && company != null) {
+                    written.add(new Written("company", String.valueOf(company), null, view(sent.company()
+                            .body())));
+                }
+            }
+            return new Result(created, written, outcomes);
         }
     }
 
@@ -524,6 +630,10 @@ public final class RecordWrites {
         if (embedded instanceof Map<?, ?> e && e.get("tags") instanceof List<?> tags) {
             m.put("tags", tags.stream().map(t -> t instanceof Map<?, ?> x ? x.get("name") : t).toList());
         }
+        if (embedded instanceof Map<?, ?> e && e.get("contacts") instanceof List<?> contacts && !contacts.isEmpty()
+                && contacts.get(0) instanceof Map<?, ?> c && c.get("id") != null) {
+            m.put("contact_id", c.get("id"));
+        }
         return m;
     }
 
@@ -561,5 +671,55 @@ public final class RecordWrites {
     static KommoWrite.Result changed(String target, List<JsonNode> answers, int perRequest, List<Written> all) {
         int landed = Math.min(all.size(), answers.size() * perRequest);
         return new KommoWrite.Result(List.of(), all.subList(0, landed));
+    }
+
+    /** As above; a numbered write's records of the batches answered so far are written, with their ids. */
+    static KommoWrite.Result changed(String target, List<JsonNode> answers, int perRequest, List<Written> all,
+            List<Integer> records, List<Long> ids) {
+        KommoWrite.Result r = changed(target, answers, perRequest, all);
+        List<RecordOutcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < r.written().size() && !records.isEmpty(); i++) {
+            outcomes.add(RecordOutcome.written(records.get(i), ids.get(i)));
+        }
+        return new KommoWrite.Result(r.created(), r.written(), outcomes);
+    }
+
+    /**
+     * What adds of {@code perRequest} objects per request created: each answered item is matched to what was sent by
+     * its {@code request_id} (its position in its request), the ids in the order the objects were given; for a
+     * numbered write ({@code records}), each record written with its id, and its number in the audit trail's after.
+     */
+    static KommoWrite.Result created(String target, String key, List<JsonNode> answers,
+            List<Map<String, Object>> sent, int perRequest, List<Integer> records) {
+        java.util.TreeMap<Integer, Long> byPosition = new java.util.TreeMap<>();
+        for (int k = 0; k < answers.size(); k++) {
+            JsonNode answer = answers.get(k);
+            List<JsonNode> items = answer != null && !answer.has("_embedded") && answer.has("id") ? List.of(answer)
+                    : WireValues.embedded(answer, key, n -> n);
+            int place = 0;
+            for (JsonNode item : items) {
+                long id = WireValues.longOr(item, "id", 0);
+                int position = Numbered.position(item, k, perRequest, place++);
+                if (id != 0 && position < sent.size()) {
+                    byPosition.putIfAbsent(position, id);
+                }
+            }
+        }
+        if (byPosition.isEmpty() && answers.stream().anyMatch(a -> a != null)) {
+            throw new KommoApiException(KommoApiException.Kind.UNEXPECTED_RESPONSE, 200, null,
+                    "the add response named no " + target, List.of(), Map.of(), null, null);
+        }
+        List<Long> ids = new ArrayList<>();
+        List<Written> written = new ArrayList<>();
+        List<RecordOutcome> outcomes = new ArrayList<>();
+        byPosition.forEach((position, id) -> {
+            ids.add(id);
+            written.add(new Written(target, String.valueOf(id), null, Numbered.after(records, position, id, sent
+                    .get(position))));
+            if (!records.isEmpty()) {
+                outcomes.add(RecordOutcome.written(records.get(position), id));
+            }
+        });
+        return new KommoWrite.Result(ids, written, outcomes);
     }
 }
