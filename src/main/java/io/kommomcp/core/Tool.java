@@ -48,4 +48,11 @@ public @interface Tool {
      * that returns a proposal.
      */
     boolean governed() default false;
+
+    /**
+     * The registry adds an {@code idempotency_key} argument: a call repeated with the same key and arguments returns
+     * the first call's answer and changes nothing again; the same key with other arguments is refused. For tools that
+     * return a {@code Proposal} (bulk changes, where a retry after a lost answer must not create twice).
+     */
+    boolean idempotencyKey() default false;
 }

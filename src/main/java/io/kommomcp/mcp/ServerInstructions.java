@@ -39,6 +39,8 @@ final class ServerInstructions {
               (kommo.approver or another kommo.admin) to approve with approvals_decide first; then apply with the
               token. Nobody approves their own plan, and one plan per target waits at a time.
             - If a change fails part-way the answer says exactly which Kommo requests landed: do only the rest.
+            - idempotency_key (bulk tools): a new text of yours for each change. Repeating the call with the same
+              key and arguments (after a lost answer, say) returns the first answer and changes nothing again.
             """ + "Stage colours (Kommo accepts no others): " + String.join(" ", ConfigWrites.STAGE_PALETTE) + ".\n";
 
     private ServerInstructions() {

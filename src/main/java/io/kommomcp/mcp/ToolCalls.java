@@ -23,11 +23,13 @@ import io.kommomcp.core.ToolException;
 import io.kommomcp.core.ToolPolicy;
 import io.kommomcp.core.Toolset;
 import io.kommomcp.governance.Governor;
+import io.kommomcp.governance.IdempotentCalls;
 import io.kommomcp.governance.PlanResult;
 import io.kommomcp.governance.Proposal;
 import io.kommomcp.kommo.Applied;
 import io.kommomcp.kommo.KommoApiException;
 import io.kommomcp.kommo.KommoWriter;
+import io.kommomcp.kommo.RecordOutcome;
 import io.kommomcp.kommo.WriteFailure;
 import io.kommomcp.security.Roles;
 import io.kommomcp.tenancy.TenantException;
@@ -59,13 +61,20 @@ final class ToolCalls {
     private final AuditLog audit;
     private final Governor governor;
     private final KommoWriter writer;
+    private final IdempotentCalls idempotency;
     private final int maxResultChars;
     private final JsonSchemaValidator validator = McpJsonDefaults.getSchemaValidator();
 
     ToolCalls(AuditLog audit, Governor governor, KommoWriter writer, int maxResultChars) {
+        this(audit, governor, writer, null, maxResultChars);
+    }
+
+    /** {@code idempotency} may be null when no tool declares an idempotency key (tests). */
+    ToolCalls(AuditLog audit, Governor governor, KommoWriter writer, IdempotentCalls idempotency, int maxResultChars) {
         this.audit = audit;
         this.governor = governor;
         this.writer = writer;
+        this.idempotency = idempotency;
         this.maxResultChars = maxResultChars;
     }
 
@@ -99,6 +108,52 @@ final class ToolCalls {
                     + " could not be read. Send values of the types tools/list shows. Nothing was sent to Kommo."
                     + " Reference " + ref + ".");
         }
+        // A change with an idempotency key runs once per key: a repeat gets the first answer, other arguments are
+        // refused, a concurrent repeat waits for the first (IdempotentCalls).
+        String key = tool.meta().idempotencyKey() ? flow.idempotencyKey() : null;
+        if (key == null) {
+            return run(tool, caller, flow, arguments, toolArguments, args, startedAt, start).result();
+        }
+        IdempotentCalls.Claim claim;
+        try {
+            claim = idempotency.claim(caller, name, key, toolArguments);
+        } catch (ToolException e) {
+            return refused(caller, name, arguments, Outcome.FAILED, startedAt, start, e.getMessage());
+        } catch (RuntimeException e) {
+            String ref = UUID.randomUUID().toString();
+            LOG.log(Level.SEVERE, "Idempotency key of " + name + " could not be read; reference " + ref, e);
+            return refused(caller, name, arguments, Outcome.FAILED, startedAt, start, "The idempotency key could not"
+                    + " be checked, so nothing was attempted. Nothing was changed. Try again later; reference " + ref
+                    + ".");
+        }
+        if (!claim.run()) {
+            return replayed(caller, name, arguments, startedAt, start, claim);
+        }
+        Ran ran = null;
+        try {
+            ran = run(tool, caller, flow, arguments, toolArguments, args, startedAt, start);
+            return ran.result();
+        } finally {
+            try {
+                if (ran != null && ran.landed()) {
+                    idempotency.finish(caller, name, key, stored(ran.result()), ran.outcome().name());
+                } else {
+                    idempotency.release(caller, name, key);
+                }
+            } catch (RuntimeException e) { // a repeat then waits, and is told the outcome is unknown
+                LOG.log(Level.SEVERE, "The idempotency key of a call of " + name + " could not be settled", e);
+            }
+        }
+    }
+
+    /** A call's answer, its outcome, and whether it changed (or may have changed) anything in Kommo. */
+    private record Ran(CallToolResult result, Outcome outcome, boolean landed) {
+    }
+
+    /** The call once its arguments are bound: intent, the tool, apply or govern, outcome, answer. */
+    private Ran run(ToolSpec tool, Caller caller, Flow flow, Map<String, Object> arguments,
+            Map<String, Object> toolArguments, Object args, Instant startedAt, long start) {
+        String name = tool.meta().name();
         // A state-changing call is recorded as an intent, committed, before anything reaches Kommo; if that
         // fails, nothing is attempted.
         boolean writes = !tool.meta().readOnly();
@@ -110,8 +165,9 @@ final class ToolCalls {
             } catch (RuntimeException e) {
                 String ref = UUID.randomUUID().toString();
                 LOG.log(Level.SEVERE, "Audit intent failed for " + name + "; reference " + ref, e);
-                return errorResult("The change could not be recorded in the audit log, so it was not attempted."
-                        + " Nothing was changed. Try again later; reference " + ref + ".");
+                return new Ran(errorResult("The change could not be recorded in the audit log, so it was not"
+                        + " attempted. Nothing was changed. Try again later; reference " + ref + "."), Outcome.FAILED,
+                        false);
             }
         }
 
@@ -148,6 +204,9 @@ final class ToolCalls {
             error = "Internal error in " + name + "; nothing more is known to the client."
                     + " Reference " + ref + " (for the server log).";
         }
+        // what a repeat with the idempotency key must not do again: a change applied, or applied in part, or maybe
+        boolean landed = writes && (outcome == Outcome.PARTIAL || outcome == Outcome.UNKNOWN
+                || (outcome == Outcome.SUCCEEDED && (answer.governed() == null || answer.governed().applied() != null)));
         ToolCallAudit done = ToolCallAudit.ofCall(caller, name, arguments, outcome, startedAt, start, error);
         try {
             if (writes) {
@@ -160,27 +219,62 @@ final class ToolCalls {
             LOG.log(Level.SEVERE, "Audit write failed for " + name + "; reference " + ref, e);
             String applied = outcome == Outcome.SUCCEEDED && writes
                     ? " The change WAS applied in Kommo; do not repeat it." : "";
-            return errorResult("The call could not be recorded in the audit log, so its result is withheld."
-                    + applied + " Reference " + ref + ".");
+            return new Ran(errorResult("The call could not be recorded in the audit log, so its result is withheld."
+                    + applied + " Reference " + ref + "."), outcome, landed);
         }
-        return outcome == Outcome.SUCCEEDED ? success(tool, answer, writes) : errorResult(error);
+        return new Ran(outcome == Outcome.SUCCEEDED ? success(tool, answer, writes) : errorResult(error), outcome,
+                landed);
     }
 
-    /** The flow arguments of a change: the confirmation token, and dry run. */
-    record Flow(String token, boolean dryRun) {
+    /** A repeat of a call with its idempotency key: the first call's answer, one audit entry, nothing sent. */
+    private CallToolResult replayed(Caller caller, String name, Map<String, Object> arguments, Instant startedAt,
+            long start, IdempotentCalls.Claim claim) {
+        String note = "Answered with the stored answer of the first call with this idempotency_key (at "
+                + claim.firstCalledAt() + "); nothing was sent to Kommo again.";
+        try {
+            audit.record(ToolCallAudit.ofCall(caller, name, arguments, Outcome.SUCCEEDED, startedAt, start, note));
+        } catch (RuntimeException e) {
+            String ref = UUID.randomUUID().toString();
+            LOG.log(Level.SEVERE, "Audit write failed for a repeated call of " + name + "; reference " + ref, e);
+            return errorResult("The call could not be recorded in the audit log, so its result is withheld. Nothing"
+                    + " was sent to Kommo. Reference " + ref + ".");
+        }
+        IdempotentCalls.Answer a = claim.answer();
+        CallToolResult.Builder b = CallToolResult.builder().addTextContent((a.text() == null ? "" : a.text() + "\n")
+                + note).isError(a.error());
+        if (a.structured() != null) {
+            b.structuredContent(a.structured());
+        }
+        return b.build();
+    }
 
-        static final Flow NONE = new Flow(null, false);
+    /** A call's answer as an idempotency key keeps it. */
+    @SuppressWarnings("unchecked")
+    private static IdempotentCalls.Answer stored(CallToolResult r) {
+        String text = r.content() == null || r.content().isEmpty() || !(r.content().get(0)
+                instanceof io.modelcontextprotocol.spec.McpSchema.TextContent t) ? null : t.text();
+        return new IdempotentCalls.Answer(Boolean.TRUE.equals(r.isError()), text, r.structuredContent()
+                instanceof Map<?, ?> m ? (Map<String, Object>) m : null);
+    }
+
+    /** The flow arguments of a change: the confirmation token, dry run, and the idempotency key. */
+    record Flow(String token, boolean dryRun, String idempotencyKey) {
+
+        static final Flow NONE = new Flow(null, false, null);
 
         static Flow of(Map<String, Object> arguments) {
             Object token = arguments.get(ToolSpec.TOKEN);
+            Object key = arguments.get(ToolSpec.IDEMPOTENCY_KEY);
             return new Flow(token instanceof String s && !s.isBlank() ? s : null,
-                    Boolean.TRUE.equals(arguments.get(ToolSpec.DRY_RUN)));
+                    Boolean.TRUE.equals(arguments.get(ToolSpec.DRY_RUN)),
+                    key instanceof String k && !k.isBlank() ? k.strip() : null);
         }
 
         Map<String, Object> without(Map<String, Object> arguments) {
             Map<String, Object> out = new LinkedHashMap<>(arguments);
             out.remove(ToolSpec.TOKEN);
             out.remove(ToolSpec.DRY_RUN);
+            out.remove(ToolSpec.IDEMPOTENCY_KEY);
             return out;
         }
     }
@@ -218,7 +312,7 @@ final class ToolCalls {
         java.util.List<String> what = new java.util.ArrayList<>();
         caller.changes().changes().forEach(c -> what.add(c.targetType() + " " + c.targetId() + (c.before() == null
                 ? " (created)" : " (changed)")));
-        b.append(what.isEmpty() ? String.join("; ", f.done()) : String.join("; ", what)).append(".");
+        b.append(capped(what.isEmpty() || !f.records().isEmpty() ? f.done() : what)).append(".");
         b.append("\n").append(f.mayHaveApplied() ? "Outcome unknown: " : "Failed (not applied): ").append(f.failed())
                 .append(" - ").append(f.failure().toolMessage());
         if (f.mayHaveApplied()) {
@@ -226,10 +320,20 @@ final class ToolCalls {
                     + " before doing that step again.");
         }
         if (!f.notAttempted().isEmpty()) {
-            b.append("\nNot attempted: ").append(String.join("; ", f.notAttempted())).append(".");
+            b.append("\nNot attempted: ").append(capped(f.notAttempted())).append(".");
+        }
+        if (!f.records().isEmpty()) {
+            b.append("\nPer record (its index in the list you sent): ").append(RecordOutcome.summary(f.records(),
+                    null)).append(".");
         }
         b.append("\nDo not repeat the whole call: that would repeat what landed. Do only the missing step.");
         return b.toString();
+    }
+
+    /** A list as an answer shows it: the first ten, and how many more. */
+    static String capped(java.util.List<String> items) {
+        return items.size() <= 10 ? String.join("; ", items) : String.join("; ", items.subList(0, 10)) + "; and "
+                + (items.size() - 10) + " more";
     }
 
     /** A call refused before it ran (role, policy, arguments): one audit entry, and the refusal as the answer. */

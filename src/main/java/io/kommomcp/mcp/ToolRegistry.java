@@ -26,6 +26,7 @@ import io.kommomcp.core.ToolPolicy;
 import io.kommomcp.core.ToolSet;
 import io.kommomcp.core.Toolset;
 import io.kommomcp.governance.Governor;
+import io.kommomcp.governance.IdempotentCalls;
 import io.kommomcp.kommo.KommoWriter;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
@@ -75,6 +76,9 @@ public class ToolRegistry implements ToolCatalog {
     ToolDiscovery discovery;
 
     @Inject
+    IdempotentCalls idempotency;
+
+    @Inject
     @ConfigProperty(name = "kommo.mcp.max-result-chars", defaultValue = "50000")
     int maxResultChars;
 
@@ -96,7 +100,7 @@ public class ToolRegistry implements ToolCatalog {
                         beanManager.createCreationalContext(bean))});
             }
         }
-        calls = new ToolCalls(audit, governor, writer, maxResultChars);
+        calls = new ToolCalls(audit, governor, writer, idempotency, maxResultChars);
         for (Object[] set : sets) {
             register((Class<?>) set[0], set[1]);
         }
@@ -241,7 +245,8 @@ public class ToolRegistry implements ToolCatalog {
             McpSchema.Implementation client = exchange.getClientInfo();
             Caller caller = new Caller((String) ctx.get(CTX_TENANT), (String) ctx.get(CTX_SUBJECT), roles(ctx),
                     client == null ? null : client.name(), client == null ? null : client.version(),
-                    exchange.sessionId(), new KommoCallLog(), new ChangeLog(), new ExchangeElicitor(exchange));
+                    exchange.sessionId(), new KommoCallLog(), new ChangeLog(), new ExchangeElicitor(exchange),
+                    ExchangeProgress.of(exchange, request));
             return calls.call(tool, caller, context(ctx), request.arguments());
         } catch (RuntimeException e) {
             String ref = java.util.UUID.randomUUID().toString();

@@ -28,6 +28,8 @@ record ToolSpec(Tool meta, Object bean, Method method, Class<?> argsType, McpSch
     /** The flow arguments every tool that proposes changes takes (the registry strips them before binding). */
     static final String TOKEN = "confirmation_token";
     static final String DRY_RUN = "dry_run";
+    /** Added to the tools declared {@code idempotencyKey} (stripped before binding like the two above). */
+    static final String IDEMPOTENCY_KEY = "idempotency_key";
 
     /** The tool as published by default: without its output schema (see {@link #of(Tool, Object, Method, boolean)}). */
     static ToolSpec of(Tool meta, Object bean, Method m) {
@@ -57,6 +59,9 @@ record ToolSpec(Tool meta, Object bean, Method method, Class<?> argsType, McpSch
         if (meta.governed() && !changes) {
             throw new IllegalStateException("governed tool " + meta.name() + " must return a Proposal");
         }
+        if (meta.idempotencyKey() && !changes) {
+            throw new IllegalStateException("tool " + meta.name() + " takes an idempotency key but changes nothing");
+        }
         if (changes && meta.readOnly()) {
             throw new IllegalStateException("tool " + meta.name() + " proposes changes but is declared read-only");
         }
@@ -64,7 +69,7 @@ record ToolSpec(Tool meta, Object bean, Method method, Class<?> argsType, McpSch
         Map<String, Object> input = argsType == null ? SchemaGenerator.emptyInput() : SchemaGenerator.input(argsType);
         Map<String, Object> output;
         if (changes) {
-            input = withFlow(input);
+            input = withFlow(input, meta.idempotencyKey());
             output = meta.governed() ? SchemaGenerator.output(PlanResult.class) : withGovernance(
                     SchemaGenerator.output(answer));
         } else {
@@ -115,15 +120,22 @@ record ToolSpec(Tool meta, Object bean, Method method, Class<?> argsType, McpSch
     }
 
     /**
-     * Adds the flow's two arguments, typed and without descriptions: the server instructions explain them once, and
-     * a plan's answer says how to use its token.
+     * Adds the flow's two arguments (and the idempotency key of a tool that declares one), typed and without
+     * descriptions: the server instructions explain them once, and a plan's answer says how to use its token.
      */
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> withFlow(Map<String, Object> input) {
+    private static Map<String, Object> withFlow(Map<String, Object> input, boolean idempotencyKey) {
         Map<String, Object> schema = new LinkedHashMap<>(input);
         Map<String, Object> props = new LinkedHashMap<>((Map<String, Object>) schema.get("properties"));
         props.put(TOKEN, Map.of("type", "string"));
         props.put(DRY_RUN, Map.of("type", "boolean"));
+        if (idempotencyKey) {
+            Map<String, Object> key = new LinkedHashMap<>();
+            key.put("type", "string");
+            key.put("minLength", 1);
+            key.put("maxLength", 200);
+            props.put(IDEMPOTENCY_KEY, key);
+        }
         schema.put("properties", props);
         return schema;
     }
