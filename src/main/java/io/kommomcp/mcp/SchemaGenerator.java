@@ -96,11 +96,12 @@ public final class SchemaGenerator {
                 if (forInput && !d.value().isEmpty()) {
                     prop.put("description", d.value());
                 }
+                boolean list = "array".equals(prop.get("type")); // a list's bounds count its items
                 if (d.min() != Long.MIN_VALUE) {
-                    prop.put("minimum", d.min());
+                    prop.put(list ? "minItems" : "minimum", d.min());
                 }
                 if (d.max() != Long.MAX_VALUE) {
-                    prop.put("maximum", d.max());
+                    prop.put(list ? "maxItems" : "maximum", d.max());
                 }
                 if (forInput && (d.required() || c.getType().isPrimitive())) {
                     required.add(jsonName(c.getName()));

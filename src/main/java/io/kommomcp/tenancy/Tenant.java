@@ -73,6 +73,10 @@ public class Tenant {
     @Column(name = "mirror_enabled", nullable = false)
     private boolean mirrorEnabled;
 
+    /** Bulk calls with more records than this are governed; null: the server's default. */
+    @Column(name = "bulk_governed_above")
+    private Integer bulkGovernedAbove;
+
     @Column(name = "webhook_secret_generation", nullable = false)
     private int webhookSecretGeneration;
 
@@ -150,6 +154,8 @@ public class Tenant {
     }
     public boolean isMirrorEnabled() { return mirrorEnabled; }
     public void setMirrorEnabled(boolean on) { this.mirrorEnabled = on; touch(); }
+    public Integer getBulkGovernedAbove() { return bulkGovernedAbove; }
+    public void setBulkGovernedAbove(Integer n) { this.bulkGovernedAbove = n; touch(); }
     public int getWebhookSecretGeneration() { return webhookSecretGeneration; }
     public boolean hasWebhookSecret() { return webhookSecretHash != null; }
     /** Moves to the next secret generation; only the new secret's hash is kept. */

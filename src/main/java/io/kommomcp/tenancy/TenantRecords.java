@@ -17,7 +17,7 @@ public final class TenantRecords {
             String oauthClientId, boolean enabled, boolean readOnly, boolean hasAccessToken, boolean hasClientSecret,
             boolean hasRefreshToken, Instant accessTokenExpiresAt, ToolPolicy toolPolicy,
             ApprovalPolicy approvalPolicy, boolean mirror, boolean hasWebhookSecret, Instant createdAt,
-            Instant updatedAt, LeadStatusThresholds leadStatusThresholds) {
+            Instant updatedAt, LeadStatusThresholds leadStatusThresholds, Integer bulkGovernedAbove) {
     }
 
     /** Creates a tenant; credentials are set separately. */
@@ -30,10 +30,12 @@ public final class TenantRecords {
      * remove it); so does {@code approvalPolicy} (four-eyes: enabled, and the tools it covers, by default every
      * governed delete). {@code mirror} turns the opt-in mirror on (a backfill starts) or off (the mirrored data is
      * purged, and the purge audited). {@code leadStatusThresholds} changes the thresholds it names (lead_status).
+     * {@code bulkGovernedAbove}: bulk calls with more records than this are governed (0-5,000; -1 returns to the
+     * server's default, {@code kommo.bulk.governed-above}).
      */
     public record TenantChanges(String displayName, String kommoBaseUrl, Boolean enabled, Boolean readOnly,
             ToolPolicy toolPolicy, ApprovalPolicy approvalPolicy, Boolean mirror,
-            LeadStatusThresholds leadStatusThresholds) {
+            LeadStatusThresholds leadStatusThresholds, Integer bulkGovernedAbove) {
     }
 
     /**

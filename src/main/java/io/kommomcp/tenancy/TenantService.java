@@ -169,6 +169,13 @@ public class TenantService {
             }
             t.setLeadStatusThresholds(changed);
         }
+        if (c.bulkGovernedAbove() != null) {
+            if (c.bulkGovernedAbove() < -1 || c.bulkGovernedAbove() > 5000) {
+                throw new TenantException(400, "bulk_governed_above must be 0-5000 (records a bulk call may change"
+                        + " without a plan), or -1 for the server's default.");
+            }
+            t.setBulkGovernedAbove(c.bulkGovernedAbove() == -1 ? null : c.bulkGovernedAbove());
+        }
         forgetStatus(id);
         return view(t);
     }
@@ -278,6 +285,13 @@ public class TenantService {
     public ApprovalPolicy approvalPolicy(String tenantId) {
         Tenant t = isTenantId(tenantId) ? em.find(Tenant.class, tenantId) : null;
         return t == null ? ApprovalPolicy.OFF : t.getApprovalPolicy();
+    }
+
+    /** The tenant's own threshold for governing bulk calls, if it has one. */
+    public java.util.OptionalInt bulkGovernedAbove(String tenantId) {
+        Tenant t = isTenantId(tenantId) ? em.find(Tenant.class, tenantId) : null;
+        return t == null || t.getBulkGovernedAbove() == null ? java.util.OptionalInt.empty()
+                : java.util.OptionalInt.of(t.getBulkGovernedAbove());
     }
 
     /** Whether {@code id} has the form of a tenant id (what a token's claim must be to name one). */
@@ -484,6 +498,6 @@ public class TenantService {
                 t.getOauthClientId(), t.isEnabled(), t.isReadOnly(), t.getAccessTokenEnc() != null,
                 t.getClientSecretEnc() != null, t.getRefreshTokenEnc() != null, t.getAccessTokenExpiresAt(),
                 t.getToolPolicy(), t.getApprovalPolicy(), t.isMirrorEnabled(), t.hasWebhookSecret(), t.getCreatedAt(),
-                t.getUpdatedAt(), t.getLeadStatusThresholds());
+                t.getUpdatedAt(), t.getLeadStatusThresholds(), t.getBulkGovernedAbove());
     }
 }

@@ -34,6 +34,19 @@ class SchemaGeneratorTest {
             @Describe(value = "Only this pipeline (pipelines_list).", min = 1) Long pipelineId) {
     }
 
+    record Listed(@Describe(required = true, min = 1, max = 5000) List<Long> leadIds) {
+    }
+
+    /** A list's bounds count its items (minItems, maxItems), which the argument check then enforces. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aListsBoundsCountItsItems() {
+        Map<String, Object> ids = (Map<String, Object>) ((Map<String, Object>) SchemaGenerator.input(Listed.class)
+                .get("properties")).get("lead_ids");
+        assertEquals(Map.of("type", "array", "items", Map.of("type", "integer"), "minItems", 1L, "maxItems", 5000L),
+                ids);
+    }
+
     /** A text that would only repeat the name is left out; required flags and bounds stay. */
     @Test
     @SuppressWarnings("unchecked")
