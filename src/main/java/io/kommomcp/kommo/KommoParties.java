@@ -76,6 +76,16 @@ public class KommoParties {
         return byIds(caller, "leads", ids, Lead::from);
     }
 
+    /** Leads by id with their source ({@code with=source_id}; one request for up to 250). */
+    public List<Lead> leadsWithSource(Caller caller, List<Long> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        List<Long> first = ids.size() > KommoCrm.MAX_PAGE_SIZE ? ids.subList(0, KommoCrm.MAX_PAGE_SIZE) : ids;
+        return gateway.client(caller).get("leads", Query.of().addAll("filter[id][]", first).add("limit", first.size())
+                .add("with", "source_id")).map(d -> WireValues.embedded(d, "leads", Lead::from)).orElse(List.of());
+    }
+
     private <T> List<T> byIds(Caller caller, String path, List<Long> ids,
             java.util.function.Function<JsonNode, T> reader) {
         if (ids.isEmpty()) {

@@ -1,7 +1,9 @@
 package io.kommomcp.kommo;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import tools.jackson.databind.JsonNode;
@@ -20,4 +22,16 @@ public interface MirrorReads {
 
     /** The page of leads matching {@code c}, in id order, from the mirror; empty when Kommo must answer. */
     Optional<Mirrored> leads(String tenant, KommoCrm.LeadCriteria c);
+
+    /** Counts per user, and when the mirror was last known current. */
+    record Counted(Map<Long, Long> byUser, Instant asOf) {
+    }
+
+    /**
+     * Open leads (not won, not lost) or open tasks ({@code entity} "leads" or "tasks") of each of {@code users}, from
+     * the mirror; empty when Kommo must answer.
+     */
+    default Optional<Counted> openByUser(String tenant, String entity, Collection<Long> users) {
+        return Optional.empty();
+    }
 }

@@ -82,6 +82,38 @@ public class MirrorQueries implements MirrorReads {
         }
     }
 
+    @Override
+    public Optional<Counted> openByUser(String tenant, String entity, java.util.Collection<Long> users) {
+        if (!tenants.mirrorEnabled(tenant) || !("leads".equals(entity) || "tasks".equals(entity))) {
+            return Optional.empty();
+        }
+        String open = "leads".equals(entity) ? "coalesce((data->>'status_id')::bigint, 0) not in (142, 143)"
+                : "not coalesce((data->>'is_completed')::boolean, false)";
+        try (Connection conn = ds.getConnection()) {
+            Optional<Instant> asOf = current(conn, tenant, entity);
+            if (asOf.isEmpty()) {
+                return Optional.empty();
+            }
+            java.util.Map<Long, Long> counts = new java.util.LinkedHashMap<>();
+            users.forEach(u -> counts.put(u, 0L));
+            try (PreparedStatement ps = conn.prepareStatement("select (data->>'responsible_user_id')::bigint, count(*)"
+                    + " from mirror_record where tenant_id = ? and entity = ? and not deleted and"
+                    + " (data->>'responsible_user_id')::bigint = any (?) and " + open + " group by 1")) {
+                ps.setString(1, tenant);
+                ps.setString(2, entity);
+                ps.setArray(3, conn.createArrayOf("bigint", users.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        counts.put(rs.getLong(1), rs.getLong(2));
+                    }
+                }
+            }
+            return Optional.of(new Counted(counts, asOf.get()));
+        } catch (SQLException e) {
+            return Optional.empty(); // the mirror cannot answer now: Kommo does
+        }
+    }
+
     /** When the entity was last known current, if its backfill is done and that was recent enough. */
     private Optional<Instant> current(Connection conn, String tenant, String entity) throws SQLException {
         try (PreparedStatement ps = conn.prepareStatement("select backfilled, synced_at from mirror_sync where"

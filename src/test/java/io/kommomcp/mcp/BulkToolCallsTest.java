@@ -30,6 +30,8 @@ import io.kommomcp.governance.IdempotentCalls;
 import io.kommomcp.governance.PlanStore;
 import io.kommomcp.kommo.EntityType;
 import io.kommomcp.kommo.KommoApiException;
+import io.kommomcp.kommo.KommoCrm;
+import io.kommomcp.kommo.UserLoads;
 import io.kommomcp.kommo.KommoMetadata;
 import io.kommomcp.kommo.KommoParties;
 import io.kommomcp.kommo.ScriptedKommo;
@@ -43,8 +45,10 @@ import io.kommomcp.tenancy.TenantService;
 import io.kommomcp.testing.Fields;
 import io.kommomcp.testing.RecordingAudit;
 import io.kommomcp.testing.UnitDatabase;
+import io.kommomcp.tools.bulk.DistributionTools;
 import io.kommomcp.tools.bulk.LeadBulkTools;
 import io.kommomcp.tools.bulk.PartyBulkTools;
+import io.kommomcp.tools.common.UserResolver;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import tools.jackson.databind.JsonNode;
@@ -125,10 +129,42 @@ class BulkToolCallsTest {
         }
 
         void lead(long id, long pipeline, long stage, String budget) {
+            lead(id, pipeline, stage, budget, 1, 0, null);
+        }
+
+        void lead(long id, long pipeline, long stage, String budget, long user, long price, String tag) {
             leads.put(id, Lead.from(Json.mapper().readTree("{\"id\":" + id + ",\"name\":\"L" + id + "\",\"pipeline_id\":"
-                    + pipeline + ",\"status_id\":" + stage + ",\"responsible_user_id\":1,\"custom_fields_values\":"
-                    + (budget == null ? "null" : "[{\"field_id\":5,\"values\":[{\"value\":\"" + budget + "\"}]}]")
-                    + "}")));
+                    + pipeline + ",\"status_id\":" + stage + ",\"responsible_user_id\":" + user + ",\"price\":" + price
+                    + ",\"custom_fields_values\":" + (budget == null ? "null" : "[{\"field_id\":5,\"values\":[{"
+                    + "\"value\":\"" + budget + "\"}]}]") + ",\"_embedded\":{\"tags\":" + (tag == null ? "[]"
+                            : "[{\"id\":1,\"name\":\"" + tag + "\"}]") + "}}")));
+        }
+    }
+
+    /** Loads as the mirror would count them. */
+    static class Loads extends UserLoads {
+
+        final Map<Long, Long> open = new HashMap<>();
+
+        @Override
+        public UserLoads.Loads of(Caller caller, Kind kind, List<Long> users) {
+            Map<Long, UserLoads.Load> out = new LinkedHashMap<>();
+            users.forEach(u -> out.put(u, new UserLoads.Load(open.getOrDefault(u, 0L), false)));
+            return new UserLoads.Loads(out, "the mirror as of 2026-07-01T10:00:00Z");
+        }
+    }
+
+    /** Lists of leads, answered from the records (in id order) by pipeline and current user. */
+    class Lists extends KommoCrm {
+
+        @Override
+        public Page<Lead> searchLeads(Caller caller, LeadCriteria c) {
+            List<Lead> all = records.leads.values().stream().filter(l -> (c.pipelineId() == null || c.pipelineId()
+                    .equals(l.pipelineId())) && (c.responsibleUserId() == null || c.responsibleUserId().equals(l
+                            .responsibleUserId()))).sorted(java.util.Comparator.comparingLong(Lead::id)).toList();
+            int from = (c.page() - 1) * c.limit();
+            return new Page<>(all.subList(Math.min(from, all.size()), Math.min(from + c.limit(), all.size())),
+                    c.page(), c.limit(), from + c.limit() < all.size());
         }
     }
 
@@ -146,6 +182,7 @@ class BulkToolCallsTest {
     }
 
     private ScriptedKommo kommo;
+    private Loads loads;
     private RecordingAudit audit;
     private Records records;
     private BulkGovernance governance;
@@ -165,6 +202,11 @@ class BulkToolCallsTest {
         PartyBulkTools parties = new PartyBulkTools();
         Fields.set(Fields.set(Fields.set(parties, "metadata", account), "parties", records), "governance",
                 governance);
+        loads = new Loads();
+        DistributionTools distribution = new DistributionTools();
+        UserResolver resolver = Fields.set(new UserResolver(), "metadata", account);
+        Fields.set(Fields.set(Fields.set(Fields.set(Fields.set(distribution, "crm", new Lists()), "parties", records),
+                "users", resolver), "loads", loads), "governance", governance);
         PlanStore plans = new PlanStore();
         Fields.set(Fields.set(Fields.set(plans, "ds", UnitDatabase.app()), "ttlSeconds", 300L),
                 "approvalTtlSeconds", 3600L);
@@ -172,7 +214,7 @@ class BulkToolCallsTest {
         Fields.set(Fields.set(Fields.set(Fields.set(governor, "plans", plans), "audit", audit), "writer", kommo),
                 "tenants", new Policies());
         calls = new ToolCalls(audit, governor, kommo, IdempotentCalls.over(UnitDatabase.app()), 50_000);
-        for (Object bean : List.of(leads, parties)) {
+        for (Object bean : List.of(leads, parties, distribution)) {
             for (Method m : bean.getClass().getDeclaredMethods()) {
                 Tool meta = m.getAnnotation(Tool.class);
                 if (meta != null) {
@@ -404,5 +446,80 @@ class BulkToolCallsTest {
         assertFalse(made.path("error").asBoolean(), text(made));
         assertEquals(1, kommo.count("POST", "companies"));
         assertEquals(2, made.path("structured").path("written").asInt());
+    }
+
+    @Test
+    void roundRobinExplainsEachAssignmentAndLeavesLeadsAlreadyTheirs() {
+        records.lead(11, 10, 101, null, 1, 0, null);
+        records.lead(12, 10, 101, null, 1, 0, null);
+        records.lead(13, 10, 101, null, 3, 0, null);
+        records.lead(14, 10, 142, null, 3, 0, null);
+        JsonNode r = call("leads_distribute", args("lead_ids", List.of(11, 12, 13, 14), "users", List.of("Alice",
+                "bob@x.test")));
+        assertFalse(r.path("error").asBoolean(), text(r));
+        String t = text(r);
+        assertTrue(t.contains("lead 11 unchanged: already Alice's; round robin, user 1 of 2"), t);
+        assertTrue(t.contains("lead 12 → Bob: round robin, user 2 of 2"), t);
+        assertTrue(t.contains("lead 13 → Alice: round robin, user 1 of 2"), t);
+        assertTrue(t.contains("lead 14 unchanged: closed (won)"), t);
+        assertEquals(1, kommo.sent.size());
+        assertEquals(2, r.path("structured").path("assigned").asInt());
+        assertEquals(2, ((List<?>) kommo.sent.get(0).body()).size());
+    }
+
+    @Test
+    void fewestOpenLeadsCountsWithoutTheLeadsBeingSharedOut() {
+        for (long id = 21; id <= 26; id++) {
+            records.lead(id, 10, 101, null, 3, 0, null);
+        }
+        loads.open.put(1L, 4L);
+        loads.open.put(2L, 1L);
+        JsonNode r = call("leads_distribute", args("filter", args("pipeline_id", 10, "responsible_user_id", 3),
+                "users", List.of("1", "2"), "strategy", "fewest_open_leads"));
+        assertFalse(r.path("error").asBoolean(), text(r));
+        String t = text(r);
+        assertTrue(t.contains("lead 21 → Bob: fewest open leads (1)"), t);
+        assertTrue(t.contains("lead 23 → Bob: fewest open leads (3)"), t);
+        assertTrue(t.contains("lead 24 → Alice: fewest open leads (4)") || t.contains("lead 24 → Bob: fewest open"
+                + " leads (4)"), t);
+        JsonNode shares = r.path("structured").path("users");
+        assertEquals(6, shares.get(0).path("leads").asInt() + shares.get(1).path("leads").asInt());
+        assertEquals("4 open leads", shares.get(0).path("load_before").asString());
+    }
+
+    @Test
+    void rulesByPipelineTagAndPriceBandFirstMatchWins() {
+        records.lead(31, 10, 101, null, 3, 50_000, null);
+        records.lead(32, 20, 201, null, 3, 10, null);
+        records.lead(33, 10, 101, null, 3, 10, "VIP");
+        records.lead(34, 10, 101, null, 3, 10, null);
+        JsonNode r = call("leads_distribute", args("lead_ids", List.of(31, 32, 33, 34), "strategy", "rules",
+                "rules", List.of(args("user", "Alice", "tag", "vip"), args("user", "Bob", "pipeline_id", 10,
+                        "min_price", 10_000), args("user", "Alice", "pipeline_id", 20))));
+        assertFalse(r.path("error").asBoolean(), text(r));
+        String t = text(r);
+        assertTrue(t.contains("lead 31 → Bob: rule 2 (pipeline 10, price from 10000)"), t);
+        assertTrue(t.contains("lead 32 → Alice: rule 3 (pipeline 20)"), t);
+        assertTrue(t.contains("lead 33 → Alice: rule 1 (tag \"vip\")"), t);
+        assertTrue(t.contains("lead 34 unchanged: no rule matches"), t);
+    }
+
+    @Test
+    void aLargeDistributionIsPlannedWithItsExplanations() {
+        for (long id = 100; id < 160; id++) {
+            records.lead(id, 10, 101, null, 3, 0, null);
+        }
+        JsonNode planned = call("leads_distribute", args("filter", args("pipeline_id", 10), "users", List.of("Alice",
+                "Bob")));
+        JsonNode g = planned.path("structured").path("governance");
+        assertEquals("planned", g.path("status").asString(), text(planned));
+        assertTrue(kommo.sent.isEmpty());
+        assertEquals("lead 100 → Alice: round robin, user 1 of 2", g.path("plan").path("after").path("assignments")
+                .get(0).asString());
+        assertTrue(g.path("plan").path("consequences").toString().contains("Alice (1) gets 30 leads"), g.toString());
+        JsonNode refused = call("leads_distribute", args("lead_ids", List.of(100, 999, 100), "users", List.of(
+                "Alice")));
+        assertTrue(text(refused).contains("lead_ids[1] (999): there is no lead 999"), text(refused));
+        assertTrue(text(refused).contains("lead_ids[2] (100): the same id as lead_ids[0]"), text(refused));
     }
 }

@@ -4,11 +4,15 @@ import java.util.List;
 
 import tools.jackson.databind.JsonNode;
 
-/** A lead as Kommo returns it; {@code contacts} is filled only when requested with {@code with=contacts}. */
+/**
+ * A lead as Kommo returns it; {@code contacts} is filled only when requested with {@code with=contacts}, and
+ * {@code sourceId} only with {@code with=source_id}.
+ */
 public record Lead(long id, String name, Long price, Long responsibleUserId, Long groupId, Long statusId,
         Long pipelineId, Long lossReasonId, Long createdBy, Long updatedBy, Long createdAt, Long updatedAt,
         Long closedAt, Long closestTaskAt, Boolean isDeleted, Long accountId, List<CustomFieldValue> customFields,
-        List<Tag> tags, List<ContactLink> contacts, List<Long> companyIds, List<LossReason> lossReasons) {
+        List<Tag> tags, List<ContactLink> contacts, List<Long> companyIds, List<LossReason> lossReasons,
+        Long sourceId) {
 
     /** A contact linked to a lead. */
     public record ContactLink(long id, Boolean isMain) {
@@ -40,6 +44,6 @@ public record Lead(long id, String name, Long price, Long responsibleUserId, Lon
                 WireValues.list(emb.get("tags"), Tag::from),
                 WireValues.list(emb.get("contacts"), ContactLink::from),
                 WireValues.list(emb.get("companies"), c -> WireValues.longOr(c, "id", 0)),
-                WireValues.list(emb.get("loss_reason"), LossReason::from));
+                WireValues.list(emb.get("loss_reason"), LossReason::from), WireValues.longOrNull(n, "source_id"));
     }
 }
