@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
  *        java bench/McpBench.java BASE_URL SANDBOX_URL --sales [seconds]
  *        java bench/McpBench.java BASE_URL SANDBOX_URL --realtime LEADS CONTACTS EVENTS [webhook samples]
  *        java bench/McpBench.java BALANCER_URL SANDBOX_URL --cluster SECONDS DATABASE
+ *        java bench/McpBench.java BASE_URL SANDBOX_URL --bulk [sizes, default 10,250,1000,5000]
  */
 public class McpBench {
 
@@ -41,6 +42,10 @@ public class McpBench {
         }
         if (args.length > 4 && args[2].equals("--cluster")) {
             cluster(base, sandbox, Integer.parseInt(args[3]), args[4]);
+            return;
+        }
+        if (args.length > 2 && args[2].equals("--bulk")) {
+            bulk(base, sandbox, args.length > 3 ? args[3] : "10,250,1000,5000");
             return;
         }
         if (args.length > 5 && args[2].equals("--realtime")) {
@@ -621,6 +626,100 @@ public class McpBench {
         String out = new String(p.getInputStream().readAllBytes()).trim();
         if (p.waitFor() != 0) {
             throw new IllegalStateException(out);
+        }
+        return out;
+    }
+
+    /**
+     * Bulk work (issue 14), against Kommo's real limit: for each size N, every bulk tool on N records of a fresh
+     * sandbox account (the tenant's threshold set to 5,000, so each is one call, not a plan), printing its Kommo write
+     * requests (the answer's kommo_requests) against the floor ceil(N/250) (ceil(N/50) for leads with a new contact, a
+     * complex add), all Kommo requests the account saw for the call (reads included: the schema on the first call,
+     * the records an update, move or distribution reads first, 250 a request), the wall time and records per second.
+     */
+    static void bulk(String base, String sandbox, String sizes) throws Exception {
+        BenchTenant t = newTenant(base, sandbox, "kommo.writer");
+        String admin = token("platform", "platform.admin");
+        send("PATCH", base + "/api/admin/tenants/" + t.id(), admin, "{\"bulk_governed_above\":5000}");
+        Session s = new Session(base, t.userToken());
+        String stats = sandbox + "/sandbox/_control/accounts/" + t.id() + "/stats";
+        String pipelines = s.call("{\"name\":\"pipelines_list\",\"arguments\":{}}");
+        long qualification = Long.parseLong(first(pipelines, "\"id\":(\\d+),\"name\":\"Qualification\""));
+        String users = "[\"Boris Sales\",\"Clara Sales\"]";
+        System.out.printf("%-34s %6s %7s %7s %7s %9s %10s%n", "tool", "N", "writes", "floor", "total", "wall s",
+                "records/s");
+        for (String size : sizes.split(",")) {
+            int n = Integer.parseInt(size.strip());
+            List<Long> leads = ids(bulkRow(s, stats, "leads_bulk_create", n, (n + 249) / 250, "leads", i ->
+                    "{\"name\":\"Bench lead " + n + "-" + i + "\",\"price\":" + (100 + i) + "}"));
+            if (leads.size() != n) {
+                System.out.println("  (the created leads' ids were not all in the answer: the rows that use them are"
+                        + " skipped)");
+                continue;
+            }
+            bulkRow(s, stats, "leads_bulk_create (new contacts)", n, (n + 49) / 50, "leads", i -> "{\"name\":"
+                    + "\"Bench deal " + n + "-" + i + "\",\"contact\":{\"name\":\"Bench person " + i + "\",\"phone\":"
+                    + "\"+44 20 7946 " + String.format("%04d", i % 10_000) + "\"}}");
+            bulkRow(s, stats, "leads_bulk_update", n, (n + 249) / 250, "leads", i -> "{\"lead_id\":" + leads.get(i)
+                    + ",\"price\":" + (500 + i) + "}");
+            bulkCall(s, stats, "leads_bulk_move", n, (n + 249) / 250, "{\"lead_ids\":" + leads + ",\"stage_id\":"
+                    + qualification + "}");
+            bulkCall(s, stats, "leads_distribute", n, (n + 249) / 250, "{\"lead_ids\":" + leads + ",\"users\":"
+                    + users + "}");
+            List<Long> contacts = ids(bulkRow(s, stats, "contacts_bulk_create", n, (n + 249) / 250, "contacts", i ->
+                    "{\"first_name\":\"Bench\",\"last_name\":\"Contact " + n + "-" + i + "\"}"));
+            if (contacts.size() == n) {
+                bulkRow(s, stats, "contacts_bulk_update", n, (n + 249) / 250, "contacts", i -> "{\"contact_id\":"
+                        + contacts.get(i) + ",\"position\":\"Buyer\"}");
+            }
+            List<Long> companies = ids(bulkRow(s, stats, "companies_bulk_create", n, (n + 249) / 250, "companies",
+                    i -> "{\"name\":\"Bench company " + n + "-" + i + "\"}"));
+            if (companies.size() == n) {
+                bulkRow(s, stats, "companies_bulk_update", n, (n + 249) / 250, "companies", i -> "{\"company_id\":"
+                        + companies.get(i) + ",\"web\":\"https://bench" + i + ".example\"}");
+            }
+        }
+    }
+
+    /** One bulk call of {@code n} records built by {@code record}, listed under {@code list}; prints its row. */
+    static String bulkRow(Session s, String stats, String tool, int n, int floor, String list,
+            java.util.function.IntFunction<String> record) throws Exception {
+        StringBuilder args = new StringBuilder("{\"").append(list).append("\":[");
+        for (int i = 0; i < n; i++) {
+            args.append(i == 0 ? "" : ",").append(record.apply(i));
+        }
+        return bulkCall(s, stats, tool, n, floor, args.append("]}").toString());
+    }
+
+    static String bulkCall(Session s, String stats, String label, int n, int floor, String arguments)
+            throws Exception {
+        String tool = label.split(" ")[0];
+        long before = Long.parseLong(first(send("GET", stats, null, null).body(), "\"requests\":(\\d+)"));
+        long start = System.nanoTime();
+        String body = s.call("{\"name\":\"" + tool + "\",\"arguments\":" + arguments + "}");
+        double wall = (System.nanoTime() - start) / 1e9;
+        long total = Long.parseLong(first(send("GET", stats, null, null).body(), "\"requests\":(\\d+)")) - before;
+        Matcher writes = Pattern.compile("\"kommo_requests\":(\\d+)").matcher(body);
+        if (body.contains("\"isError\":true") || !writes.find()) {
+            Matcher text = Pattern.compile("\"text\":\"((?:[^\"\\\\]|\\\\.){0,400})").matcher(body);
+            System.out.printf("%-34s %6d  failed: %s%n", label, n, text.find() ? text.group(1) : body.substring(0,
+                    Math.min(400, body.length())));
+            return body;
+        }
+        System.out.printf("%-34s %6d %7s %7d %7d %9.2f %10.0f%n", label, n, writes.group(1), floor, total, wall,
+                n / wall);
+        return body;
+    }
+
+    /** The ids of the objects a bulk create made, in record order, from its runs. */
+    static List<Long> ids(String body) {
+        List<Long> out = new ArrayList<>();
+        Matcher m = Pattern.compile("\"status\":\"created\",\"first_id\":(\\d+),\"last_id\":(\\d+)")
+                .matcher(body);
+        while (m.find()) {
+            for (long id = Long.parseLong(m.group(1)); id <= Long.parseLong(m.group(2)); id++) {
+                out.add(id);
+            }
         }
         return out;
     }
