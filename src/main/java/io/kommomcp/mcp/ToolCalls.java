@@ -13,6 +13,7 @@ import java.util.logging.Logger;
 import io.kommomcp.audit.AuditLog;
 import io.kommomcp.audit.Outcome;
 import io.kommomcp.audit.ToolCallAudit;
+import io.kommomcp.core.AuditNote;
 import io.kommomcp.core.Caller;
 import io.kommomcp.core.Describe;
 import io.kommomcp.core.Json;
@@ -179,6 +180,9 @@ final class ToolCalls {
             answer = tool.changes() ? change(tool, caller, flow, toolArguments, (Proposal<?>) result, () -> invoke(
                     tool, args, caller)) : new Answer(result, null);
             outcome = Outcome.SUCCEEDED;
+            if (answer.result() instanceof AuditNote note) { // e.g. the records a bulk call left out, and why
+                error = note.auditNote();
+            }
         } catch (PartiallyApplied e) {
             outcome = Outcome.PARTIAL;
             error = e.getMessage();

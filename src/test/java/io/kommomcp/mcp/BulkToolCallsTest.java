@@ -322,6 +322,9 @@ class BulkToolCallsTest {
         assertEquals(6, s.path("problems").size());
         assertEquals(1, s.path("problems").get(0).path("record").asInt());
         assertEquals("0,7", ((Map<?, ?>) kommo.sent.get(0).shown()).get("records"), "records 0 and 7 were sent");
+        String note = audit.calls.get(audit.calls.size() - 1).error();
+        assertTrue(note.startsWith("Not written: leads[1]: stage 101 is not in pipeline 20"), "the audit entry keeps"
+                + " each record left out with its reason: " + note);
     }
 
     @Test

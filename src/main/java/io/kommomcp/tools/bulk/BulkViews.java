@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.kommomcp.core.AuditNote;
 import io.kommomcp.core.Describe;
 import io.kommomcp.core.Rendered;
 import io.kommomcp.kommo.RecordOutcome;
@@ -37,7 +38,17 @@ public final class BulkViews {
             int kommoRequests,
             @Describe("Consecutive records alike; record i of a created run has id first_id + (i - from).")
             List<Run> records,
-            List<Problem> problems) implements Rendered {
+            List<Problem> problems) implements Rendered, AuditNote {
+
+        /** The audit entry keeps the records left out, each with its reason (what was written is its after). */
+        @Override
+        public String auditNote() {
+            if (problems.isEmpty()) {
+                return null;
+            }
+            return "Not written: " + String.join("; ", problems.stream().map(p -> entity + "[" + p.record() + "]"
+                    + (p.id() == null ? "" : " (" + p.id() + ")") + ": " + p.reason()).toList());
+        }
 
         @Override
         public String toText() {
