@@ -29,7 +29,12 @@ final class ServerInstructions {
             - Errors are explained in plain words with what to do next; do not retry a refused write unchanged.
               Kommo allows 7 requests per second per account; the server paces calls for you.
 
-            Governed changes (tools marked "Governed", and any write the tenant's policy governs):
+            Bulk tools (*_bulk_*, leads_distribute) take up to 5,000 records; each record is checked before anything
+            is sent, and a bad one refuses the call naming it by index (skip_invalid: true writes the rest). Records
+            are named by their index in the list you sent, in answers and in part-way failures.
+
+            Governed changes (tools marked "Governed", bulk calls above the tenant's threshold, and any write the
+            tenant's policy governs):
             - A first call changes nothing. If your client supports elicitation, the person is shown the plan
               (exact Kommo requests, before/after, consequences) and asked; otherwise the answer is the plan
               with status "planned" and a confirmation_token. Show the plan to the person; only after they agree

@@ -74,7 +74,9 @@ public class TenantAdminResource {
             + " kommo_base_url, enabled, read_only, tool_policy. tool_policy {allow: [...], deny: [...]} names tools"
             + " or toolsets (read, write, admin, analytics, audit) and replaces the tenant's whole policy; empty"
             + " lists remove it. read_only overrides the policy. lead_status_thresholds {active_days, cooling_days,"
-            + " stuck_factor, overdue_tasks} changes the thresholds it names (lead_status, leads_inactive).")
+            + " stuck_factor, overdue_tasks} changes the thresholds it names (lead_status, leads_inactive)."
+            + " bulk_governed_above: bulk calls changing more records are governed (0-5000; -1: the server's"
+            + " default).")
     public TenantView update(@PathParam("id") String id, TenantChanges changes) {
         return tenants.update(id, changes);
     }
