@@ -329,6 +329,9 @@ public class McpBench {
                 "\"id\":(\\d+)"));
         Session mcp = new Session(base, t.userToken());
         String call = "{\"name\":\"leads_get\",\"arguments\":{\"lead_id\":" + leadId + "}}";
+        for (int i = 0; i < 300; i++) { // warm-up, not measured: the JIT compiles the hot paths
+            mcp.call(call);
+        }
         List<Long> quiet = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
             long s0 = System.nanoTime();
