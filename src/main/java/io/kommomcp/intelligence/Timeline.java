@@ -122,7 +122,9 @@ public final class Timeline {
                         + (p.get("phone") == null ? "" : " " + (type.equals("call_in") ? "from " : "to ")
                                 + text(p.get("phone")))
                         + (p.get("duration") == null ? "" : ", " + text(p.get("duration")) + " s")
-                        + (text == null ? "" : ": " + text);
+                        // a call note keeps what was said as its result (API.md §13), not as text
+                        + (text != null ? ": " + text : p.get("call_result") == null ? "" : ": "
+                                + text(p.get("call_result")));
             }
             case "sms_in", "sms_out" -> {
                 kind = "message";

@@ -49,7 +49,9 @@ class McpEndToEndIT {
             "links_link", "links_unlink", "tasks_create", "tasks_update", "tasks_complete",
             "fields_set", "register_new_opportunity", "advance_sales_stage", "log_sales_interaction", "assign_lead",
             "set_lead_fields", "tags_add", "tags_remove", "catalog_elements_create", "catalog_elements_update",
-            "leads_add_product", "leads_remove_product"));
+            "leads_add_product", "leads_remove_product", "leads_bulk_create", "leads_bulk_update", "leads_bulk_move",
+            "contacts_bulk_create", "contacts_bulk_update", "companies_bulk_create", "companies_bulk_update",
+            "leads_distribute"));
 
     private static Set<String> union(Set<String> a, Set<String> b) {
         Set<String> all = new HashSet<>(a);
