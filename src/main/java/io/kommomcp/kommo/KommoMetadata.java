@@ -38,7 +38,8 @@ public class KommoMetadata {
     public record LossReason(long id, String name) {
     }
 
-    private record Entry(Object value, Instant expires) {
+    /** A cached value; {@code schemaChange} the shared change time (database clock) known when it was loaded. */
+    private record Entry(Object value, Instant expires, Instant schemaChange) {
     }
 
     @Inject
@@ -55,6 +56,23 @@ public class KommoMetadata {
     Clock clock;
 
     private final Map<Key, Entry> cache = new ConcurrentHashMap<>();
+
+    /**
+     * How often an instance asks whether another instance changed a tenant's schema since it cached it (one primary
+     * key lookup per tenant at most this often); a change made through another instance is seen within this time.
+     */
+    @Inject
+    @ConfigProperty(name = "kommo.metadata.peer-check-ms", defaultValue = "1000")
+    long peerCheckMillis;
+
+    @jakarta.annotation.Resource(lookup = "jdbc/kommo-background")
+    javax.sql.DataSource ds;
+
+    /** Per tenant: when the shared change time was last read, and what it was. */
+    private record PeerCheck(long checkedNanos, Instant changedAt) {
+    }
+
+    private final Map<String, PeerCheck> peers = new ConcurrentHashMap<>();
 
     public List<Pipeline> pipelines(Caller caller) {
         return cached(caller, MetadataKey.PIPELINES, () -> crm.pipelines(caller));
@@ -152,11 +170,60 @@ public class KommoMetadata {
      */
     public void invalidateAll(String tenant) {
         cache.keySet().removeIf(k -> k.tenant().equals(tenant));
+        announce(tenant);
     }
 
     /** Forgets one kind of cached schema of the caller's tenant. */
     public void invalidate(Caller caller, MetadataKey key) {
         cache.remove(new Key(caller.tenantId(), key));
+        announce(caller.tenantId());
+    }
+
+    /** Tells the other instances that the tenant's schema changed (they drop their copies at their next check). */
+    private void announce(String tenant) {
+        if (ds == null || tenant == null) {
+            return;
+        }
+        try (java.sql.Connection c = ds.getConnection(); java.sql.PreparedStatement ps = c.prepareStatement(
+                "insert into metadata_change (tenant_id, changed_at) values (?, now()) on conflict (tenant_id) do"
+                        + " update set changed_at = now()")) {
+            ps.setString(1, tenant);
+            ps.executeUpdate();
+            peers.remove(tenant); // the next load here reads the new time, and is not reloaded for its own change
+        } catch (java.sql.SQLException | RuntimeException e) {
+            java.util.logging.Logger.getLogger(KommoMetadata.class.getName()).warning(() -> "Other instances were"
+                    + " not told of a schema change of tenant " + tenant + " (they see it when their copy expires): "
+                    + e.getMessage());
+        }
+    }
+
+    /** When another instance last changed the tenant's schema, read at most every peer-check-ms. */
+    private Instant changedElsewhere(String tenant) {
+        if (ds == null) {
+            return null;
+        }
+        long now = System.nanoTime();
+        PeerCheck known = peers.get(tenant);
+        if (known != null && now - known.checkedNanos() < peerCheckMillis * 1_000_000L) {
+            return known.changedAt();
+        }
+        Instant changed = null;
+        try (java.sql.Connection c = ds.getConnection(); java.sql.PreparedStatement ps = c.prepareStatement(
+                "select changed_at from metadata_change where tenant_id = ?")) {
+            ps.setString(1, tenant);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    changed = rs.getTimestamp(1).toInstant();
+                }
+            }
+        } catch (java.sql.SQLException | RuntimeException e) {
+            return known == null ? null : known.changedAt(); // keep serving from the cache meanwhile
+        }
+        if (peers.size() > 10_000) {
+            peers.clear();
+        }
+        peers.put(tenant, new PeerCheck(now, changed));
+        return changed;
     }
 
     /** A tenant's cached schema of one kind. */
@@ -169,10 +236,15 @@ public class KommoMetadata {
         Instant now = clock.instant();
         Entry e = cache.get(key);
         if (e != null && e.expires().isAfter(now)) {
-            return (T) e.value();
+            // times compared are all the database's, so the instances' clocks may differ
+            Instant elsewhere = changedElsewhere(caller.tenantId());
+            if (elsewhere == null || e.schemaChange() != null && !elsewhere.isAfter(e.schemaChange())) {
+                return (T) e.value();
+            }
         }
+        Instant known = changedElsewhere(caller.tenantId());
         T value = load.get();
-        cache.put(key, new Entry(value, now.plus(Duration.ofSeconds(Math.max(0, ttlSeconds)))));
+        cache.put(key, new Entry(value, now.plus(Duration.ofSeconds(Math.max(0, ttlSeconds))), known));
         return value;
     }
 }
