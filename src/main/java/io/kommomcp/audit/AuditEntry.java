@@ -11,7 +11,18 @@ public record AuditEntry(String chainKey, long seq, Instant recordedAt, EntryKin
         String tenantId, String subject, String roles, String clientName, String clientVersion, String sessionId,
         String tool, String arguments, Outcome outcome, Integer durationMs, String errorText, String targetType,
         String targetId, String beforeState, String afterState, String kommoCalls, int kommoCallCount,
-        int kommoErrorCount, int kommo429Count, String prevHash, String hash) {
+        int kommoErrorCount, int kommo429Count, String prevHash, String hash, String traceId) {
+
+    /** An entry written outside any trace. */
+    public AuditEntry(String chainKey, long seq, Instant recordedAt, EntryKind kind, UUID correlationId,
+            String tenantId, String subject, String roles, String clientName, String clientVersion, String sessionId,
+            String tool, String arguments, Outcome outcome, Integer durationMs, String errorText, String targetType,
+            String targetId, String beforeState, String afterState, String kommoCalls, int kommoCallCount,
+            int kommoErrorCount, int kommo429Count, String prevHash, String hash) {
+        this(chainKey, seq, recordedAt, kind, correlationId, tenantId, subject, roles, clientName, clientVersion,
+                sessionId, tool, arguments, outcome, durationMs, errorText, targetType, targetId, beforeState,
+                afterState, kommoCalls, kommoCallCount, kommoErrorCount, kommo429Count, prevHash, hash, null);
+    }
 
     /**
      * This entry as PostgreSQL can store it exactly ({@link StoredText}): every text within its column's length,
@@ -24,7 +35,7 @@ public record AuditEntry(String chainKey, long seq, Instant recordedAt, EntryKin
                 StoredText.text(tool, 100), StoredText.json(arguments), outcome, durationMs,
                 StoredText.text(errorText, 4000), StoredText.text(targetType, 40), StoredText.text(targetId, 100),
                 StoredText.json(beforeState), StoredText.json(afterState), StoredText.json(kommoCalls),
-                kommoCallCount, kommoErrorCount, kommo429Count, prevHash, hash);
+                kommoCallCount, kommoErrorCount, kommo429Count, prevHash, hash, traceId);
     }
 
     /** This entry placed in its chain: sequence number, time, previous hash, and its own hash computed. */
@@ -32,13 +43,14 @@ public record AuditEntry(String chainKey, long seq, Instant recordedAt, EntryKin
         AuditEntry e = new AuditEntry(chainKey, newSeq, at, kind, correlationId, tenantId, subject, roles,
                 clientName, clientVersion, sessionId, tool, arguments, outcome, durationMs, errorText, targetType,
                 targetId, beforeState, afterState, kommoCalls, kommoCallCount, kommoErrorCount, kommo429Count, prev,
-                null);
+                null, traceId);
         return e.withHash(ChainHash.hash(e));
     }
 
     private AuditEntry withHash(String h) {
         return new AuditEntry(chainKey, seq, recordedAt, kind, correlationId, tenantId, subject, roles, clientName,
                 clientVersion, sessionId, tool, arguments, outcome, durationMs, errorText, targetType, targetId,
-                beforeState, afterState, kommoCalls, kommoCallCount, kommoErrorCount, kommo429Count, prevHash, h);
+                beforeState, afterState, kommoCalls, kommoCallCount, kommoErrorCount, kommo429Count, prevHash, h,
+                traceId);
     }
 }

@@ -45,6 +45,11 @@ public class AuditLog {
     Instances instances;
 
     @Inject
+    jakarta.enterprise.inject.Instance<io.opentelemetry.api.OpenTelemetry> openTelemetry;
+
+    private io.opentelemetry.api.trace.Tracer tracer;
+
+    @Inject
     @ConfigProperty(name = "kommo.audit.personal-data.mode", defaultValue = "STORE")
     String personalDataMode;
 
@@ -71,6 +76,8 @@ public class AuditLog {
             throw new IllegalStateException("kommo.audit.personal-data.mode must be STORE, HASH or DROP, not '"
                     + personalDataMode + "'");
         }
+        tracer = openTelemetry != null && openTelemetry.isResolvable() ? openTelemetry.get().getTracer(
+                "io.kommomcp.audit") : null;
         privacy = new PrivacyPolicy(mode, Set.copyOf(personalFields.orElse(List.of())), pseudonymiseSubjects,
                 pseudonymKey.orElse(null));
     }
@@ -113,7 +120,7 @@ public class AuditLog {
         return append(new AuditEntry(PLATFORM_CHAIN, 0, draft.recordedAt(), draft.kind(), null, null,
                 draft.subject(), draft.roles(), draft.clientName(), draft.clientVersion(), draft.sessionId(),
                 draft.tool(), draft.arguments(), draft.outcome(), draft.durationMs(), draft.errorText(), null, null,
-                null, null, draft.kommoCalls(), 0, 0, 0, null, null));
+                null, null, draft.kommoCalls(), 0, 0, 0, null, null, draft.traceId()));
     }
 
     /**
@@ -134,7 +141,21 @@ public class AuditLog {
 
     /** Appends an entry prepared elsewhere (reconciliation, governance steps). */
     public AuditEntry append(AuditEntry draft) {
-        return writer.append(draft);
+        io.opentelemetry.api.trace.Span span = tracer == null ? null : tracer.spanBuilder("audit append")
+                .setAttribute("kommo.audit.kind", draft.kind().name()).startSpan();
+        try {
+            return writer.append(draft);
+        } finally {
+            if (span != null) {
+                span.end();
+            }
+        }
+    }
+
+    /** The trace the entry is written in, if any (the MCP request's or a background job's). */
+    private static String traceId() {
+        io.opentelemetry.api.trace.SpanContext c = io.opentelemetry.api.trace.Span.current().getSpanContext();
+        return c.isValid() ? c.getTraceId() : null;
     }
 
     AuditEntry draft(ToolCallAudit a, EntryKind kind, UUID correlationId) {
@@ -162,7 +183,7 @@ public class AuditLog {
                 a.clientVersion(), a.sessionId(), a.tool(), ChainHash.canonicalJson(StoredText.bounded(privacy.arguments(a.arguments()))),
                 a.outcome(), a.durationMillis() == null ? null : (int) Math.min(Integer.MAX_VALUE, a.durationMillis()),
                 error, targetType, targetId, before, after, callsJson(calls), calls.size(), errors,
-                throttled, null, null);
+                throttled, null, null, traceId());
     }
 
     /** The Kommo calls of an entry, in the stored (canonical JSON) form. */

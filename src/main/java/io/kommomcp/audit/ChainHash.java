@@ -57,6 +57,9 @@ public final class ChainHash {
         m.put("target_type", e.targetType());
         m.put("tenant_id", e.tenantId());
         m.put("tool", e.tool());
+        if (e.traceId() != null) { // entries written outside a trace (and all before V18) hash as they always did
+            m.put("trace_id", e.traceId());
+        }
         return CANONICAL.writeValueAsString(m);
     }
 

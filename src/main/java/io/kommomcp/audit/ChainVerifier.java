@@ -145,6 +145,6 @@ public final class ChainVerifier {
                 rs.getString("error_text"), rs.getString("target_type"), rs.getString("target_id"),
                 rs.getString("before_state"), rs.getString("after_state"), rs.getString("kommo_calls"),
                 rs.getInt("kommo_call_count"), rs.getInt("kommo_error_count"), rs.getInt("kommo_429_count"),
-                rs.getString("prev_hash"), rs.getString("hash"));
+                rs.getString("prev_hash"), rs.getString("hash"), rs.getString("trace_id"));
     }
 }

@@ -29,12 +29,12 @@ public final class ChainWriter {
     private static final String COLUMNS = "chain_key, seq, recorded_at, kind, correlation_id, tenant_id, subject,"
             + " roles, client_name, client_version, session_id, tool, arguments, outcome, duration_ms, error_text,"
             + " target_type, target_id, before_state, after_state, kommo_calls, kommo_call_count, kommo_error_count,"
-            + " kommo_429_count, prev_hash, hash";
+            + " kommo_429_count, prev_hash, hash, trace_id";
     private static final String INSERT = "insert into audit_entry (" + COLUMNS + ")"
-            + " values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+            + " values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     /** One row of a VALUES list, typed (a VALUES list, unlike an INSERT's, does not take its columns' types). */
     private static final String ROW = "(?, ?::bigint, ?::timestamptz, ?, ?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-            + " ?::integer, ?, ?, ?, ?, ?, ?, ?::integer, ?::integer, ?::integer, ?, ?)";
+            + " ?::integer, ?, ?, ?, ?, ?, ?, ?::integer, ?::integer, ?::integer, ?, ?, ?)";
 
     private ChainWriter() {
     }
@@ -264,6 +264,7 @@ public final class ChainWriter {
         ps.setInt(i++, e.kommo429Count());
         ps.setString(i++, e.prevHash());
         ps.setString(i++, e.hash());
+        ps.setString(i++, e.traceId());
         return i;
     }
 }

@@ -35,7 +35,7 @@ public final class AuditExport {
     static final String[] COLUMNS = {"chain_key", "seq", "recorded_at", "kind", "correlation_id", "tenant_id",
         "subject", "roles", "client_name", "client_version", "session_id", "tool", "outcome", "duration_ms",
         "error_text", "target_type", "target_id", "kommo_call_count", "kommo_error_count", "kommo_429_count",
-        "arguments", "before_state", "after_state", "kommo_calls", "prev_hash", "hash"};
+        "arguments", "before_state", "after_state", "kommo_calls", "prev_hash", "hash", "trace_id"};
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
