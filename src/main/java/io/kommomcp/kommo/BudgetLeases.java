@@ -116,6 +116,11 @@ public class BudgetLeases {
             return slots.acquire(backgroundShare);
         }
 
+        /** Slots in use on this instance now. */
+        int held() {
+            return slots.held();
+        }
+
         /** A renewal now, unless one was made in the last 100 ms (many callers waiting for a share). */
         private synchronized void renewSoon() {
             if (System.nanoTime() - lastRenewal > 100_000_000L || lastRenewal == 0) {

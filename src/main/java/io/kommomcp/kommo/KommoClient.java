@@ -45,10 +45,16 @@ final class KommoClient {
     private final CircuitBreaker breaker;
     /** Integer.MAX_VALUE for people's calls; the slots background work may hold, for the sync. */
     private final int backgroundShare;
+    /** Spans and metrics of each request (null in tests built without it). */
+    private final KommoTelemetry telemetry;
+    private final String tenant;
 
     KommoClient(KommoApi api, String bearerToken, RequestBudget limiter, KommoCallLog log, RetryPolicy retry,
-            CircuitBreaker breaker, TokenRenewal renewal, KommoRetries retries, int backgroundShare) {
+            CircuitBreaker breaker, TokenRenewal renewal, KommoRetries retries, int backgroundShare,
+            KommoTelemetry telemetry, String tenant) {
         this.backgroundShare = backgroundShare;
+        this.telemetry = telemetry;
+        this.tenant = tenant;
         this.retries = retries;
         this.api = api;
         this.bearer = bearerToken;
@@ -187,7 +193,10 @@ final class KommoClient {
         int status = 0;
         String requestId = null;
         String error = null;
-        try (Response response = call(method, resource, q, body)) {
+        io.opentelemetry.api.trace.Span span = telemetry == null ? null : telemetry.start(method, resource, tenant,
+                backgroundShare < Integer.MAX_VALUE);
+        try (io.opentelemetry.context.Scope ignored = span == null ? null : span.makeCurrent();
+                Response response = call(method, resource, q, body)) {
             status = response.getStatus();
             requestId = response.getHeaderString("X-Request-Id");
             String text = response.hasEntity() ? response.readEntity(String.class) : null;
@@ -214,6 +223,9 @@ final class KommoClient {
         } finally {
             long millis = (System.nanoTime() - start) / 1_000_000L;
             log.add(new KommoCallLog.Entry(startedAt, method, logged, status, requestId, millis, error));
+            if (span != null) {
+                telemetry.end(span, method, tenant, status, error, System.nanoTime() - start);
+            }
         }
     }
 

@@ -83,6 +83,27 @@ public class KommoGateway {
     @Inject
     KommoRetries retries;
 
+    @Inject
+    KommoTelemetry telemetry;
+
+    /** The budget in use per account, as a gauge ({@code kommo.client.budget.used}). */
+    @jakarta.annotation.PostConstruct
+    void gauges() {
+        telemetry.meter().gaugeBuilder("kommo.client.budget.used").ofLongs().setUnit("{slot}")
+                .setDescription("Request slots of a Kommo account in use on this instance (in flight, or completed"
+                        + " less than a window ago)")
+                .buildWithCallback(m -> limiters.forEach((account, budget) -> {
+                    if (budget instanceof RequestSlots slots) {
+                        m.record(slots.held(), io.opentelemetry.api.common.Attributes.of(ACCOUNT, account));
+                    } else if (budget instanceof BudgetLeases.Leased leased) {
+                        m.record(leased.held(), io.opentelemetry.api.common.Attributes.of(ACCOUNT, account));
+                    }
+                }));
+    }
+
+    static final io.opentelemetry.api.common.AttributeKey<String> ACCOUNT = io.opentelemetry.api.common.AttributeKey
+            .stringKey("kommo.account");
+
     private final Map<String, RequestBudget> limiters = new ConcurrentHashMap<>();
 
     /**
@@ -114,7 +135,7 @@ public class KommoGateway {
         return new KommoClient(api, access.bearerToken(), limiter, caller.kommoCalls(),
                 new KommoClient.RetryPolicy(maxReadRetries, maxRetryWaitSeconds), breaker,
                 rejected -> tenants.tokenAfterRejection(caller.tenantId(), rejected, caller.kommoCalls()), retries,
-                backgroundShare);
+                backgroundShare, telemetry, caller.tenantId());
     }
 
     private KommoApi buildApi(String baseUrl) {

@@ -71,6 +71,7 @@ public class McpGateFilter implements Filter {
     private int maxBodyBytes;
     /** The 2026-07-28 lane, served beside the SDK's on the same path (McpLanes chooses per request). */
     private NextRevision next;
+    private McpTelemetry telemetry;
     /** The 2025 lane without sessions (kommo.mcp.sessions=stateless): session ids are neither bound nor checked. */
     private boolean stateless;
 
@@ -83,6 +84,7 @@ public class McpGateFilter implements Filter {
         maxBodyBytes = ConfigProvider.getConfig().getOptionalValue("kommo.mcp.max-request-bytes", Integer.class)
                 .orElse(16 * 1024 * 1024);
         next = CDI.current().select(NextRevision.class).get();
+        telemetry = CDI.current().select(McpTelemetry.class).get();
         stateless = McpLanes.Sessions.of(ConfigProvider.getConfig().getOptionalValue("kommo.mcp.sessions",
                 String.class).orElse(null)) == McpLanes.Sessions.STATELESS;
     }
@@ -142,6 +144,28 @@ public class McpGateFilter implements Filter {
                 return;
             }
         }
+        String sessionHeader = stateless ? null : request.getHeader(SESSION_HEADER);
+        String version = request.getHeader("MCP-Protocol-Version") != null ? request.getHeader(
+                "MCP-Protocol-Version") : sessions.protocolVersion(sessionHeader);
+        McpTelemetry.Request traced = post && message != null && message.has("method") ? telemetry.start(message,
+                tenant, version, sessionHeader, request::getHeader) : null;
+        try {
+            serve(request, response, chain, admitted, jwt, me, message, body, post);
+        } finally {
+            if (traced != null) {
+                if (response.getStatus() >= 400) {
+                    traced.failed(String.valueOf(response.getStatus()));
+                }
+                traced.close();
+            }
+        }
+    }
+
+    /** Everything after admission and the message's shape: the lane, the session, the SDK. */
+    private void serve(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+            Admission admitted, JsonWebToken jwt, Owner me, JsonNode message, byte[] body, boolean post)
+            throws IOException, ServletException {
+        String tenant = me.tenant();
         if (McpLanes.modern(request::getHeader, message)) { // the 2026-07-28 lane: no session, no SDK
             next.serve(request, response, message, new NextRevision.Principal(tenant, me.subject(),
                     jwt.getGroups() == null ? Set.of() : jwt.getGroups(), admitted.tenant().readOnly(),
@@ -186,7 +210,8 @@ public class McpGateFilter implements Filter {
         request.setAttribute(ATTR_TOOL_POLICY, admitted.tenant().toolPolicy());
         boolean incomingResponse = message != null && rpcMethod == null;
         ErrorRewritingResponse wrapped = new ErrorRewritingResponse(response, incomingResponse,
-                initialize ? id -> sessions.bind(id, me) : null);
+                initialize ? id -> sessions.bind(id, me, message.path("params").path("protocolVersion")
+                        .asString(null)) : null);
         chain.doFilter(body == null ? request : new BufferedRequest(request, body), wrapped);
         wrapped.finish();
         if (sessionId != null && !initialize && ("DELETE".equals(request.getMethod()) && wrapped.errorStatus() == 0

@@ -23,7 +23,7 @@ public class SessionOwners {
     public record Owner(String tenant, String subject) {
     }
 
-    private record Binding(Owner owner, long lastSeenNanos) {
+    private record Binding(Owner owner, long lastSeenNanos, String protocolVersion) {
     }
 
     @Inject
@@ -34,7 +34,12 @@ public class SessionOwners {
     private final AtomicInteger bindsSinceSweep = new AtomicInteger();
 
     void bind(String sessionId, Owner owner) {
-        bindings.put(sessionId, new Binding(owner, System.nanoTime()));
+        bind(sessionId, owner, null);
+    }
+
+    /** Binds the session, noting the protocol version its client asked for at initialize (for telemetry). */
+    void bind(String sessionId, Owner owner, String protocolVersion) {
+        bindings.put(sessionId, new Binding(owner, System.nanoTime(), protocolVersion));
         if (bindsSinceSweep.incrementAndGet() >= 1_000) {
             bindsSinceSweep.set(0);
             sweep();
@@ -43,8 +48,15 @@ public class SessionOwners {
 
     /** The owner of a bound session (its last use is noted), or null. */
     Owner owner(String sessionId) {
-        Binding b = bindings.computeIfPresent(sessionId, (id, old) -> new Binding(old.owner(), System.nanoTime()));
+        Binding b = bindings.computeIfPresent(sessionId, (id, old) -> new Binding(old.owner(), System.nanoTime(),
+                old.protocolVersion()));
         return b == null ? null : b.owner();
+    }
+
+    /** The protocol version the session's client asked for at initialize, or null. */
+    String protocolVersion(String sessionId) {
+        Binding b = sessionId == null ? null : bindings.get(sessionId);
+        return b == null ? null : b.protocolVersion();
     }
 
     void forget(String sessionId) {

@@ -21,8 +21,13 @@ import com.sun.net.httpserver.HttpServer;
  */
 final class OtlpReceiver implements AutoCloseable {
 
-    /** One data point of one metric. */
+    /** One data point of one metric (a histogram's data point counts its observations as the value). */
     record Point(String metric, Map<String, String> attributes, double value) {
+    }
+
+    /** One span: its ids (hex), name, kind (1 internal, 2 server, 3 client) and string attributes. */
+    record SpanData(String traceId, String spanId, String parentSpanId, String name, int kind,
+            Map<String, String> attributes) {
     }
 
     private static volatile OtlpReceiver shared;
@@ -39,6 +44,7 @@ final class OtlpReceiver implements AutoCloseable {
 
     private final HttpServer server;
     private final List<Point> points = new CopyOnWriteArrayList<>();
+    private final List<SpanData> spans = new CopyOnWriteArrayList<>();
 
     OtlpReceiver(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
@@ -54,7 +60,89 @@ final class OtlpReceiver implements AutoCloseable {
                 ex.close();
             }
         });
+        server.createContext("/v1/traces", ex -> {
+            try (InputStream in = "gzip".equalsIgnoreCase(ex.getRequestHeaders().getFirst("Content-Encoding"))
+                    ? new GZIPInputStream(ex.getRequestBody()) : ex.getRequestBody()) {
+                spans.addAll(decodeTraces(in.readAllBytes()));
+                ex.getResponseHeaders().add("Content-Type", "application/x-protobuf");
+                ex.sendResponseHeaders(200, 0);
+            } catch (RuntimeException e) {
+                ex.sendResponseHeaders(400, -1);
+            } finally {
+                ex.close();
+            }
+        });
         server.start();
+    }
+
+    List<SpanData> spans() {
+        return List.copyOf(spans);
+    }
+
+    // ExportTraceServiceRequest { repeated ResourceSpans resource_spans = 1; }
+    // ResourceSpans { resource = 1; repeated ScopeSpans scope_spans = 2; } ScopeSpans { scope = 1; spans = 2; }
+    // Span { trace_id = 1; span_id = 2; parent_span_id = 4; name = 5; kind = 6; repeated KeyValue attributes = 9; }
+    static List<SpanData> decodeTraces(byte[] body) {
+        List<SpanData> out = new ArrayList<>();
+        for (Field rs : fields(body)) {
+            if (rs.number == 1) {
+                for (Field ss : fields(rs.bytes)) {
+                    if (ss.number == 2) {
+                        for (Field sp : fields(ss.bytes)) {
+                            if (sp.number == 2) {
+                                out.add(span(sp.bytes));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static SpanData span(byte[] bytes) {
+        String trace = null;
+        String id = null;
+        String parent = null;
+        String name = null;
+        int kind = 0;
+        Map<String, String> attributes = new TreeMap<>();
+        for (Field f : fields(bytes)) {
+            switch (f.number) {
+                case 1 -> trace = java.util.HexFormat.of().formatHex(f.bytes);
+                case 2 -> id = java.util.HexFormat.of().formatHex(f.bytes);
+                case 4 -> parent = f.bytes.length == 0 ? null : java.util.HexFormat.of().formatHex(f.bytes);
+                case 5 -> name = new String(f.bytes, StandardCharsets.UTF_8);
+                case 6 -> kind = (int) f.fixed;
+                case 9 -> keyValue(f.bytes, attributes);
+                default -> { }
+            }
+        }
+        return new SpanData(trace, id, parent, name, kind, attributes);
+    }
+
+    /** A KeyValue { key = 1; AnyValue value = 2 { string = 1; bool = 2; int = 3; double = 4 } }, as text. */
+    private static void keyValue(byte[] bytes, Map<String, String> into) {
+        String key = null;
+        String val = null;
+        for (Field kv : fields(bytes)) {
+            if (kv.number == 1) {
+                key = new String(kv.bytes, StandardCharsets.UTF_8);
+            } else if (kv.number == 2) {
+                for (Field av : fields(kv.bytes)) {
+                    val = switch (av.number) {
+                        case 1 -> new String(av.bytes, StandardCharsets.UTF_8);
+                        case 2 -> String.valueOf(av.fixed != 0);
+                        case 3 -> String.valueOf(av.fixed);
+                        case 4 -> String.valueOf(Double.longBitsToDouble(av.fixed));
+                        default -> val;
+                    };
+                }
+            }
+        }
+        if (key != null && val != null) {
+            into.put(key, val);
+        }
     }
 
     List<Point> points() {
@@ -105,6 +193,12 @@ final class OtlpReceiver implements AutoCloseable {
                 name = new String(f.bytes, StandardCharsets.UTF_8);
             } else if (f.number == 5 || f.number == 7) {
                 dataHolders.add(f.bytes);
+            } else if (f.number == 9) { // Histogram { repeated HistogramDataPoint data_points = 1; }
+                for (Field dp : fields(f.bytes)) {
+                    if (dp.number == 1) {
+                        out.add(histogramPoint(name, dp.bytes));
+                    }
+                }
             }
         }
         for (byte[] holder : dataHolders) {
@@ -114,6 +208,20 @@ final class OtlpReceiver implements AutoCloseable {
                 }
             }
         }
+    }
+
+    // HistogramDataPoint { count = 4 (fixed64); repeated KeyValue attributes = 9; }
+    private static Point histogramPoint(String metric, byte[] bytes) {
+        Map<String, String> attributes = new TreeMap<>();
+        double count = Double.NaN;
+        for (Field f : fields(bytes)) {
+            if (f.number == 4) {
+                count = f.fixed;
+            } else if (f.number == 9) {
+                keyValue(f.bytes, attributes);
+            }
+        }
+        return new Point(metric, attributes, count);
     }
 
     // NumberDataPoint { as_double = 4 (fixed64); as_int = 6 (sfixed64); repeated KeyValue attributes = 7; }
