@@ -142,6 +142,7 @@ public class AuditLog {
     /** Appends an entry prepared elsewhere (reconciliation, governance steps). */
     public AuditEntry append(AuditEntry draft) {
         io.opentelemetry.api.trace.Span span = tracer == null ? null : tracer.spanBuilder("audit append")
+                .setParent(io.kommomcp.core.RequestSpan.parent())
                 .setAttribute("kommo.audit.kind", draft.kind().name()).startSpan();
         try {
             return writer.append(draft);

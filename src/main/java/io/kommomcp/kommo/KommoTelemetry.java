@@ -1,5 +1,6 @@
 package io.kommomcp.kommo;
 
+import io.kommomcp.core.RequestSpan;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -56,7 +57,7 @@ public class KommoTelemetry {
 
     /** A request about to be sent. */
     Span start(String method, String path, String tenant, boolean background) {
-        var b = tracer.spanBuilder("kommo " + method).setSpanKind(SpanKind.CLIENT).setAttribute(METHOD, method)
+        var b = tracer.spanBuilder("kommo " + method).setParent(RequestSpan.parent()).setSpanKind(SpanKind.CLIENT).setAttribute(METHOD, method)
                 .setAttribute(PATH, "/api/v4/" + path).setAttribute(BACKGROUND, background);
         if (tenant != null) {
             b.setAttribute(TENANT, tenant);

@@ -2,6 +2,7 @@ package io.kommomcp.mcp;
 
 import java.util.function.Function;
 
+import io.kommomcp.core.RequestSpan;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -160,6 +161,6 @@ public class McpTelemetry {
         if ("tools/call".equals(method) && target != null) {
             metric.put(TOOL, target);
         }
-        return new Request(span, span.makeCurrent(), metric.build());
+        return new Request(span, RequestSpan.with(Context.current(), span).makeCurrent(), metric.build());
     }
 }
