@@ -27,7 +27,7 @@ alter table mirror_event
 
 -- Changes in the same second are ordered by their id, byte by byte (collation "C"), whatever the database's locale.
 create index mirror_event_stage_change on mirror_event (tenant_id, entity_id, created_at, id collate "C")
-    include (from_pipeline, from_status, to_pipeline, to_status) where type = 'lead_status_changed';
+    include (from_pipeline, from_status, to_pipeline, to_status, created_by) where type = 'lead_status_changed';
 
 -- An analytics answer builds its working sets (the selected leads, their stage stays) as temporary tables that
 -- live for its transaction only (ON COMMIT DROP); PostgreSQL grants this to PUBLIC by default, but a hardened

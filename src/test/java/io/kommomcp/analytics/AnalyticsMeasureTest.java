@@ -21,7 +21,8 @@ import io.kommomcp.testing.UnitDatabase;
  * How long each analytics computation takes on the mirror of a benchmark account (50,000 leads, 250,000 stage
  * changes, 20,000 tasks, 20,000 notes over 12 months, in the mirror's JSON), on the real database: the figure the
  * analytics benchmark (bench/run-analytics-bench.sh) measures end to end. Opt-in, it takes a minute to fill:
- * {@code -Danalytics.measure=true} (sizes: {@code -Danalytics.leads}, {@code -Danalytics.events}).
+ * {@code -Danalytics.measure=true} (sizes: {@code -Danalytics.leads}, {@code -Danalytics.events}; the data is removed
+ * afterwards unless {@code -Danalytics.keep=true}).
  */
 class AnalyticsMeasureTest {
 
@@ -82,6 +83,21 @@ class AnalyticsMeasureTest {
         }
         System.out.printf("filled %,d leads and %,d stage changes in %.1f s%n", leads, leads * perLead,
                 (System.nanoTime() - t0) / 1e9);
+        try {
+            measure(fx);
+        } finally {
+            if (Boolean.getBoolean("analytics.keep")) { // to look at plans afterwards
+                System.out.println("kept the mirror of tenant " + fx.tenant);
+                return;
+            }
+            try (Connection c = UnitDatabase.owner(); Statement s = c.createStatement()) {
+                s.execute("delete from mirror_event where tenant_id = '" + fx.tenant + "'");
+                s.execute("delete from mirror_record where tenant_id = '" + fx.tenant + "'");
+            }
+        }
+    }
+
+    private static void measure(AnalyticsFixture fx) {
         Analytics a = fx.analytics(30);
         Period month = Period.lastDays(30, Instant.ofEpochSecond(NOW));
         Map<String, Function<Analytics, Object>> tools = new LinkedHashMap<>(AnalyticsLiveTest.tools(fx));
@@ -92,7 +108,11 @@ class AnalyticsMeasureTest {
         tools.put("leads_score (20 ids)", x -> x.score(fx.caller(), java.util.stream.LongStream.range(1_000_001,
                 1_000_021).boxed().toList(), LeadFilter.ALL, x.defaultWeights(), false, 20));
         System.out.println("computation on the mirror            median    p99   (ms, 7 runs after 2 warm-up runs)");
+        String only = System.getProperty("analytics.only");
         for (Map.Entry<String, Function<Analytics, Object>> t : tools.entrySet()) {
+            if (only != null && !t.getKey().contains(only)) {
+                continue;
+            }
             List<Long> ms = new ArrayList<>();
             for (int i = 0; i < 9; i++) {
                 long s0 = System.nanoTime();
