@@ -24,7 +24,8 @@ import jakarta.inject.Inject;
 /**
  * The analytics, one method per question (docs/analytics.md): each decides what it reads ({@link Needs}), opens a
  * {@link Workspace} on the mirror or on what was read from Kommo, builds the working sets it needs and computes.
- * Names of pipelines, stages, users and loss reasons come from the cached account schema ({@link KommoMetadata}).
+ * Names of pipelines, stages, users and loss reasons come from the cached account schema ({@link KommoMetadata}),
+ * read before the workspace opens, so that a live answer's request count includes them.
  */
 @ApplicationScoped
 public class Analytics {
@@ -164,10 +165,11 @@ public class Analytics {
     public Results.TasksOverdue tasksOverdue(Caller caller, Period due, LeadFilter f, int limit) {
         catalog(caller, f.pipelineId());
         LeadFilter leads = new LeadFilter(f.pipelineId(), null, f.tag());
+        Map<Long, String> names = userNames(caller);
         try (Workspace ws = source.open(caller, Needs.leads(leads).withOpenTasks())) {
             ws.leads(leads, leads);
             ws.tasks();
-            return TaskAnalytics.overdue(ws, due, f.responsibleUserId(), !leads.all(), limit, userNames(caller));
+            return TaskAnalytics.overdue(ws, due, f.responsibleUserId(), !leads.all(), limit, names);
         } catch (SQLException e) {
             throw failed(e);
         }
@@ -176,10 +178,11 @@ public class Analytics {
     /** {@code created}: only leads created within it (null: any time). */
     public Results.LeadsWithoutTasks leadsWithoutTasks(Caller caller, Period created, LeadFilter f, int limit) {
         StageCatalog cat = catalog(caller, f.pipelineId());
+        Map<Long, String> names = userNames(caller);
         try (Workspace ws = source.open(caller, Needs.leads(f).withOpenTasks())) {
             ws.leads(f, f);
             ws.tasks();
-            return TaskAnalytics.withoutTasks(ws, cat, created, limit, userNames(caller));
+            return TaskAnalytics.withoutTasks(ws, cat, created, limit, names);
         } catch (SQLException e) {
             throw failed(e);
         }
@@ -215,12 +218,13 @@ public class Analytics {
         StageCatalog cat = catalog(caller, null);
         Map<Long, String> reasons = new HashMap<>();
         metadata.lossReasons(caller).forEach(r -> reasons.put(r.id(), r.name()));
+        Map<Long, String> names = userNames(caller);
         Needs needs = Needs.allLeads().withStageChangesFrom(0).withDeletionsFrom(p.fromSecond()).withOpenTasks();
         try (Workspace ws = source.open(caller, needs)) {
             ws.leads(LeadFilter.ALL, LeadFilter.ALL);
             ws.stays(0);
             ws.tasks();
-            return AnomalyDetector.detect(ws, cat, p, stuckFactor, userNames(caller), reasons);
+            return AnomalyDetector.detect(ws, cat, p, stuckFactor, names, reasons);
         } catch (SQLException e) {
             throw failed(e);
         }

@@ -29,6 +29,8 @@ final class LiveLoader {
     static final int KOMMO_RATE = 7;
     private static final List<String> DELETIONS = List.of("lead_deleted", "contact_deleted", "company_deleted");
     private static final int MAX_PAGES = 100_000;
+    /** Single pages read to find a collection's length before an answer is refused. */
+    private static final int MAX_PROBES = 12;
     /** The least time a page is taken to cover when estimating (a burst of changes in one minute says little). */
     private static final long MIN_COVERED_SECONDS = 3_600;
 
@@ -90,11 +92,69 @@ final class LiveLoader {
             if (!more) {
                 return 0;
             }
-            long from = start == null ? last : start;
+            return Math.max(1, total(pages, last) - pages);
+        }
+
+        /** The collection's pages, if {@code read} pages reached back to {@code at}. */
+        long total(int read, long at) {
+            long from = start == null ? at : start;
             double span = Math.max(1, now - from);
-            double covered = Math.max(MIN_COVERED_SECONDS, now - last);
-            long total = (long) Math.ceil(pages * span / covered);
-            return Math.max(1, total - pages);
+            double covered = Math.max(MIN_COVERED_SECONDS, now - at);
+            return Math.max(read, (long) Math.ceil(read * span / covered));
+        }
+
+        /**
+         * How many pages the collection has, found by reading single pages from {@code depth} on (nothing is
+         * stored): doubling the depth until a page is empty, then halving the gap, in at most {@code maxProbes}
+         * requests; when they run out first, the estimate from the deepest page found, which covers far more time
+         * than the first did. Null when page {@code depth} is already empty: the collection ends before it.
+         */
+        Long pagesFrom(int depth, int maxProbes) {
+            int found = pages; // a page known to hold items
+            long foundOldest = last;
+            Integer empty = null; // the first page known to be empty
+            int probes = 0;
+            for (int d = depth; empty == null && probes < maxProbes; d = (int) Math.min(MAX_PAGES, 2L * d)) {
+                Page p = read.apply(d);
+                probes++;
+                if (p.items().isEmpty()) {
+                    empty = d;
+                } else {
+                    found = d;
+                    foundOldest = oldest(p);
+                    if (!p.more()) {
+                        return (long) d;
+                    }
+                }
+            }
+            if (empty == null) {
+                return total(found, foundOldest) + 1;
+            }
+            if (empty == depth) {
+                return null;
+            }
+            while (empty - found > 1 && probes < maxProbes) {
+                int mid = (found + empty) / 2;
+                Page p = read.apply(mid);
+                probes++;
+                if (p.items().isEmpty()) {
+                    empty = mid;
+                } else {
+                    found = mid;
+                    if (!p.more()) {
+                        return (long) mid;
+                    }
+                }
+            }
+            return (long) (found + empty) / 2;
+        }
+
+        private long oldest(Page p) {
+            long o = Long.MAX_VALUE;
+            for (JsonNode item : p.items()) {
+                o = Math.min(o, time.applyAsLong(item));
+            }
+            return o;
         }
     }
 
@@ -140,7 +200,17 @@ final class LiveLoader {
             }
         }
         if (used() + remaining(readers) > budget) {
-            throw refused(used() + remaining(readers));
+            // before refusing, find how many pages the largest collection really has, starting as deep as the budget
+            // would have let it go (the first page alone misjudges a history that grew towards now)
+            Reader big = readers.stream().max(java.util.Comparator.comparingLong(Reader::remaining)).orElseThrow();
+            long others = remaining(readers) - big.remaining();
+            int before = used();
+            int depth = (int) Math.min(big.pages + big.remaining(), big.pages + Math.max(1, budget - before));
+            Long total = big.pagesFrom(depth, MAX_PROBES);
+            if (total != null) {
+                throw refused(before + others + total - big.pages);
+            }
+            // the collection ends before that page: read on, within the budget
         }
         for (Reader r : readers) {
             while (r.more) {

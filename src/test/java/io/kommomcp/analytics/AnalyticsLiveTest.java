@@ -100,12 +100,12 @@ class AnalyticsLiveTest {
         int actual = (int) Math.ceil(fx.leads.stream().filter(l -> !l.deleted()).count() / 250.0)
                 + (int) Math.ceil(fx.changes.size() / 100.0) + 1;
         long estimate = estimate(e.getMessage());
-        assertTrue(estimate >= actual * 0.6 && estimate <= actual * 1.6, "about " + actual + ": " + e.getMessage());
+        assertTrue(estimate >= actual * 0.8 && estimate <= actual * 1.25, "about " + actual + ": " + e.getMessage());
         assertTrue(e.getMessage().contains("(~" + (estimate + 6) / 7 + " s at Kommo's 7 per second)"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("at most 30") && e.getMessage().contains("turn the tenant's mirror on"),
                 e.getMessage());
-        assertTrue(fx.calls.size() <= 4, "refused after the first pages: " + fx.calls.size());
+        assertTrue(fx.calls.size() <= 16, "refused after the first pages and a few to measure: " + fx.calls.size());
 
         // a smaller question of the same account fits: its open tasks and leads
         Results.LeadsWithoutTasks fits = a.leadsWithoutTasks(fx.caller(), null, new LeadFilter(null, 13L, null), 5);
@@ -115,7 +115,7 @@ class AnalyticsLiveTest {
         // a budget large enough answers it live
         Results.PipelineStats live = fx.analytics(1_000).pipelineStats(fx.caller(), PERIOD, LeadFilter.ALL, 2, 10);
         assertEquals(actual, live.source().kommoRequests(), "every page once, and the oldest lead");
-        assertTrue(Math.abs(estimate - actual) <= actual * 0.6);
+        assertTrue(Math.abs(estimate - actual) <= actual * 0.25);
     }
 
     @Test
