@@ -40,7 +40,12 @@ class McpEndToEndIT {
             "notes_list", "fields_list", "fields_required_for_stage", "tags_list", "account_get", "users_list",
             "loss_reasons_list", "events_list", "catalogs_list", "catalog_elements_list", "catalog_elements_get",
             "leads_products", "user_workload", "check_missing_fields");
-    private static final Set<String> ALL_TOOLS = union(READ_TOOLS, Set.of("leads_create", "leads_update",
+    /** Reads too, of the analytics toolset: a policy allowing "read" does not offer them, denying "write" keeps them. */
+    private static final Set<String> ANALYTICS_TOOLS = Set.of("pipeline_stats", "conversion_rates",
+            "loss_reasons_stats", "user_performance", "users_compare", "sales_overview", "tasks_overdue",
+            "leads_without_tasks", "leads_score", "anomalies_detect");
+    private static final Set<String> READS = union(READ_TOOLS, ANALYTICS_TOOLS);
+    private static final Set<String> ALL_TOOLS = union(READS, Set.of("leads_create", "leads_update",
             "leads_move", "notes_add", "contacts_create", "contacts_update", "companies_create", "companies_update",
             "links_link", "links_unlink", "tasks_create", "tasks_update", "tasks_complete",
             "fields_set", "register_new_opportunity", "advance_sales_stage", "log_sales_interaction", "assign_lead",
@@ -167,7 +172,7 @@ class McpEndToEndIT {
         Tenant t = newTenant();
         admin("PATCH", "/api/admin/tenants/" + t.id(), "{\"read_only\":true}");
         McpHttp writer = new McpHttp(base, TestTokens.token(t.id(), "kommo.writer")).initialize();
-        assertEquals(READ_TOOLS, toolNames(writer));
+        assertEquals(READS, toolNames(writer));
         JsonNode r = writer.call("notes_add", Map.of("entity_type", "leads", "entity_id", 1, "text", "x"));
         assertTrue(McpHttp.text(r).contains("read-only"), McpHttp.text(r));
     }
@@ -200,7 +205,9 @@ class McpEndToEndIT {
         admin("PATCH", "/api/admin/tenants/" + t.id(), "{\"read_only\":false,\"tool_policy\":{\"allow\":[],"
                 + "\"deny\":[\"write\"]}}");
         Set<String> readOnly = toolNames(writer);
-        assertEquals(READ_TOOLS, readOnly, "deny the write toolset");
+        assertEquals(READS, readOnly, "deny the write toolset");
+        admin("PATCH", "/api/admin/tenants/" + t.id(), "{\"tool_policy\":{\"allow\":[\"analytics\"],\"deny\":[]}}");
+        assertEquals(ANALYTICS_TOOLS, toolNames(writer), "allow the analytics toolset only");
         admin("PATCH", "/api/admin/tenants/" + t.id(), "{\"tool_policy\":{\"allow\":[],\"deny\":[]}}");
         assertEquals(ALL_TOOLS, toolNames(writer), "empty lists lift the policy");
 
