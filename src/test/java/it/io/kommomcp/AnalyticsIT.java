@@ -284,7 +284,8 @@ class AnalyticsIT {
             }
         }
 
-        // 2,000 leads and 10,000 stage changes: about 9 pages of leads and 100 of events, far over 30 requests
+        // 2,000 leads and 10,000 stage changes: 9 pages of leads and 100 of events, far over 30 requests (the estimate:
+        // the schema, the first pages, the leads' pages extrapolated from the first, the events' pages found)
         Tenant big = server.newTenant("an-");
         bulkSeed(big, 2_000, 10_000, 5);
         McpHttp bigReader = server.mcp(big.id(), "kommo.reader");
@@ -293,10 +294,11 @@ class AnalyticsIT {
                 .matcher(refused);
         assertTrue(m.find(), refused);
         long estimate = Long.parseLong(m.group(1));
-        assertTrue(estimate >= 55 && estimate <= 330, "about 110 requests: " + refused);
+        assertTrue(estimate >= 90 && estimate <= 160, "about 110 requests: " + refused);
         assertEquals((estimate + 6) / 7, Long.parseLong(m.group(2)));
         assertTrue(refused.contains("at most 30") && refused.contains("turn the tenant's mirror on"), refused);
-        assertTrue(ItServer.kommoCalls(big.id(), "pipeline_stats") <= 6, "refused after a few requests");
+        // the first pages, the oldest lead, and at most 12 single pages to find how many pages of events there are
+        assertTrue(ItServer.kommoCalls(big.id(), "pipeline_stats") <= 20, "refused after a few requests");
         JsonNode cheap = ok(bigReader.call("tasks_overdue", Map.of()));
         assertEquals("kommo", cheap.path("source").path("answered_from").asString(), "no history needed: it fits");
 

@@ -234,8 +234,10 @@ public class AnalyticsTools {
             Weights o = a.weights();
             w = w.with(o.recency(), o.pace(), o.value(), o.completeness(), o.tasks());
         }
-        if (w.recency() + w.pace() + w.value() + w.completeness() + w.tasks() <= 0) {
-            throw new ToolException("At least one weight must be above 0.");
+        double sum = w.recency() + w.pace() + w.value() + w.completeness() + w.tasks();
+        if (sum <= 0 || sum > 1_000_000) {
+            throw new ToolException("Weights are numbers from 0 (at least one above 0) that add up to at most"
+                    + " 1,000,000; only their proportions matter.");
         }
         return analytics.score(caller, a.leadIds(), filter(a.pipelineId(), a.responsibleUserId(), a.tag()), w,
                 a.order() == Order.lowest, a.limit() == null ? 20 : a.limit());

@@ -59,6 +59,21 @@ class AnalyticsToolsTest {
     }
 
     @Test
+    void weightsThatAddUpToNothingOrTooMuchAreRefused() {
+        tools.analytics = new io.kommomcp.analytics.Analytics() {
+            @Override
+            public io.kommomcp.analytics.ScoreWeights defaultWeights() {
+                return io.kommomcp.analytics.ScoreWeights.DEFAULT;
+            }
+        };
+        for (AnalyticsTools.Weights w : List.of(new AnalyticsTools.Weights(0.0, 0.0, 0.0, 0.0, 0.0),
+                new AnalyticsTools.Weights(1e308, 1e308, null, null, null))) {
+            assertTrue(assertThrows(ToolException.class, () -> tools.score(new AnalyticsTools.ScoreArgs(null, null,
+                    null, null, w, null, null), null)).getMessage().contains("proportions"));
+        }
+    }
+
+    @Test
     void badPeriodsAreRefusedInPlainWords() {
         assertTrue(assertThrows(ToolException.class, () -> tools.period("2026-06-02", "2026-06-01", 30))
                 .getMessage().contains("after"));
