@@ -45,7 +45,8 @@ public class McpBench {
         }
         if (args.length > 4 && args[2].equals("--analytics")) {
             analytics(base, sandbox, Integer.parseInt(args[3]), Integer.parseInt(args[4]),
-                    args.length > 5 ? Integer.parseInt(args[5]) : 20, args.length > 6 ? Integer.parseInt(args[6]) : 2000,
+                    args.length > 5 ? Integer.parseInt(args[5]) : 20,
+                    args.length > 6 ? Integer.parseInt(args[6]) : 2000,
                     args.length > 7 ? Integer.parseInt(args[7]) : 10000);
             return;
         }

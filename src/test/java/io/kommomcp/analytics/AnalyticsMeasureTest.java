@@ -39,7 +39,8 @@ class AnalyticsMeasureTest {
             // leads: 80% in Sales; 15% won, 10% lost, the rest spread over the working stages
             s.execute("insert into mirror_record (tenant_id, entity, id, created_at, updated_at, deleted, data)"
                     + " select " + t + ", 'leads', 1000000 + g, c, c + " + perLead + " * 86400, false,"
-                    + " jsonb_build_object('id', 1000000 + g, 'name', 'Lead ' || g, 'price', 100 * (1 + (g * 7919) % 500),"
+                    + " jsonb_build_object('id', 1000000 + g, 'name', 'Lead ' || g,"
+                    + " 'price', 100 * (1 + (g * 7919) % 500),"
                     + " 'responsible_user_id', 11 + g % 3, 'group_id', 0, 'status_id', st, 'pipeline_id', p,"
                     + " 'loss_reason_id', case when st = 143 then 901 + g % 3 end, 'created_by', 11 + g % 3,"
                     + " 'updated_by', 11 + g % 3, 'created_at', c, 'updated_at', c + " + perLead + " * 86400,"

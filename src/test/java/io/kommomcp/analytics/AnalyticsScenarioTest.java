@@ -278,7 +278,8 @@ class AnalyticsScenarioTest {
                 ps.setLong(2, jun(9, 12));
                 ps.setLong(3, jun(9, 12));
                 ps.setString(4, "{\"id\": 77, \"name\": \"Odd\", \"price\": \"n/a\", \"status_id\": \"2003\","
-                        + " \"pipeline_id\": 1001, \"responsible_user_id\": 12, \"updated_by\": 1.5e1, \"created_at\": " + jun(9, 12) + "}");
+                        + " \"pipeline_id\": 1001, \"responsible_user_id\": 12, \"updated_by\": 1.5e1,"
+                        + " \"created_at\": " + jun(9, 12) + "}");
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("insert into mirror_event (tenant_id, id, type,"

@@ -40,7 +40,7 @@ class McpEndToEndIT {
             "notes_list", "fields_list", "fields_required_for_stage", "tags_list", "account_get", "users_list",
             "loss_reasons_list", "events_list", "catalogs_list", "catalog_elements_list", "catalog_elements_get",
             "leads_products", "user_workload", "check_missing_fields");
-    /** Reads too, of the analytics toolset: a policy allowing "read" does not offer them, denying "write" keeps them. */
+    /** Reads of the analytics toolset: a policy allowing "read" does not offer them; denying "write" keeps them. */
     private static final Set<String> ANALYTICS_TOOLS = Set.of("pipeline_stats", "conversion_rates",
             "loss_reasons_stats", "user_performance", "users_compare", "sales_overview", "tasks_overdue",
             "leads_without_tasks", "leads_score", "anomalies_detect");
