@@ -30,10 +30,13 @@ create index mirror_event_stage_change on mirror_event (tenant_id, entity_id, cr
     include (from_pipeline, from_status, to_pipeline, to_status, created_by) where type = 'lead_status_changed';
 
 -- An analytics answer builds its working sets (the selected leads, their stage stays) as temporary tables that
--- live for its transaction only (ON COMMIT DROP); PostgreSQL grants this to PUBLIC by default, but a hardened
--- database may not.
+-- live for its transaction only (ON COMMIT DROP). PostgreSQL grants this to PUBLIC by default; a hardened database
+-- may not, so the role is granted it here when the migration may (only the database's owner can grant it).
 do $$
 begin
     execute format('grant temporary on database %I to %I', current_database(), '${app_role}');
+exception when insufficient_privilege then
+    raise notice 'kommo-mcp analytics: cannot grant temporary on database % to ${app_role}; it needs it (PUBLIC has'
+        ' it by default)', current_database();
 end
 $$;
