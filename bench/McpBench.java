@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  *        java bench/McpBench.java BASE_URL SANDBOX_URL --realtime LEADS CONTACTS EVENTS [webhook samples]
  *        java bench/McpBench.java BALANCER_URL SANDBOX_URL --cluster SECONDS DATABASE
  *        java bench/McpBench.java BASE_URL SANDBOX_URL --bulk [sizes, default 10,250,1000,5000]
+ *        java bench/McpBench.java BASE_URL SANDBOX_URL --analytics LEADS EVENTS [calls] [live leads] [live events]
  */
 public class McpBench {
 
@@ -51,6 +52,13 @@ public class McpBench {
         if (args.length > 5 && args[2].equals("--realtime")) {
             realtime(base, sandbox, Integer.parseInt(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]),
                     args.length > 6 ? Integer.parseInt(args[6]) : 50);
+            return;
+        }
+        if (args.length > 4 && args[2].equals("--analytics")) {
+            analytics(base, sandbox, Integer.parseInt(args[3]), Integer.parseInt(args[4]),
+                    args.length > 5 ? Integer.parseInt(args[5]) : 20,
+                    args.length > 6 ? Integer.parseInt(args[6]) : 2000,
+                    args.length > 7 ? Integer.parseInt(args[7]) : 10000);
             return;
         }
         int samples = args.length > 2 ? Integer.parseInt(args[2]) : 300;
@@ -725,6 +733,106 @@ public class McpBench {
             }
         }
         return out;
+    }
+
+    /** The analytics tools and the arguments each is called with ({@code %1$d}: a user id). */
+    static final String[][] ANALYTICS = {
+        {"pipeline_stats", "{}"},
+        {"pipeline_stats (90 days, one user)", "{\"from\":\"%2$s\",\"responsible_user_id\":%1$d}"},
+        {"conversion_rates", "{}"},
+        {"conversion_rates (12 months by month)", "{\"from\":\"%3$s\",\"bucket\":\"month\"}"},
+        {"loss_reasons_stats", "{}"},
+        {"user_performance", "{\"user_id\":%1$d}"},
+        {"users_compare", "{}"},
+        {"sales_overview", "{}"},
+        {"tasks_overdue", "{}"},
+        {"leads_without_tasks", "{}"},
+        {"leads_score", "{}"},
+        {"anomalies_detect", "{}"}};
+
+    /**
+     * The analytics tools (issue 14) on a mirror of {@code leads} leads and {@code events} stage changes, against
+     * Kommo's real limit: the backfill's wall time, then each tool called {@code calls} times in one session, median
+     * and p99 against the 2 s target (every answer checked to come from the mirror). Then, on an account of
+     * {@code liveLeads} leads and {@code liveEvents} stage changes without a mirror: what each tool says it costs,
+     * answered within the budget (its Kommo requests) or refused (its estimate), and the requests the sandbox saw.
+     */
+    static void analytics(String base, String sandbox, int leads, int events, int calls, int liveLeads,
+            int liveEvents) throws Exception {
+        BenchTenant t = newTenant(base, sandbox, "kommo.reader");
+        String control = sandbox + "/sandbox/_control/accounts/" + t.id();
+        long seedStart = System.nanoTime();
+        send("POST", control + "/bulk-seed", null, "{\"leads\":" + leads + ",\"contacts\":0,\"companies\":0,"
+                + "\"events\":" + events + ",\"seed\":42}");
+        System.out.printf("seeded %,d leads and %,d stage changes in %.1f s%n", leads, events,
+                (System.nanoTime() - seedStart) / 1e9);
+        String admin = token("platform", "platform.admin");
+        send("PATCH", base + "/api/admin/tenants/" + t.id(), admin, "{\"mirror\":true}");
+        long start = System.nanoTime();
+        send("POST", base + "/api/admin/tenants/" + t.id() + "/realtime/sync", admin, null);
+        while (get(base + "/api/admin/tenants/" + t.id() + "/realtime", admin).contains("\"backfilled\":false")) {
+            Thread.sleep(5_000);
+        }
+        System.out.printf("mirror backfilled in %.1f s%n", (System.nanoTime() - start) / 1e9);
+        long user = Long.parseLong(first(get(t.kommoBase() + "/api/v4/users?limit=1", t.kommoToken()),
+                "\"id\":(\\d+)"));
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        Session mcp = new Session(base, t.userToken());
+        System.out.printf("analytics from the mirror, %d calls each (ms)        median      p99   target 2000 ms%n",
+                calls);
+        for (String[] a : ANALYTICS) {
+            String name = a[0].split(" ")[0];
+            String call = "{\"name\":\"" + name + "\",\"arguments\":" + String.format(a[1], user,
+                    today.minusDays(89), today.minusDays(364)) + "}";
+            List<Long> took = new ArrayList<>();
+            for (int i = 0; i < calls + 2; i++) {
+                long s0 = System.nanoTime();
+                String r = mcp.call(call);
+                long ns = System.nanoTime() - s0;
+                if (!r.contains("\"isError\":false") || !r.contains("\"answered_from\":\"mirror\"")) {
+                    throw new IllegalStateException(a[0] + " did not answer from the mirror: "
+                            + r.substring(0, Math.min(400, r.length())));
+                }
+                if (i >= 2) { // two warm-up calls
+                    took.add(ns);
+                }
+            }
+            System.out.printf("  %-46s %8.1f %8.1f   %s%n", a[0], ms(pct(took, 50)), ms(pct(took, 99)),
+                    pct(took, 50) < 2_000_000_000L ? "met" : "MISSED");
+        }
+
+        BenchTenant live = newTenant(base, sandbox, "kommo.reader");
+        String liveControl = sandbox + "/sandbox/_control/accounts/" + live.id();
+        send("POST", liveControl + "/bulk-seed", null, "{\"leads\":" + liveLeads + ",\"contacts\":0,"
+                + "\"companies\":0,\"events\":" + liveEvents + ",\"seed\":7}");
+        long liveUser = Long.parseLong(first(get(live.kommoBase() + "/api/v4/users?limit=1", live.kommoToken()),
+                "\"id\":(\\d+)"));
+        Session liveMcp = new Session(base, live.userToken());
+        System.out.printf("without the mirror, %,d leads and %,d stage changes: the stated cost%n", liveLeads,
+                liveEvents);
+        for (String[] a : ANALYTICS) {
+            String name = a[0].split(" ")[0];
+            String call = "{\"name\":\"" + name + "\",\"arguments\":" + String.format(a[1], liveUser,
+                    today.minusDays(89), today.minusDays(364)) + "}";
+            long before = Long.parseLong(first(send("GET", liveControl + "/stats", null, null).body(),
+                    "\"requests\":(\\d+)"));
+            long s0 = System.nanoTime();
+            String r = liveMcp.call(call);
+            double took = ms(System.nanoTime() - s0);
+            long seen = Long.parseLong(first(send("GET", liveControl + "/stats", null, null).body(),
+                    "\"requests\":(\\d+)")) - before;
+            Matcher refused = Pattern.compile("needs about (\\d+) Kommo requests \\(~(\\d+) s").matcher(r);
+            Matcher answered = Pattern.compile("\"kommo_requests\":(\\d+)").matcher(r);
+            if (refused.find()) {
+                System.out.printf("  %-46s refused: needs about %s requests (~%s s); %d made, %.0f ms%n", a[0],
+                        refused.group(1), refused.group(2), seen, took);
+            } else if (answered.find()) {
+                System.out.printf("  %-46s answered: %s Kommo requests (sandbox saw %d), %.0f ms%n", a[0],
+                        answered.group(1), seen, took);
+            } else {
+                System.out.printf("  %-46s unexpected: %s%n", a[0], r.substring(0, Math.min(300, r.length())));
+            }
+        }
     }
 
     /** When the mirror last applied a change to leads, as the realtime status says ("none" before any). */

@@ -40,10 +40,14 @@ class McpEndToEndIT {
             "notes_list", "fields_list", "fields_required_for_stage", "tags_list", "account_get", "users_list",
             "loss_reasons_list", "events_list", "catalogs_list", "catalog_elements_list", "catalog_elements_get",
             "leads_products", "user_workload", "check_missing_fields", "leads_timeline", "lead_context_summary",
-            "lead_status", "leads_inactive", "toolsets_list", "toolsets_show");
-    /** Read tools in the analytics toolset rather than read. */
+            "lead_status", "leads_inactive", "toolsets_list", "toolsets_show", "pipeline_stats", "conversion_rates",
+            "loss_reasons_stats", "user_performance", "users_compare", "sales_overview", "tasks_overdue",
+            "leads_without_tasks", "leads_score", "anomalies_detect");
+    /** Reads of the analytics toolset: a policy allowing "read" does not offer them; denying "write" keeps them. */
     private static final Set<String> ANALYTICS_TOOLS = Set.of("lead_context_summary", "lead_status",
-            "leads_inactive");
+            "leads_inactive", "pipeline_stats", "conversion_rates", "loss_reasons_stats", "user_performance",
+            "users_compare", "sales_overview", "tasks_overdue", "leads_without_tasks", "leads_score",
+            "anomalies_detect");
     private static final Set<String> ALL_TOOLS = union(READ_TOOLS, Set.of("leads_create", "leads_update",
             "leads_move", "notes_add", "contacts_create", "contacts_update", "companies_create", "companies_update",
             "links_link", "links_unlink", "tasks_create", "tasks_update", "tasks_complete",
@@ -208,6 +212,8 @@ class McpEndToEndIT {
                 + "\"deny\":[\"write\"]}}");
         Set<String> readOnly = toolNames(writer);
         assertEquals(READ_TOOLS, readOnly, "deny the write toolset");
+        admin("PATCH", "/api/admin/tenants/" + t.id(), "{\"tool_policy\":{\"allow\":[\"analytics\"],\"deny\":[]}}");
+        assertEquals(ANALYTICS_TOOLS, toolNames(writer), "allow the analytics toolset only");
         admin("PATCH", "/api/admin/tenants/" + t.id(), "{\"tool_policy\":{\"allow\":[],\"deny\":[]}}");
         assertEquals(ALL_TOOLS, toolNames(writer), "empty lists lift the policy");
 
