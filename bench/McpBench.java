@@ -449,7 +449,11 @@ public class McpBench {
     }
 
     /** One stateless MCP request through the balancer (no session: any instance may answer). */
+    /** Tool calls sent by {@link #stateless} (each is one CALL or OUTCOME entry if it reached an instance). */
+    static final AtomicLong TOOL_CALLS = new AtomicLong();
+
     static HttpResponse<String> stateless(String base, String token, String tool, String args) throws Exception {
+        TOOL_CALLS.incrementAndGet();
         HttpRequest r = HttpRequest.newBuilder(URI.create(base + "/mcp")).header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
                 .header("MCP-Protocol-Version", "2025-11-25").timeout(Duration.ofSeconds(60))
@@ -472,7 +476,8 @@ public class McpBench {
                 + field(account, "oauth_client_id") + "\",\"client_secret\":\"" + field(account,
                         "oauth_client_secret") + "\",\"redirect_uri\":\"https://kommo-mcp.invalid/oauth/callback\"}");
         String control = sandbox + "/sandbox/_control/accounts/" + id;
-        send("POST", control + "/oauth/settings", null, "{\"access_ttl_seconds\":20}"); // refreshes during the run
+        // access tokens that need refreshing every ~30 s (kommo.oauth.refresh-skew-seconds is 300): rotations during the run
+        send("POST", control + "/oauth/settings", null, "{\"access_ttl_seconds\":330}");
         String code = field(send("POST", control + "/oauth/code", null, null).body(), "code");
         HttpResponse<String> ex = send("POST", lb + "/api/admin/tenants/" + id + "/oauth/exchange", admin,
                 "{\"code\":\"" + code + "\"}");
@@ -589,16 +594,26 @@ public class McpBench {
                 + " exists (select 1 from audit_entry o where o.kind = 'OUTCOME' and o.correlation_id ="
                 + " i.correlation_id)) from audit_entry where tenant_id = '" + id + "'";
         String[] audit = psql(database, sql).split("\\|");
-        System.out.printf("audit: %s entries for %d calls attempted (calls and outcomes; the rest never reached an"
-                + " instance), %s intents, %s closed by reconciliation, %s still open%n", audit[0], attempted,
-                audit[1], audit[2], audit[3]);
+        System.out.printf("audit: %s entries (calls and outcomes) for %d tool calls sent in %d attempts (a plan and"
+                + " its confirmation are two calls; a call that never reached an instance has none), %s intents, %s"
+                + " closed by reconciliation, %s still open%n", audit[0], TOOL_CALLS.get(), attempted, audit[1],
+                audit[2], audit[3]);
         String chain = get(lb + "/api/audit/chain", token(id, "audit.reader"));
         System.out.println("chain valid: " + chain.contains("\"valid\":true"));
+        // the server's traffic only: the account's figures before the checks below read it
+        String stats = send("GET", control + "/stats", null, null).body();
         int duplicates = 0;
         Map<String, Integer> seen = new java.util.HashMap<>();
         for (long lead : leads) {
-            HttpResponse<String> r = send("GET", field(account, "base_url") + "/api/v4/leads/" + lead
-                    + "/notes?limit=250", field(account, "token"), null);
+            HttpResponse<String> r;
+            do { // at 4 requests/s, within Kommo's limit; a 429 is waited out and asked again
+                Thread.sleep(250);
+                r = send("GET", field(account, "base_url") + "/api/v4/leads/" + lead + "/notes?limit=250",
+                        field(account, "token"), null);
+            } while (r.statusCode() == 429);
+            if (r.statusCode() != 200 && r.statusCode() != 204) {
+                throw new IllegalStateException("notes of lead " + lead + ": " + r.statusCode() + " " + r.body());
+            }
             Matcher t = Pattern.compile("cluster-[0-9a-f-]{36}").matcher(r.body());
             while (t.find()) {
                 seen.merge(t.group(), 1, Integer::sum);
@@ -609,11 +624,11 @@ public class McpBench {
         }
         System.out.printf("duplicate Kommo writes: %d (of %d notes in Kommo, %d asked for)%n", duplicates, seen.size(),
                 notes.size());
-        String stats = send("GET", control + "/stats", null, null).body();
         System.out.println("sandbox: " + stats);
-        System.out.printf("Kommo requests: %s in %d s = %.1f/s on average; answered 429: %s; refresh tokens presented"
-                + " again: %s%n", first(stats, "\"requests\":(\\d+)"), seconds, Long.parseLong(first(stats,
-                        "\"requests\":(\\d+)")) / (double) seconds, first(stats, "\"throttled\":(\\d+)"),
+        System.out.printf("Kommo requests: %s in %d s = %.1f/s on average, at most %s within one second; answered 429:"
+                + " %s; refresh tokens presented again: %s%n", first(stats, "\"requests\":(\\d+)"), seconds,
+                Long.parseLong(first(stats, "\"requests\":(\\d+)")) / (double) seconds, first(stats,
+                        "\"peak_per_second\":(\\d+)"), first(stats, "\"throttled\":(\\d+)"),
                 first(stats, "\"oauth_revoked_refresh_attempts\":(\\d+)"));
     }
 

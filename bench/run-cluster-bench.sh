@@ -28,7 +28,7 @@ rm -f "$wlp/usr/servers/kommo-mcp/configDropins/overrides/sandbox-beside-server.
 for i in 2 3; do
   rm -rf "$wlp/usr/servers/kommo-mcp-$i"
   mkdir -p "$wlp/usr/servers/kommo-mcp-$i"
-  (cd "$wlp/usr/servers/kommo-mcp" && tar cf - --exclude=logs --exclude=workarea --exclude=apps/expanded .) \
+  (cd "$wlp/usr/servers/kommo-mcp" && tar cf - --exclude=logs --exclude=workarea --exclude=tranlog --exclude=apps/expanded .) \
     | (cd "$wlp/usr/servers/kommo-mcp-$i" && tar xf -)
   sed -i -E "s/name=\"http.port\" value=\"[0-9]+\"/name=\"http.port\" value=\"${ports[$((i - 1))]}\"/; \
     s/name=\"https.port\" value=\"[0-9]+\"/name=\"https.port\" value=\"$((9640 + i))\"/" \

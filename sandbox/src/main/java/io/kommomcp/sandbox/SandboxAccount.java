@@ -169,6 +169,11 @@ final class SandboxAccount {
         return gate.unauthorized();
     }
 
+    /** The most requests admitted within any one second. */
+    synchronized int peakPerSecond() {
+        return gate.peak();
+    }
+
     /** Requests answered 429 by the rate limit (not by injected faults). */
     synchronized long throttledCount() {
         return gate.throttled();

@@ -35,6 +35,7 @@ final class SandboxGate {
     private Long blockedAt;
     private long requests;
     private long throttled;
+    private int peak;
     private long unauthorized;
     private long blockedAnswers;
 
@@ -66,6 +67,7 @@ final class SandboxGate {
             return Problems.tooManyRequests();
         }
         recent.addLast(t);
+        peak = Math.max(peak, recent.size());
         if (authorization == null || !authorization.startsWith("Bearer ")
                 || !acceptsBearer.test(authorization.substring(7))) {
             unauthorized++;
@@ -91,6 +93,11 @@ final class SandboxGate {
     }
 
     /** Requests answered 429 by the rate limit (not by injected faults). */
+    /** The most requests let through within one second (never more than the limit). */
+    int peak() {
+        return peak;
+    }
+
     long throttled() {
         return throttled;
     }

@@ -72,7 +72,8 @@ public class SandboxResource {
     @Operation(hidden = true)
     public Response stats(@PathParam("name") String name) {
         return store.account(name).map(a -> Response.ok("{\"requests\":" + a.requestCount() + ",\"throttled\":"
-                + a.throttledCount() + ",\"unauthorized\":" + a.unauthorizedCount() + ",\"ip_blocked\":"
+                + a.throttledCount() + ",\"peak_per_second\":" + a.peakPerSecond() + ",\"unauthorized\":"
+                + a.unauthorizedCount() + ",\"ip_blocked\":"
                 + a.ipBlockedCount() + ",\"faults_served\":"
                 + a.faults.served() + "," + a.oauth.stats() + "}", "application/json").build())
                 .orElse(Response.status(404).build());
