@@ -29,7 +29,8 @@ import jakarta.inject.Inject;
 /**
  * Tool discovery that scales: with {@code kommo.mcp.default-toolsets} set (for example {@code read}, with
  * {@code kommo.mcp.default-tools} naming the semantic actions), {@code tools/list} shows a caller those toolsets and
- * tools, the discovery tools, and the toolsets the caller asked for
+ * tools, the discovery tools, the audit and approval tools (the only tools of their roles), and the toolsets the
+ * caller asked for
  * ({@code toolsets_list}, {@code toolsets_show}); the choice is kept per tenant and subject in PostgreSQL
  * ({@code listed_toolsets}), so every instance and every MCP lane lists the same, and sessions are told with
  * {@code notifications/tools/list_changed}. Unset: every tool the caller may call is listed, as before. Listing never
@@ -38,8 +39,11 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class ToolDiscovery implements ToolSurface {
 
-    /** The discovery tools themselves, always listed. */
-    static final Set<String> ALWAYS = Set.of("toolsets_list", "toolsets_show");
+    /**
+     * Always listed: the discovery tools themselves, and the whole job of the roles that call nothing else (the
+     * approver's two tools; the audit toolset, below), whose holders cannot call the discovery tools.
+     */
+    static final Set<String> ALWAYS = Set.of("toolsets_list", "toolsets_show", "approvals_list", "approvals_decide");
 
     @Resource(lookup = "jdbc/kommo")
     DataSource ds;
@@ -82,9 +86,14 @@ public class ToolDiscovery implements ToolSurface {
                 .map(Toolset::valueOf).collect(Collectors.toCollection(() -> EnumSet.noneOf(Toolset.class)));
     }
 
+    /** Listed whatever the default surface: see {@link #ALWAYS}. */
+    static boolean alwaysListed(String tool, Toolset toolset) {
+        return ALWAYS.contains(tool) || toolset == Toolset.audit;
+    }
+
     /** Whether {@code tools/list} shows {@code tool} to the caller (given that the caller may call it). */
     boolean listed(String tenant, String subject, String tool, Toolset toolset) {
-        if (!progressive() || ALWAYS.contains(tool) || defaultTools.map(l -> l.contains(tool)).orElse(false)) {
+        if (!progressive() || alwaysListed(tool, toolset) || defaultTools.map(l -> l.contains(tool)).orElse(false)) {
             return true;
         }
         return defaults().contains(toolset) || chosen(tenant, subject).contains(toolset);
@@ -98,7 +107,9 @@ public class ToolDiscovery implements ToolSurface {
         for (Toolset t : Toolset.values()) {
             int n = registry.callableIn(caller, t);
             if (n > 0) {
-                out.add(new ToolsetView(t, n, byDefault.contains(t) || chosen.contains(t), byDefault.contains(t)));
+                boolean always = t == Toolset.audit;
+                out.add(new ToolsetView(t, n, always || byDefault.contains(t) || chosen.contains(t), always
+                        || byDefault.contains(t)));
             }
         }
         return out;

@@ -69,8 +69,9 @@ class ToolsListGoldenTest {
             McpSchema.ListToolsResult all = toolsList(specs, role);
             McpSchema.ListToolsResult start = new McpSchema.ListToolsResult(all.tools().stream().filter(t -> {
                 ToolSpec spec = specs.stream().filter(x -> x.meta().name().equals(t.name())).findFirst().orElseThrow();
-                return ToolDiscovery.ALWAYS.contains(t.name()) || SAMPLE_DEFAULT_TOOLS.contains(t.name())
-                        || io.kommomcp.core.Toolset.of(spec.meta()) == io.kommomcp.core.Toolset.read;
+                io.kommomcp.core.Toolset set = io.kommomcp.core.Toolset.of(spec.meta());
+                return ToolDiscovery.alwaysListed(t.name(), set) || SAMPLE_DEFAULT_TOOLS.contains(t.name())
+                        || set == io.kommomcp.core.Toolset.read;
             }).toList(), null);
             String json = pretty(start);
             Path file = goldenDir().resolve("start/" + fileName(role));

@@ -157,7 +157,7 @@ class AuditTrailIT {
                     e2.correlationId(), e2.tenantId(), "someone-else", e2.roles(), e2.clientName(), e2.clientVersion(),
                     e2.sessionId(), e2.tool(), e2.arguments(), e2.outcome(), e2.durationMs(), e2.errorText(),
                     e2.targetType(), e2.targetId(), e2.beforeState(), e2.afterState(), e2.kommoCalls(),
-                    e2.kommoCallCount(), e2.kommoErrorCount(), e2.kommo429Count(), e2.prevHash(), null);
+                    e2.kommoCallCount(), e2.kommoErrorCount(), e2.kommo429Count(), e2.prevHash(), null, e2.traceId());
             try (PreparedStatement ps = owner.prepareStatement("update audit_entry set subject = ?, hash = ?"
                     + " where chain_key = ? and seq = 2")) {
                 ps.setString(1, "someone-else");
