@@ -102,6 +102,20 @@ public final class RecordWrites {
         }
     }
 
+    /** An update's custom field values and tags to add and remove, each only when there are any. */
+    private static void putFieldsAndTags(Map<String, Object> body, List<FieldValue> fields, List<String> tagsToAdd,
+            List<String> tagsToRemove) {
+        if (!fields.isEmpty()) {
+            body.put("custom_fields_values", FieldValue.wire(fields));
+        }
+        if (!tagsToAdd.isEmpty()) {
+            body.put("tags_to_add", names(tagsToAdd));
+        }
+        if (!tagsToRemove.isEmpty()) {
+            body.put("tags_to_delete", names(tagsToRemove));
+        }
+    }
+
     /** Changes of one lead; null fields stay as they are. {@code before}: the lead as the tool read it. */
     public record LeadChange(long id, String name, Long price, Long pipelineId, Long stageId, Long responsibleUserId,
             Long lossReasonId, List<String> tagsToAdd, List<String> tagsToRemove, List<FieldValue> fields,
@@ -121,15 +135,7 @@ public final class RecordWrites {
             put(b, "status_id", stageId);
             put(b, "responsible_user_id", responsibleUserId);
             put(b, "loss_reason_id", lossReasonId);
-            if (!fields.isEmpty()) {
-                b.put("custom_fields_values", FieldValue.wire(fields));
-            }
-            if (!tagsToAdd.isEmpty()) {
-                b.put("tags_to_add", names(tagsToAdd));
-            }
-            if (!tagsToRemove.isEmpty()) {
-                b.put("tags_to_delete", names(tagsToRemove));
-            }
+            putFieldsAndTags(b, fields, tagsToAdd, tagsToRemove);
             return b;
         }
     }
@@ -260,15 +266,7 @@ public final class RecordWrites {
             put(b, "first_name", firstName);
             put(b, "last_name", lastName);
             put(b, "responsible_user_id", responsibleUserId);
-            if (!fields.isEmpty()) {
-                b.put("custom_fields_values", FieldValue.wire(fields));
-            }
-            if (!tagsToAdd.isEmpty()) {
-                b.put("tags_to_add", names(tagsToAdd));
-            }
-            if (!tagsToRemove.isEmpty()) {
-                b.put("tags_to_delete", names(tagsToRemove));
-            }
+            putFieldsAndTags(b, fields, tagsToAdd, tagsToRemove);
             return b;
         }
     }

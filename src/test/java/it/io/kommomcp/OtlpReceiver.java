@@ -48,31 +48,24 @@ final class OtlpReceiver implements AutoCloseable {
 
     OtlpReceiver(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-        server.createContext("/v1/metrics", ex -> {
-            try (InputStream in = "gzip".equalsIgnoreCase(ex.getRequestHeaders().getFirst("Content-Encoding"))
-                    ? new GZIPInputStream(ex.getRequestBody()) : ex.getRequestBody()) {
-                points.addAll(decodeRequest(in.readAllBytes()));
-                ex.getResponseHeaders().add("Content-Type", "application/x-protobuf");
-                ex.sendResponseHeaders(200, 0);
-            } catch (RuntimeException e) {
-                ex.sendResponseHeaders(400, -1);
-            } finally {
-                ex.close();
-            }
-        });
-        server.createContext("/v1/traces", ex -> {
-            try (InputStream in = "gzip".equalsIgnoreCase(ex.getRequestHeaders().getFirst("Content-Encoding"))
-                    ? new GZIPInputStream(ex.getRequestBody()) : ex.getRequestBody()) {
-                spans.addAll(decodeTraces(in.readAllBytes()));
-                ex.getResponseHeaders().add("Content-Type", "application/x-protobuf");
-                ex.sendResponseHeaders(200, 0);
-            } catch (RuntimeException e) {
-                ex.sendResponseHeaders(400, -1);
-            } finally {
-                ex.close();
-            }
-        });
+        server.createContext("/v1/metrics", ex -> receive(ex, body -> points.addAll(decodeRequest(body))));
+        server.createContext("/v1/traces", ex -> receive(ex, body -> spans.addAll(decodeTraces(body))));
         server.start();
+    }
+
+    /** One OTLP export (protobuf, gzip or not): decoded into what this receiver keeps, answered 200 or 400. */
+    private static void receive(com.sun.net.httpserver.HttpExchange ex, java.util.function.Consumer<byte[]> keep)
+            throws IOException {
+        try (InputStream in = "gzip".equalsIgnoreCase(ex.getRequestHeaders().getFirst("Content-Encoding"))
+                ? new GZIPInputStream(ex.getRequestBody()) : ex.getRequestBody()) {
+            keep.accept(in.readAllBytes());
+            ex.getResponseHeaders().add("Content-Type", "application/x-protobuf");
+            ex.sendResponseHeaders(200, 0);
+        } catch (RuntimeException e) {
+            ex.sendResponseHeaders(400, -1);
+        } finally {
+            ex.close();
+        }
     }
 
     List<SpanData> spans() {
