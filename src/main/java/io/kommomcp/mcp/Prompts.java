@@ -91,20 +91,22 @@ final class Prompts {
                         List.of(new PromptArgument("pipeline", "Pipeline name or id (default: the main pipeline)",
                                 false)),
                         args -> """
-                                Review the last seven days of the sales pipeline %s (today is %s, UTC).
+                                Review the last seven days of the sales pipeline %1$s (today is %2$s, UTC).
                                 1. kommo://schema/pipelines (or pipelines_list): the pipeline's id P and its stages \
                                 in order.
-                                2. What moved: events_list with entity_type=leads, types=["lead_status_changed"], \
-                                from=%s (follow next_page); count the moves into each stage of P, into won (142) and \
-                                lost (143).
-                                3. Where the pipeline stands: for each open stage, leads_search with pipeline_id=P \
-                                and stage_id (limit 250, following next_page): leads and total value.
+                                2. The week in figures: sales_overview with pipeline_id=P and from=%3$s (won, lost, \
+                                new leads and win rate against the week before, value per stage now); pipeline_stats \
+                                with pipeline_id=P and from=%3$s (leads and value per stage, won and lost, days in \
+                                stage, stuck deals); loss_reasons_stats with pipeline_id=P and from=%3$s.
+                                3. The trend: conversion_rates with pipeline_id=P, from four weeks before %3$s, \
+                                bucket=week; and anomalies_detect for anything unusual (say what made it unusual).
                                 4. Deals going quiet: leads_inactive with pipeline_id=P (highest value first) and \
                                 leads_inactive with pipeline_id=P and days=30.
                                 5. At risk: lead_status with the lead_ids of the twenty most valuable open leads; \
                                 for each at_risk one, lead_context_summary for its risks and next step.
-                                6. Answer with a table per stage (leads, value, moves in this week), won and lost \
-                                this week, then the ten deals most worth attention with one action each.
+                                6. Answer with a table per stage (leads, value, days in stage, stuck), won and lost \
+                                this week against the week before, the main loss reasons, the conversion trend and \
+                                any anomaly, then the ten deals most worth attention with one action each.
                                 Change nothing in the CRM during the review.""".formatted(
                                 args.getOrDefault("pipeline", "(the main one)"),
                                 java.time.LocalDate.now(java.time.ZoneOffset.UTC),

@@ -33,7 +33,7 @@ public class SchemaNotifications {
         if (s == null) {
             return;
         }
-        for (String uri : SchemaResources.uris()) {
+        for (String uri : SchemaResources.schemaUris()) {
             try {
                 s.notifyResourcesUpdated(new McpSchema.ResourcesUpdatedNotification(uri));
             } catch (RuntimeException e) {

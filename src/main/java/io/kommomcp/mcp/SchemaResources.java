@@ -15,14 +15,21 @@ import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import io.modelcontextprotocol.spec.McpSchema.TextResourceContents;
 
 /**
- * The account's schema as MCP resources that clients can read, attach and cite. Each is read through the read tool
- * that answers the same question, so the caller's roles, the tenant's tool policy and the audit trail apply to a
- * resource exactly as to the tool; the content is that tool's structured result as JSON.
+ * The account's schema, and two stable analytics views (the pipeline's figures and the sales overview over the last
+ * 30 days), as MCP resources that clients can read, attach and cite. Each is read through the read tool that answers
+ * the same question, so the caller's roles, the tenant's tool policy and the audit trail apply to a resource exactly
+ * as to the tool; the content is that tool's structured result as JSON. Only the schema resources are announced as
+ * updated when the configuration changes (the analytics views change with every record; their answers say as of
+ * when).
  */
 final class SchemaResources {
 
     private record Entry(String uri, String name, String title, String description, String tool,
             Map<String, Object> arguments) {
+
+        boolean schema() {
+            return uri.startsWith("kommo://schema/");
+        }
     }
 
     private static final List<Entry> ENTRIES = List.of(
@@ -44,14 +51,23 @@ final class SchemaResources {
                     "Account settings (currency, time zone, switches) and the task types with their ids.",
                     "account_get", Map.of()),
             new Entry("kommo://schema/loss-reasons", "loss-reasons", "Loss reasons",
-                    "The reasons a lead can be lost for, with ids.", "loss_reasons_list", Map.of()));
+                    "The reasons a lead can be lost for, with ids.", "loss_reasons_list", Map.of()),
+            new Entry("kommo://analytics/pipeline-stats", "pipeline-stats", "Pipeline figures, last 30 days",
+                    "Per stage of every pipeline: open leads and value now, won and lost in the last 30 days, days"
+                            + " in stage, stuck leads (pipeline_stats with its defaults; docs/analytics.md defines"
+                            + " each figure).",
+                    "pipeline_stats", Map.of()),
+            new Entry("kommo://analytics/sales-overview", "sales-overview", "Sales overview, last 30 days",
+                    "Won, lost and new leads of the last 30 days against the 30 before, and the open pipeline's"
+                            + " value per stage (sales_overview with its defaults).",
+                    "sales_overview", Map.of()));
 
     private SchemaResources() {
     }
 
-    /** The resources' URIs. */
-    static List<String> uris() {
-        return ENTRIES.stream().map(Entry::uri).toList();
+    /** The URIs of the schema resources, which change when the account's configuration does. */
+    static List<String> schemaUris() {
+        return ENTRIES.stream().filter(Entry::schema).map(Entry::uri).toList();
     }
 
     static List<SyncResourceSpecification> specifications(ToolRegistry registry) {

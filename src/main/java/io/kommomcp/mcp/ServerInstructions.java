@@ -12,8 +12,9 @@ final class ServerInstructions {
             (leads_timeline, lead_context_summary, lead_status, leads_inactive).
             Your tenant and your permissions come from your sign-in; you only see the tools you may call.
             The account's schema is also available as resources (kommo://schema/pipelines, .../fields/leads,
-            .../users, .../account, .../loss-reasons), and prompts cover my day, a weekly and a plain pipeline
-            review, a lead follow-up plan and a data-quality check.
+            .../users, .../account, .../loss-reasons), the last 30 days' figures as kommo://analytics/pipeline-stats
+            and .../sales-overview, and prompts cover my day, a weekly and a plain pipeline review, a lead follow-up
+            plan and a data-quality check.
 
             Working well:
             - Start with pipelines_list when stages matter: stage ids are per pipeline, except 142 (won) and

@@ -105,7 +105,7 @@ class NextRevisionProtocolTest {
                 "prompts")));
         assertEquals("public", prompts.path("cacheScope").asString());
         JsonNode resources = h.request("resources/list", Map.of()).send().result();
-        assertEquals(7, resources.path("resources").size());
+        assertEquals(9, resources.path("resources").size(), "7 schema resources and 2 analytics views");
         assertEquals("kommo://schema/pipelines", resources.path("resources").get(0).path("uri").asString());
         assertTrue(resources.has("ttlMs") && resources.has("cacheScope"));
         JsonNode templates = h.request("resources/templates/list", Map.of()).send().result();

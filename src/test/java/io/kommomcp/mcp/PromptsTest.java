@@ -49,7 +49,9 @@ class PromptsTest {
     void theWeeklyReviewLooksAtTheLastSevenDays() {
         String text = text("weekly_pipeline_review", Map.of("pipeline", "Partners"));
         String weekAgo = LocalDate.now(ZoneOffset.UTC).minusDays(7).toString();
-        for (String call : List.of("pipeline Partners", "types=[\"lead_status_changed\"], from=" + weekAgo,
+        for (String call : List.of("pipeline Partners", "sales_overview with pipeline_id=P and from=" + weekAgo,
+                "pipeline_stats with pipeline_id=P and from=" + weekAgo, "loss_reasons_stats with pipeline_id=P and"
+                + " from=" + weekAgo, "conversion_rates with pipeline_id=P", "anomalies_detect",
                 "leads_inactive with pipeline_id=P", "lead_status", "lead_context_summary",
                 "Change nothing in the CRM")) {
             assertTrue(text.contains(call), call + " in " + text);

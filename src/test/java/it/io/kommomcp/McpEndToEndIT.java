@@ -236,7 +236,8 @@ class McpEndToEndIT {
                 .forEach(r -> uris.add(r.path("uri").asString()));
         assertEquals(Set.of("kommo://schema/pipelines", "kommo://schema/fields/leads",
                 "kommo://schema/fields/contacts", "kommo://schema/fields/companies", "kommo://schema/users",
-                "kommo://schema/account", "kommo://schema/loss-reasons"), Set.copyOf(uris));
+                "kommo://schema/account", "kommo://schema/loss-reasons", "kommo://analytics/pipeline-stats",
+                "kommo://analytics/sales-overview"), Set.copyOf(uris));
 
         JsonNode read = reader.request("resources/read", Map.of("uri", "kommo://schema/pipelines"))
                 .path("result").path("contents").get(0);
@@ -248,6 +249,16 @@ class McpEndToEndIT {
         assertTrue(fields.contains("\"Seats\"") && fields.contains("required_in"), fields);
         assertEquals(1, count("select count(*) from audit_entry where tenant_id = ? and tool = 'pipelines_list'"
                 + " and outcome = 'SUCCEEDED'", t.id()), "a resource read is audited as its tool");
+
+        JsonNode view = McpHttp.JSON.readTree(reader.request("resources/read", Map.of("uri",
+                "kommo://analytics/pipeline-stats")).path("result").path("contents").get(0).path("text").asString());
+        JsonNode tool = ok(reader.call("pipeline_stats", Map.of()));
+        assertEquals("Sales pipeline", view.path("pipelines").get(0).path("name").asString(), view.toString());
+        assertEquals(tool.path("pipelines"), view.path("pipelines"),
+                "the view is the tool's answer with its defaults");
+        assertEquals(tool.path("from"), view.path("from"));
+        assertEquals(2, count("select count(*) from audit_entry where tenant_id = ? and tool = 'pipeline_stats'"
+                + " and outcome = 'SUCCEEDED'", t.id()), "the view's read is audited as its tool, like the call");
 
         McpHttp auditor = new McpHttp(base, TestTokens.token(t.id(), "audit.reader")).initialize();
         JsonNode refused = auditor.request("resources/read", Map.of("uri", "kommo://schema/users"));

@@ -81,7 +81,7 @@ class NextRevisionIT {
         NextHttp.Reply prompts = as(t, "alice", "kommo.reader").request("prompts/list", Map.of()).send();
         assertEquals(5, prompts.result().path("prompts").size());
         NextHttp.Reply resources = as(t, "alice", "kommo.reader").request("resources/list", Map.of()).send();
-        assertEquals(7, resources.result().path("resources").size());
+        assertEquals(9, resources.result().path("resources").size());
         assertTrue(resources.result().has("ttlMs") && resources.result().has("cacheScope"));
     }
 
