@@ -50,14 +50,24 @@ public class WebhookInbox {
         }
     }
 
-    /** Claims up to {@code max} deliveries to process, oldest first, for {@code leaseSeconds}. */
-    public List<Delivery> claim(int max, int leaseSeconds) {
+    /**
+     * Claims up to {@code max} deliveries to process, oldest first, for {@code leaseSeconds}. A delivery whose lease
+     * ran out after {@code maxAttempts} claims (its instance died while processing it, each time) is kept as FAILED
+     * instead of being taken again.
+     */
+    public List<Delivery> claim(int max, int leaseSeconds, int maxAttempts) {
         List<Delivery> out = new ArrayList<>();
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("update webhook_inbox set"
+        try (Connection c = ds.getConnection(); PreparedStatement gaveUp = c.prepareStatement("update webhook_inbox"
+                + " set status = 'FAILED', processed_at = now(), locked_until = null,"
+                + " error = 'processing never finished in ' || attempts || ' attempts'"
+                + " where status = 'PROCESSING' and locked_until < now() and attempts >= ?");
+                PreparedStatement ps = c.prepareStatement("update webhook_inbox set"
                 + " status = 'PROCESSING', attempts = attempts + 1, locked_until = now() + make_interval(secs => ?)"
                 + " where id in (select id from webhook_inbox where status = 'NEW' or (status = 'PROCESSING' and"
                 + " locked_until < now()) order by id limit ? for update skip locked)"
                 + " returning id, tenant_id, received_at, body, attempts")) {
+            gaveUp.setInt(1, maxAttempts);
+            gaveUp.executeUpdate();
             ps.setInt(1, leaseSeconds);
             ps.setInt(2, max);
             try (ResultSet rs = ps.executeQuery()) {

@@ -88,7 +88,7 @@ public class WebhookProcessor {
                 again.set(false);
                 List<WebhookInbox.Delivery> batch;
                 do {
-                    batch = inbox.claim(50, 60);
+                    batch = inbox.claim(50, 60, maxAttempts);
                     batch.forEach(this::process);
                 } while (!batch.isEmpty());
             } while (again.get());
@@ -107,6 +107,12 @@ public class WebhookProcessor {
             LOG.warning(() -> "Webhook delivery " + d.id() + " of tenant " + d.tenantId() + " is malformed: "
                     + e.getMessage());
             inbox.malformed(d.id(), e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            // reading a body needs nothing outside it, so a failure here would fail again: kept, never retried
+            LOG.log(Level.WARNING, "Webhook delivery " + d.id() + " of tenant " + d.tenantId()
+                    + " could not be read", e);
+            inbox.malformed(d.id(), "not a readable Kommo webhook (the parser failed on it; see the server log)");
             return;
         }
         try {

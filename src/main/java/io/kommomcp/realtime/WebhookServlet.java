@@ -60,13 +60,20 @@ public class WebhookServlet extends HttpServlet {
             answer(response, 413, "The delivery is larger than this server accepts.");
             return;
         }
+        for (byte b : body) {
+            if (b == 0) { // Kommo's form bodies escape every byte (%00); PostgreSQL's text cannot hold a raw NUL
+                answer(response, 400, "A Kommo webhook is a form-urlencoded body; this one holds a NUL byte.");
+                return;
+            }
+        }
         long id;
         try {
             id = inbox.store(parts[1], WebhookSecrets.hash(parts[2]), request.getContentType(),
                     new String(body, StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
             // Kommo delivers again later; say nothing about why
-            LOG.log(Level.SEVERE, "A webhook delivery for tenant " + parts[1] + " could not be stored", e);
+            String tenant = parts[1].matches("[A-Za-z0-9._-]+") ? parts[1] : "(a name no tenant can have)";
+            LOG.log(Level.SEVERE, "A webhook delivery for tenant " + tenant + " could not be stored", e);
             answer(response, 503, "Try again later.");
             return;
         }

@@ -158,6 +158,27 @@ public class Tenant {
     public void setBulkGovernedAbove(Integer n) { this.bulkGovernedAbove = n; touch(); }
     public int getWebhookSecretGeneration() { return webhookSecretGeneration; }
     public boolean hasWebhookSecret() { return webhookSecretHash != null; }
+
+    /**
+     * The current webhook secret, derived again by {@code derive} (generation to secret); the first one is made when
+     * there is none. When the platform's secrets key changed since the secret was made, what is derived is not the
+     * stored secret: the next generation is made under the current key (the old address works until then, as before
+     * a rotation).
+     */
+    public String webhookSecret(java.util.function.IntFunction<String> derive,
+            java.util.function.UnaryOperator<String> hash) {
+        if (webhookSecretHash != null) {
+            String secret = derive.apply(webhookSecretGeneration);
+            if (hash.apply(secret).equals(webhookSecretHash)) {
+                return secret;
+            }
+        }
+        int next = webhookSecretGeneration + 1;
+        String secret = derive.apply(next);
+        rotateWebhookSecret(next, hash.apply(secret));
+        return secret;
+    }
+
     /** Moves to the next secret generation; only the new secret's hash is kept. */
     public void rotateWebhookSecret(int generation, String hash) {
         this.webhookSecretGeneration = generation;

@@ -205,17 +205,11 @@ public class TenantService {
         return secret;
     }
 
-    /** The tenant's current webhook secret, derived again; the first one is made when the tenant has none. */
+    /** The tenant's current webhook secret ({@link Tenant#webhookSecret}). */
     @Transactional
     public String webhookSecret(String id, java.util.function.IntFunction<String> derive,
             java.util.function.UnaryOperator<String> hash) {
-        Tenant t = existing(id);
-        if (!t.hasWebhookSecret()) {
-            String secret = derive.apply(1);
-            t.rotateWebhookSecret(1, hash.apply(secret));
-            return secret;
-        }
-        return derive.apply(t.getWebhookSecretGeneration());
+        return existing(id).webhookSecret(derive, hash);
     }
 
     @Transactional

@@ -175,7 +175,16 @@ final class V4Fields {
             case DROP -> {
                 return false;
             }
-            case PASS -> out.put(target, value);
+            case PASS -> {
+                if (target.equals("params") && value instanceof Map<?, ?> given
+                        && out.get("params") instanceof Map<?, ?> had) {
+                    LinkedHashMap<Object, Object> merged = new LinkedHashMap<>(given); // a note's text kept beside
+                    had.forEach(merged::putIfAbsent);
+                    out.put(target, merged);
+                } else {
+                    out.put(target, value);
+                }
+            }
             case LONG -> out.put(target, value instanceof String s ? longOrString(s) : value);
             case EPOCH -> {
                 Long t = value instanceof String s ? epoch(s) : null;
@@ -197,9 +206,8 @@ final class V4Fields {
             case TASK_RESULT -> out.put(target, value instanceof Map<?, ?> m ? taskResult(m) : value);
             case JSON -> out.put(target, value instanceof String s ? json(s) : value);
             case PARAM -> {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> params = out.get("params") instanceof Map<?, ?> p
-                        ? (Map<String, Object>) p
+                LinkedHashMap<Object, Object> params = out.get("params") instanceof Map<?, ?> p
+                        ? new LinkedHashMap<>(p) // a copy: what the form gave is not to be changed
                         : new LinkedHashMap<>();
                 params.put(target, value);
                 out.put("params", params);

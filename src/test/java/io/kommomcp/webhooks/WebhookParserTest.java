@@ -250,6 +250,17 @@ class WebhookParserTest {
     }
 
     @Test
+    void aNotesTextAndItsParamsAreKeptTogetherInEitherOrder() throws Exception {
+        String note = ACCOUNT + "&leads[note][0][note][id]=1&leads[note][0][note][element_id]=5";
+        for (String body : List.of(note + "&leads[note][0][note][params][phone]=123&leads[note][0][note][text]=hi",
+                note + "&leads[note][0][note][text]=hi&leads[note][0][note][params][phone]=123")) {
+            Map<?, ?> params = (Map<?, ?>) parser.parse(body).events().get(0).fields().get("params");
+            assertEquals("hi", params.get("text"), body);
+            assertEquals("123", params.get("phone"), body);
+        }
+    }
+
+    @Test
     void metadataNestedBeyondJacksonsLimitStaysAString() throws Exception {
         String deep = "[".repeat(100_000);
         WebhookEvent e = parser.parse(ACCOUNT + "&leads[note][0][note][id]=1&leads[note][0][note][metadata]="
@@ -369,7 +380,7 @@ class WebhookParserTest {
         String[] fields = {"id", "uid", "type", "name", "price", "status_id", "date_create", "last_modified",
             "created_at", "updated_at", "modified_user_id", "custom_fields", "values", "value", "enum", "tags",
             "note", "element_type", "element_id", "note_type", "metadata", "text", "result", "status", "action",
-            "accept_result", "complete_before", "complete_till", "subdomain", "code", "0", "1", ""};
+            "accept_result", "complete_before", "complete_till", "subdomain", "code", "params", "0", "1", ""};
         String[] values = {"1", "0", "17", "", "company", "contact", "accept", "decline", "2024-09-17 13:18:58",
             "{\"a\":1}", "[1,2", "-3", "99999999999999999999", "x y", "3", "12", "4", "WORK"};
         List<String> pairs = new ArrayList<>();

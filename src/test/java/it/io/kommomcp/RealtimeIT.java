@@ -45,6 +45,9 @@ class RealtimeIT {
         assertEquals(404, post(hook.replace("/" + t.id() + "/", "/no-such-tenant/"), body).statusCode());
         assertEquals(413, post(hook, "a=" + "x".repeat(1_100_000)).statusCode());
         assertEquals(405, server.http("GET", URI.create(hook).getPath(), null, null).statusCode());
+        HttpResponse<String> nul = post(hook, "leads[add][0][name]=a\u0000b");
+        assertEquals(400, nul.statusCode(), "a raw NUL is refused, not a failure of the database");
+        assertTrue(nul.body().contains("NUL"), nul.body());
         assertEquals(0, count("select count(*) from webhook_inbox where tenant_id = ?", t.id()), "nothing stored");
 
         String rotated = hookUrl(t);
@@ -83,6 +86,28 @@ class RealtimeIT {
         assertTrue(external > 0, "the samples' changes were made outside kommo-mcp");
         assertEquals(keys, external, "each change recorded once although every delivery came twice");
         assertTrue(chainValid(t));
+    }
+
+    @Test
+    void aDeliveryWhoseProcessingNeverFinishesIsGivenUpNotTakenForever() throws Exception {
+        Tenant t = server.newTenant("rt-");
+        long poisoned;
+        try (Connection db = ItServer.appDb(); PreparedStatement ps = db.prepareStatement("insert into webhook_inbox"
+                + " (tenant_id, body, status, attempts, locked_until) values (?, 'account[id]=1', 'PROCESSING', 5,"
+                + " now() - interval '1 minute') returning id")) {
+            ps.setString(1, t.id());
+            var rs = ps.executeQuery();
+            rs.next();
+            poisoned = rs.getLong(1);
+        }
+        String body = WebhookForms.form(WebhookForms.sample("webhook_leads_status_decoded__kommo_docs.json"));
+        assertEquals(200, post(hookUrl(t), body).statusCode()); // wakes the processor
+        waitFor(() -> count("select count(*) from webhook_inbox where tenant_id = ? and status in ('NEW',"
+                + " 'PROCESSING')", t.id()) == 0, "nothing left waiting");
+        assertEquals(1, count("select count(*) from webhook_inbox where id = ? and status = 'FAILED' and attempts = 5"
+                + " and error like 'processing never finished in 5 attempts'", poisoned),
+                "the instance died on it five times (kommo.webhooks.max-attempts): kept as FAILED, not taken again");
+        assertEquals(1, count("select count(*) from webhook_inbox where tenant_id = ? and status = 'DONE'", t.id()));
     }
 
     @Test
