@@ -53,6 +53,25 @@ public class AuditReconciler {
     /** Who closes intents, as the outcome entries name it. */
     static final String RECONCILER = "kommo-mcp reconciliation";
 
+    /**
+     * Whether a change of {@code tenantId} began in the last {@code withinSeconds} and has no outcome yet: its Kommo
+     * writes may have landed before this server logged them (a webhook can be quicker than Kommo's answer).
+     */
+    public boolean changeInFlight(String tenantId, long withinSeconds) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("select 1 from audit_entry i"
+                + " where i.tenant_id = ? and i.kind = 'INTENT' and i.recorded_at > now() - make_interval(secs => ?)"
+                + " and not exists (select 1 from audit_entry o where o.kind = 'OUTCOME' and o.correlation_id ="
+                + " i.correlation_id) limit 1")) {
+            ps.setString(1, tenantId);
+            ps.setLong(2, withinSeconds);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the audit trail could not be read: " + e.getMessage(), e);
+        }
+    }
+
     /** Intents older than {@code minAgeSeconds} without an outcome; {@code tenantId} null for all tenants. */
     public List<Unresolved> unresolved(String tenantId, long minAgeSeconds) {
         List<Unresolved> out = new ArrayList<>();

@@ -176,7 +176,9 @@ public class BackgroundWorker {
         Instant next;
         try {
             if (claim.job() == SyncJobs.Job.CONFIG_SNAPSHOT) {
-                ConfigSnapshots.Result r = snapshots.take(claim.tenant(), configuration.read(caller), Instant.now());
+                Instant readFrom = Instant.now();
+                Map<String, Map<String, Map<String, Object>>> reading = configuration.read(caller);
+                ConfigSnapshots.Result r = snapshots.take(claim.tenant(), reading, readFrom, Instant.now());
                 details.put("baseline", r.baseline());
                 details.put("differences", r.differences());
                 details.put("external_changes", r.external());

@@ -59,17 +59,19 @@ public class ConfigSnapshots {
     }
 
     /**
-     * Takes {@code now}'s reading of the tenant's configuration as the new snapshot and records what changed
-     * outside kommo-mcp since the previous one.
+     * Takes a reading of the tenant's configuration, begun at {@code readFrom} and finished at {@code now}, as the
+     * new snapshot and records what changed outside kommo-mcp since the previous one. The snapshot is dated from the
+     * reading's start, so that a write of this server made while it was read falls inside the next interval too.
      */
-    public Result take(String tenant, Map<String, Map<String, Map<String, Object>>> fresh, Instant now) {
+    public Result take(String tenant, Map<String, Map<String, Map<String, Object>>> fresh, Instant readFrom,
+            Instant now) {
         // through JSON text, as the stored snapshot is read back, so that equal values compare equal (a Long and an
         // Integer of the same value do not; convertValue would hand the maps back unchanged)
         Map<String, Map<String, Map<String, Object>>> reading = Json.mapper().readValue(Json.mapper()
                 .writeValueAsString(fresh), SHAPE);
         Stored previous = load(tenant);
-        save(tenant, reading, now);
         if (previous == null) {
+            save(tenant, reading, readFrom);
             return new Result(true, 0, 0);
         }
         List<Difference> diffs = diff(previous.data(), reading);
@@ -85,6 +87,9 @@ public class ConfigSnapshots {
                 recorded++;
             }
         }
+        // saved once every difference is on the record: a failure before this point sees them all again next time
+        // (their keys keep any from being recorded twice)
+        save(tenant, reading, readFrom);
         return new Result(false, diffs.size(), recorded);
     }
 
@@ -117,7 +122,14 @@ public class ConfigSnapshots {
      */
     private boolean explained(String tenant, Difference d, Instant from, Instant to) {
         String id = d.id().contains(":") ? d.id().substring(d.id().indexOf(':') + 1) : d.id();
-        return writes.wrote(tenant, d.type(), id, from.minusSeconds(5), to);
+        if (writes.wrote(tenant, d.type(), id, from.minusSeconds(5), to)) {
+            return true;
+        }
+        // a pipeline created or deleted here adds or removes its stages (won and lost among them) with it
+        Map<String, Object> stage = d.after() != null ? d.after() : d.before();
+        return d.type().equals("stage") && stage != null && stage.get("pipeline_id") != null
+                && writes.wrote(tenant, "pipeline", String.valueOf(stage.get("pipeline_id")), from.minusSeconds(5),
+                        to);
     }
 
     private record Stored(Instant takenAt, Map<String, Map<String, Map<String, Object>>> data) {

@@ -43,6 +43,9 @@ public class Mirror {
     MirrorStore store;
 
     @Inject
+    ChangeFeed feed;
+
+    @Inject
     @ConfigProperty(name = "kommo.realtime.sweep-seconds", defaultValue = "60")
     long sweepSeconds;
 
@@ -114,8 +117,13 @@ public class Mirror {
                 KommoPages.Page page = entity.equals(EVENTS) ? pages.events(caller, EVENT_TYPES, from, now, n)
                         : pages.updatedSince(caller, Collection.valueOf(entity.toUpperCase(java.util.Locale.ROOT)),
                                 from, n);
-                added += entity.equals(EVENTS) ? store.events(tenant, page.items())
-                        : store.upsert(tenant, entity, page.items());
+                if (entity.equals(EVENTS)) {
+                    added += store.events(tenant, page.items());
+                } else {
+                    List<MirrorStore.Swept> swept = store.upsertChanged(tenant, entity, page.items());
+                    added += (int) swept.stream().filter(r -> r.before() == null).count();
+                    feed.swept(tenant, entity, swept); // what no webhook brought, and no write of ours explains
+                }
                 changed += page.items().size();
                 pagesRead++;
                 if (!page.more()) {

@@ -86,6 +86,49 @@ public class MirrorStore {
         }
     }
 
+    /** A record that a sweep found changed: as the mirror had it (null if it had none) and as Kommo has it now. */
+    public record Swept(long id, Map<String, Object> before, JsonNode after, Long updatedAt) {
+    }
+
+    /**
+     * Stores records a sweep read from Kommo, as {@link #upsert}, and returns those that were not in the mirror or
+     * were older there (what a webhook already brought is not a change any more).
+     */
+    public List<Swept> upsertChanged(String tenant, String entity, List<JsonNode> items) {
+        List<Swept> out = new java.util.ArrayList<>();
+        try (Connection c = ds.getConnection(); PreparedStatement read = c.prepareStatement("select data, updated_at"
+                + " from mirror_record where tenant_id = ? and entity = ? and id = ?")) {
+            for (JsonNode item : items) {
+                long id = item.path("id").asLong(0);
+                if (id == 0) {
+                    continue;
+                }
+                Long updated = number(item, "updated_at");
+                Map<String, Object> before = null;
+                Long storedAt = null;
+                boolean known = false;
+                read.setString(1, tenant);
+                read.setString(2, entity);
+                read.setLong(3, id);
+                try (ResultSet rs = read.executeQuery()) {
+                    if (rs.next()) {
+                        known = true;
+                        before = Json.mapper().readValue(rs.getString(1), new TypeReference<Map<String, Object>>() {
+                        });
+                        storedAt = rs.getObject(2) == null ? null : rs.getLong(2);
+                    }
+                }
+                if (!known || (updated != null && (storedAt == null || updated > storedAt))) {
+                    out.add(new Swept(id, before, item, updated));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the mirror could not read " + entity + ": " + e.getMessage(), e);
+        }
+        upsert(tenant, entity, items);
+        return out;
+    }
+
     /** Stores records read from Kommo; an older state never replaces a newer one. Returns how many were new. */
     public int upsert(String tenant, String entity, List<JsonNode> items) {
         if (items.isEmpty()) {
@@ -224,11 +267,17 @@ public class MirrorStore {
         }
     }
 
-    /** Tenants with mirrored data whose mirror is off (or who are gone). */
+    /**
+     * Tenants with mirrored data whose mirror is off (or who are gone). Rows, not only sync state, are looked for: a
+     * page or a webhook that was being applied while the mirror was turned off may land after the purge, and is
+     * purged the next time.
+     */
     public List<String> orphaned() {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("select distinct s.tenant_id"
                 + " from mirror_sync s where not exists (select 1 from tenant t where t.id = s.tenant_id and"
-                + " t.mirror_enabled)")) {
+                + " t.mirror_enabled) union select t.id from tenant t where not t.mirror_enabled and (exists"
+                + " (select 1 from mirror_record r where r.tenant_id = t.id) or exists (select 1 from mirror_event e"
+                + " where e.tenant_id = t.id))")) {
             try (ResultSet rs = ps.executeQuery()) {
                 List<String> out = new java.util.ArrayList<>();
                 while (rs.next()) {

@@ -88,6 +88,19 @@ public class WebhookInbox {
         finish(id, "DONE", events, null);
     }
 
+    /** The delivery is taken again after {@code seconds}; waiting is not an attempt. */
+    public void defer(long id, int seconds) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("update webhook_inbox set"
+                + " attempts = greatest(attempts - 1, 0), locked_until = now() + make_interval(secs => ?)"
+                + " where id = ? and status = 'PROCESSING'")) {
+            ps.setInt(1, seconds);
+            ps.setLong(2, id);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("the webhook's state could not be stored: " + e.getMessage(), e);
+        }
+    }
+
     /** The delivery is not a Kommo webhook that can be read; kept for inspection with the reason. */
     public void malformed(long id, String reason) {
         finish(id, "MALFORMED", null, reason);

@@ -45,6 +45,9 @@ public class WebhookProcessor {
     @ConfigProperty(name = "kommo.webhooks.poll-ms", defaultValue = "1000")
     long pollMillis;
 
+    /** How long a delivery waits for a change of its tenant that is still running here (ChangeFeed.Deferred). */
+    static final int DEFER_SECONDS = 2;
+
     @Inject
     @ConfigProperty(name = "kommo.webhooks.max-attempts", defaultValue = "5")
     int maxAttempts;
@@ -118,6 +121,8 @@ public class WebhookProcessor {
         try {
             feed.apply(d.tenantId(), d.receivedAt(), delivery, ChangeFeed.Source.WEBHOOK);
             inbox.done(d.id(), delivery.events().size());
+        } catch (ChangeFeed.Deferred e) {
+            inbox.defer(d.id(), DEFER_SECONDS);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Webhook delivery " + d.id() + " of tenant " + d.tenantId() + " failed (attempt "
                     + d.attempts() + "): " + e.getMessage(), e);

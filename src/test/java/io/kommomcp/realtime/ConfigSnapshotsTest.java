@@ -67,11 +67,13 @@ class ConfigSnapshotsTest {
     @Test
     void aBaselineThenNothingThenOneChangeRecordedOnce() throws Exception {
         Instant t0 = Instant.now().minusSeconds(30);
-        assertTrue(snapshots.take(tenant, reading("Sales", 1L), t0).baseline());
-        ConfigSnapshots.Result same = snapshots.take(tenant, reading("Sales", 1L), t0.plusSeconds(10));
+        assertTrue(snapshots.take(tenant, reading("Sales", 1L), t0, t0).baseline());
+        ConfigSnapshots.Result same = snapshots.take(tenant, reading("Sales", 1L), t0.plusSeconds(9),
+                t0.plusSeconds(10));
         assertEquals(0, same.differences(), "equal readings compare equal, Long or Integer");
 
-        ConfigSnapshots.Result renamed = snapshots.take(tenant, reading("Sales (EU)", 1L), t0.plusSeconds(20));
+        ConfigSnapshots.Result renamed = snapshots.take(tenant, reading("Sales (EU)", 1L),
+                t0.plusSeconds(19), t0.plusSeconds(20));
         assertEquals(1, renamed.differences());
         assertEquals(1, renamed.external());
         assertEquals(List.of("EXTERNAL kommo.pipeline.changed SUCCEEDED"), audit.entries);
@@ -83,13 +85,43 @@ class ConfigSnapshotsTest {
     @Test
     void aChangeThisServerWroteIsNotRecorded() throws Exception {
         Instant t0 = Instant.now().minusSeconds(20);
-        snapshots.take(tenant, reading("Sales", 1L), t0);
+        snapshots.take(tenant, reading("Sales", 1L), t0, t0);
         snapshots.writes.record(tenant, List.of(new io.kommomcp.kommo.Written("pipeline", "10", Map.of("name",
                 "Sales"), Map.of("name", "Renamed here"))));
-        ConfigSnapshots.Result r = snapshots.take(tenant, reading("Renamed here", 1L), Instant.now().plusSeconds(1));
+        ConfigSnapshots.Result r = snapshots.take(tenant, reading("Renamed here", 1L), Instant.now(),
+                Instant.now().plusSeconds(1));
         assertEquals(1, r.differences());
         assertEquals(0, r.external(), "explained by this server's own write");
         assertTrue(audit.entries.isEmpty());
+    }
+
+    @Test
+    void theStagesOfAPipelineCreatedHereAreNotRecordedEither() {
+        Instant t0 = Instant.now().minusSeconds(20);
+        snapshots.take(tenant, reading("Sales", 1L), t0, t0);
+        snapshots.writes.record(tenant, List.of(new io.kommomcp.kommo.Written("pipeline", "11", null, Map.of("name",
+                "Partners"))));
+        Map<String, Map<String, Map<String, Object>>> after = reading("Sales", 1L);
+        after.get("pipeline").put("11", new TreeMap<>(Map.of("name", "Partners")));
+        after.put("stage", new TreeMap<>(Map.of("501", new TreeMap<>(Map.of("name", "New", "pipeline_id", 11L)),
+                "11:142", new TreeMap<>(Map.of("name", "Won", "pipeline_id", 11L)))));
+        ConfigSnapshots.Result r = snapshots.take(tenant, after, Instant.now(), Instant.now().plusSeconds(1));
+        assertEquals(3, r.differences(), "the pipeline and its two stages");
+        assertEquals(0, r.external(), "all three made by this server's one write");
+        assertTrue(audit.entries.isEmpty(), audit.entries.toString());
+    }
+
+    @Test
+    void aWriteMadeWhileThePreviousReadingRanIsExplainedToo() {
+        Instant readFrom = Instant.now().minusSeconds(60);
+        // the write lands while the reading runs (after its start, before its end), too late for what it read
+        snapshots.writes.record(tenant, List.of(new io.kommomcp.kommo.Written("pipeline", "10", Map.of("name",
+                "Sales"), Map.of("name", "Renamed here"))));
+        snapshots.take(tenant, reading("Sales", 1L), readFrom, Instant.now().plusSeconds(30));
+        ConfigSnapshots.Result r = snapshots.take(tenant, reading("Renamed here", 1L), Instant.now().plusSeconds(40),
+                Instant.now().plusSeconds(45));
+        assertEquals(1, r.differences());
+        assertEquals(0, r.external(), "the snapshot is dated from its reading's start");
     }
 
     @Test
