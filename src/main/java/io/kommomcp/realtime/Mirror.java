@@ -30,7 +30,7 @@ public class Mirror {
 
     /** The event types the mirror keeps: stage histories, and what tells it that a record is gone or back. */
     public static final List<String> EVENT_TYPES = List.of("lead_status_changed", "lead_deleted", "lead_restored",
-            "contact_deleted", "contact_restored", "company_deleted", "company_restored");
+            "contact_deleted", "contact_restored", "company_deleted", "company_restored", "task_deleted");
     /** The mirror's name for its events in {@code mirror_sync}. */
     public static final String EVENTS = "events";
     /** Seconds of overlap between sweeps: a change made in the last minute before a sweep is read again. */

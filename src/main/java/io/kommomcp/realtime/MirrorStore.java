@@ -235,6 +235,7 @@ public class MirrorStore {
                     case "lead" -> "leads";
                     case "contact" -> "contacts";
                     case "company" -> "companies";
+                    case "task" -> "tasks";
                     default -> null;
                 };
                 if (entity != null && (type.endsWith("_deleted") || type.endsWith("_restored"))) {

@@ -69,8 +69,12 @@ public class SyncJobs {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("update sync_job set"
                 + " locked_by = ?, locked_until = now() + make_interval(secs => ?), wanted = false where (tenant_id,"
                 + " job) = (select"
-                + " tenant_id, job from sync_job where run_after <= now() and (locked_until is null or locked_until"
-                + " < now()) order by run_after limit 1 for update skip locked) returning tenant_id, job")) {
+                + " tenant_id, job from sync_job j where run_after <= now() and (locked_until is null or locked_until"
+                + " < now())"
+                // one job of a tenant at a time, across instances: the sync's share of the budget is per tenant
+                + " and not exists (select 1 from sync_job o where o.tenant_id = j.tenant_id and o.job <> j.job and"
+                + " o.locked_until > now())"
+                + " order by run_after limit 1 for update skip locked) returning tenant_id, job")) {
             ps.setString(1, instance);
             ps.setInt(2, leaseSeconds);
             try (ResultSet rs = ps.executeQuery()) {
