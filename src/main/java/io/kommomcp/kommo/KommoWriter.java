@@ -114,6 +114,23 @@ public class KommoWriter {
                 }
                 KommoWrite.Result result = w.result(answers);
                 record(caller, result, log);
+                if (result.records().stream().anyMatch(o -> o.status() == RecordOutcome.Status.UNKNOWN)) {
+                    // answered, but not for every record: what landed is recorded; the rest is said, not sent
+                    List<String> rest = new ArrayList<>();
+                    for (KommoWrite later : writes.subList(i + 1, writes.size())) {
+                        later.requests(IdRef::toString).forEach(x -> rest.add(x.line()));
+                    }
+                    List<RecordOutcome> all = new ArrayList<>();
+                    results.forEach(r -> all.addAll(r.records()));
+                    all.addAll(result.records());
+                    writes.subList(i + 1, writes.size()).forEach(l -> l.records().forEach(record -> all.add(
+                            new RecordOutcome(record, null, RecordOutcome.Status.NOT_ATTEMPTED, null))));
+                    all.sort(java.util.Comparator.comparingInt(RecordOutcome::record));
+                    String last = requests.get(requests.size() - 1).line();
+                    throw new WriteFailure(done.subList(0, done.size() - 1), last, rest, new KommoApiException(
+                            KommoApiException.Kind.UNEXPECTED_RESPONSE, 200, null, "Kommo's answer did not name every"
+                                    + " record its request carried", List.of(), Map.of(), null, null), all);
+                }
                 results.add(result);
             }
             return new Applied(results, done);

@@ -431,6 +431,25 @@ public final class RecordWrites {
                             .body())));
                 }
             }
+            if (!records.isEmpty()) {
+                // an answered request that does not name every lead it carried: those may exist now, or not
+                java.util.Set<Integer> named = new java.util.HashSet<>();
+                outcomes.forEach(o -> named.add(o.record()));
+                for (int k = 0; k < answers.size(); k++) {
+                    if (answers.get(k) == null) {
+                        continue;
+                    }
+                    for (int i = k * COMPLEX_BATCH; i < Math.min((k + 1) * COMPLEX_BATCH, leads.size())
+                            && i < records.size(); i++) {
+                        if (!named.contains(records.get(i))) {
+                            outcomes.add(new RecordOutcome(records.get(i), null, RecordOutcome.Status.UNKNOWN,
+                                    "Kommo accepted its request but did not name it: find it before sending it"
+                                            + " again"));
+                        }
+                    }
+                }
+                outcomes.sort(java.util.Comparator.comparingInt(RecordOutcome::record));
+            }
             return new Result(created, written, outcomes);
         }
     }
@@ -703,7 +722,7 @@ public final class RecordWrites {
                 }
             }
         }
-        if (byPosition.isEmpty() && answers.stream().anyMatch(a -> a != null)) {
+        if (records.isEmpty() && byPosition.isEmpty() && answers.stream().anyMatch(a -> a != null)) {
             throw new KommoApiException(KommoApiException.Kind.UNEXPECTED_RESPONSE, 200, null,
                     "the add response named no " + target, List.of(), Map.of(), null, null);
         }
@@ -718,6 +737,22 @@ public final class RecordWrites {
                 outcomes.add(RecordOutcome.written(records.get(position), id));
             }
         });
+        if (!records.isEmpty()) {
+            // a 2xx answer that does not name every object its request carried: those may exist now, or not
+            for (int k = 0; k < answers.size(); k++) {
+                if (answers.get(k) == null) {
+                    continue;
+                }
+                for (int position = k * perRequest; position < Math.min((k + 1) * perRequest, sent.size())
+                        && position < records.size(); position++) {
+                    if (!byPosition.containsKey(position)) {
+                        outcomes.add(new RecordOutcome(records.get(position), null, RecordOutcome.Status.UNKNOWN,
+                                "Kommo accepted its request but did not name it: find it before sending it again"));
+                    }
+                }
+            }
+            outcomes.sort(java.util.Comparator.comparingInt(RecordOutcome::record));
+        }
         return new KommoWrite.Result(ids, written, outcomes);
     }
 }

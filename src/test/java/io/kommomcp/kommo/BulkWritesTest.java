@@ -155,6 +155,35 @@ class BulkWritesTest {
     }
 
     @Test
+    void anAnswerThatDoesNotNameEveryRecordLeavesNoneUnaccountedFor() {
+        List<String> progress = new ArrayList<>();
+        Caller caller = caller(progress);
+        int[] sent = {0};
+        Function<KommoRequest, JsonNode> kommo = r -> {
+            if (sent[0]++ == 1) {
+                return Json.mapper().readTree("{\"_embedded\":{\"leads\":[{\"id\":5000,\"request_id\":\"0\"}]}}");
+            }
+            return addAnswer(r, "leads", 1000 + 250L * (sent[0] - 1));
+        };
+        WriteFailure f = assertThrows(WriteFailure.class, () -> new KommoWriter().apply(caller, List.of(create(500)),
+                kommo), "a 2xx answer naming 1 of 250 records is not a success");
+        assertEquals(500, f.records().size(), "every record is accounted for");
+        assertTrue(f.mayHaveApplied());
+        assertEquals("records 0-249: done (ids 1000-1249); record 250: done (id 5000); records 251-499: outcome"
+                + " unknown, may have been"
+                + " applied: check before repeating (Kommo accepted its request but did not name it: find it before"
+                + " sending it again)", RecordOutcome.summary(f.records(), null));
+        assertEquals(251, caller.changes().changes().size(), "the audit trail has the records that landed");
+
+        List<ComplexLead> complex = IntStream.range(0, 2).mapToObj(i -> new ComplexLead(lead(i), new NewParty(
+                "C" + i, null, null, null, null, null), null, null, null)).toList();
+        KommoWrite.Result c = new AddComplexLeads(complex, List.of(0, 1)).result(List.of(Json.mapper().readTree(
+                "[{\"id\":20,\"contact_id\":30,\"request_id\":[\"0\"],\"merged\":false}]")));
+        assertEquals(List.of(RecordOutcome.written(0, 20), new RecordOutcome(1, null, RecordOutcome.Status.UNKNOWN,
+                "Kommo accepted its request but did not name it: find it before sending it again")), c.records());
+    }
+
+    @Test
     void kommosRefusalNamesTheCallsRecordsNotItsPositionsInTheRequest() {
         List<KommoApiException.ValidationError> errors = List.of(new KommoApiException.ValidationError("13",
                 "NotSupportedChoice", "custom_fields_values.0.values.0.enum_id", "This value is not valid"));

@@ -411,6 +411,19 @@ class BulkToolCallsTest {
 
         JsonNode lost = call("leads_bulk_move", args("lead_ids", List.of(1), "stage_id", 143, "loss_reason_id", 8));
         assertTrue(lost.path("error").asBoolean() && text(lost).contains("no loss reason 8"), text(lost));
+
+        // a lead already lost is given the reason asked for; one lost for that reason already is left alone
+        records.leads.put(5L, Lead.from(Json.mapper().readTree("{\"id\":5,\"name\":\"L5\",\"pipeline_id\":10,"
+                + "\"status_id\":143,\"loss_reason_id\":null}")));
+        records.leads.put(6L, Lead.from(Json.mapper().readTree("{\"id\":6,\"name\":\"L6\",\"pipeline_id\":10,"
+                + "\"status_id\":143,\"loss_reason_id\":7}")));
+        int before = kommo.sent.size();
+        JsonNode reasoned = call("leads_bulk_move", args("lead_ids", List.of(5, 6), "stage_id", 143,
+                "loss_reason_id", 7));
+        assertFalse(reasoned.path("error").asBoolean(), text(reasoned));
+        assertEquals(1, reasoned.path("structured").path("written").asInt(), text(reasoned));
+        assertEquals(1, reasoned.path("structured").path("unchanged").asInt(), text(reasoned));
+        assertTrue(kommo.sent.get(before).line().contains("PATCH /api/v4/leads/5"), kommo.sent.get(before).line());
     }
 
     @Test

@@ -270,7 +270,8 @@ public class LeadBulkTools {
                                 + " pipeline " + lead.pipelineId() + " is not in this account."));
                 Pipeline.Stage stage = p.stage(stageId).orElseThrow(() -> new ToolException("pipeline " + p.id()
                         + " has no stage " + stageId + "."));
-                if (Objects.equals(lead.pipelineId(), p.id()) && Objects.equals(lead.statusId(), stageId)) {
+                if (Objects.equals(lead.pipelineId(), p.id()) && Objects.equals(lead.statusId(), stageId)
+                        && (a.lossReasonId() == null || a.lossReasonId().equals(lead.lossReasonId()))) {
                     c.unchanged(index, "already in \"" + stage.name() + "\"");
                     return null;
                 }
@@ -284,6 +285,9 @@ public class LeadBulkTools {
                 Map<String, Object> before = new LinkedHashMap<>();
                 before.put("pipeline_id", lead.pipelineId());
                 before.put("status_id", lead.statusId());
+                if (a.lossReasonId() != null) {
+                    before.put("loss_reason_id", lead.lossReasonId());
+                }
                 return new LeadChange(id, null, null, p.id(), stageId, null, a.lossReasonId(), null, null, null,
                         before);
             });
