@@ -165,7 +165,7 @@ public class Governor {
     private Applied apply(Caller caller, Proposal<?> proposal, UUID planId, Plan shown) {
         try {
             Applied applied = writer.apply(caller, proposal.writes());
-            plans.finish(planId, PlanOutcome.APPLIED, Map.of("done", applied.done(), "ids", applied.allCreated()));
+            finish(planId, PlanOutcome.APPLIED, Map.of("done", applied.done(), "ids", applied.allCreated()));
             return applied;
         } catch (WriteFailure f) {
             Map<String, Object> result = new LinkedHashMap<>();
@@ -175,7 +175,7 @@ public class Governor {
             if (!f.records().isEmpty()) {
                 result.put("records", RecordOutcome.summary(f.records(), null));
             }
-            plans.finish(planId, PlanOutcome.PARTIALLY_APPLIED, result);
+            finish(planId, PlanOutcome.PARTIALLY_APPLIED, result);
             throw new PartiallyApplied("Partially applied (plan " + planId + "): " + f.done().size() + " of "
                     + shown.kommoChanges().size() + " Kommo requests were carried out before one failed."
                     + "\nDone: " + String.join("; ", f.done())
@@ -187,9 +187,28 @@ public class Governor {
                             + RecordOutcome.summary(f.records(), null) + ".")
                     + "\nThe account is now between the old and the planned state. Check it, then plan the rest"
                     + " again.");
-        } catch (KommoApiException | ToolException e) {
-            plans.finish(planId, PlanOutcome.FAILED, Map.of("failed", String.valueOf(e.getMessage())));
+        } catch (KommoApiException e) {
+            // a 5xx or no answer: Kommo may have applied it, and the plan says so (the call's outcome is UNKNOWN)
+            finish(planId, PlanOutcome.FAILED, Map.of("failed", String.valueOf(e.getMessage()), "may_have_applied",
+                    e.mayHaveApplied()));
             throw e;
+        } catch (ToolException e) {
+            finish(planId, PlanOutcome.FAILED, Map.of("failed", String.valueOf(e.getMessage())));
+            throw e;
+        }
+    }
+
+    /**
+     * Stores how an applied plan ended. What happened in Kommo is already decided and recorded by the call's audit
+     * outcome, so a failure to store it here is logged and does not replace that outcome (a call that landed must
+     * not be reported as failed, nor its idempotency key given back).
+     */
+    private void finish(UUID planId, PlanOutcome outcome, Map<String, Object> result) {
+        try {
+            plans.finish(planId, outcome, result);
+        } catch (RuntimeException e) {
+            java.util.logging.Logger.getLogger(Governor.class.getName()).log(java.util.logging.Level.SEVERE,
+                    "Plan " + planId + " ended " + outcome + " but that could not be stored", e);
         }
     }
 

@@ -210,7 +210,8 @@ final class ToolCalls {
         }
         // what a repeat with the idempotency key must not do again: a change applied, or applied in part, or maybe
         boolean landed = writes && (outcome == Outcome.PARTIAL || outcome == Outcome.UNKNOWN
-                || (outcome == Outcome.SUCCEEDED && (answer.governed() == null || answer.governed().applied() != null)));
+                || (outcome == Outcome.SUCCEEDED && (answer.governed() == null || answer.governed().applied() != null))
+                || !caller.changes().changes().isEmpty()); // whatever failed after it, something was written
         ToolCallAudit done = ToolCallAudit.ofCall(caller, name, arguments, outcome, startedAt, start, error);
         try {
             if (writes) {

@@ -125,6 +125,25 @@ class GovernorTest {
     }
 
     @Test
+    void aChangeThatLandedIsReportedAppliedEvenWhenItsPlanCannotBeMarkedSo() {
+        Caller alice = caller("alice", null);
+        Governor.Governed planned = govern(alice, null, false, false);
+        PlanStore failing = new PlanStore() {
+            @Override
+            public void finish(UUID planId, PlanOutcome outcome, Object result) {
+                throw new IllegalStateException("the database went away after Kommo answered");
+            }
+        };
+        failing.ds = plans.ds;
+        failing.ttlSeconds = plans.ttlSeconds;
+        failing.approvalTtlSeconds = plans.approvalTtlSeconds;
+        governor.plans = failing;
+        Governor.Governed applied = govern(alice, planned.token(), false, false);
+        assertEquals(Governor.Status.APPLIED, applied.status(), "Kommo changed: not a failure, never a retry");
+        assertEquals(List.of(new NoteWrite(12, null)), writer.applied);
+    }
+
+    @Test
     void aTokenIsRefusedForAnotherPersonOtherArgumentsOrAChangedAccount() {
         Governor.Governed planned = govern(caller("alice", null), null, false, false);
         String other = assertThrows(ToolException.class, () -> govern(caller("mallory", null), planned.token(),
