@@ -214,9 +214,13 @@ public class MirrorStore {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("insert into mirror_event"
                 + " (tenant_id, id, type, entity_type, entity_id, created_by, created_at, data) values"
                 + " (?, ?, ?, ?, ?, ?, ?, ?::jsonb) on conflict do nothing"); PreparedStatement del = c.prepareStatement(
-                        "update mirror_record set deleted = ?, synced_at = now() where tenant_id = ? and entity = ?"
-                                + " and id = ?")) {
-            for (JsonNode e : events) {
+                        // a deletion or restoration older than what the mirror knows of the record changes nothing
+                        "update mirror_record set deleted = ?, updated_at = greatest(coalesce(updated_at, 0), ?),"
+                                + " synced_at = now() where tenant_id = ? and entity = ? and id = ? and"
+                                + " coalesce(updated_at, 0) <= ?")) {
+            List<JsonNode> oldestFirst = new java.util.ArrayList<>(events);
+            oldestFirst.sort(java.util.Comparator.comparingLong(e -> e.path("created_at").asLong(0)));
+            for (JsonNode e : oldestFirst) {
                 String id = e.path("id").asString("");
                 if (id.isEmpty()) {
                     continue;
@@ -239,10 +243,13 @@ public class MirrorStore {
                     default -> null;
                 };
                 if (entity != null && (type.endsWith("_deleted") || type.endsWith("_restored"))) {
+                    long at = e.path("created_at").asLong(0);
                     del.setBoolean(1, type.endsWith("_deleted"));
-                    del.setString(2, tenant);
-                    del.setString(3, entity);
-                    del.setLong(4, e.path("entity_id").asLong());
+                    del.setLong(2, at);
+                    del.setString(3, tenant);
+                    del.setString(4, entity);
+                    del.setLong(5, e.path("entity_id").asLong());
+                    del.setLong(6, at);
                     del.executeUpdate();
                 }
             }

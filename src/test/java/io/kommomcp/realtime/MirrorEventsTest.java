@@ -45,4 +45,21 @@ class MirrorEventsTest {
         assertTrue(deleted("tasks", 300), "an open task deleted in Kommo no longer counts as open work");
         assertEquals(false, deleted("leads", 301));
     }
+
+    @Test
+    void deletionsAndRestorationsTakeEffectInTheOrderTheyHappenedNotTheOrderTheyAreRead() throws Exception {
+        store.apply(tenant, "leads", 310, Map.of("name", "Back again"), 1_700_000_000L, false);
+        // Kommo lists events newest first: the restoration comes before the deletion it undid
+        store.events(tenant, List.of(Json.mapper().readTree("{\"id\":\"01r\",\"type\":\"lead_restored\","
+                + "\"entity_type\":\"lead\",\"entity_id\":310,\"created_at\":1700000200}"), Json.mapper()
+                        .readTree("{\"id\":\"01d\",\"type\":\"lead_deleted\",\"entity_type\":\"lead\","
+                                + "\"entity_id\":310,\"created_at\":1700000100}")));
+        assertEquals(false, deleted("leads", 310), "deleted, then restored: it exists");
+
+        // a deletion older than the change the mirror already has of the record is history, not news
+        store.apply(tenant, "leads", 311, Map.of("name", "Changed later"), 1_700_000_500L, false);
+        store.events(tenant, List.of(Json.mapper().readTree("{\"id\":\"01o\",\"type\":\"lead_deleted\","
+                + "\"entity_type\":\"lead\",\"entity_id\":311,\"created_at\":1700000400}")));
+        assertEquals(false, deleted("leads", 311));
+    }
 }
