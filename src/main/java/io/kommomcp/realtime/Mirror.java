@@ -53,6 +53,22 @@ public class Mirror {
     @ConfigProperty(name = "kommo.realtime.slice-seconds", defaultValue = "20")
     long sliceSeconds;
 
+    /** Backfill passes of a collection at most: a second when records were deleted during the first. */
+    static final int MAX_PASSES = 2;
+
+    /** Whether Kommo has deletions of the collection's records since {@code from} (one request; false if unknown). */
+    private boolean deletedSince(Caller caller, String entity, long from) {
+        String type = switch (entity) {
+            case "leads" -> "lead_deleted";
+            case "contacts" -> "contact_deleted";
+            case "companies" -> "company_deleted";
+            case "tasks" -> "task_deleted";
+            default -> null; // notes: Kommo's events name no deletion of them
+        };
+        return type != null && !pages.events(caller, List.of(type), from, Instant.now().getEpochSecond(), 1).items()
+                .isEmpty();
+    }
+
     /** What one slice did, and whether the job has more to do at once. */
     public record Slice(boolean more, Map<String, Object> details) {
     }
@@ -95,6 +111,14 @@ public class Mirror {
                         : store.upsert(tenant, entity, page.items());
                 pagesRead++;
                 boolean done = !page.more();
+                if (done && !entity.equals(EVENTS) && deletedSince(caller, entity, to)
+                        && store.anotherPass(tenant, entity, Instant.now().getEpochSecond(), MAX_PASSES)) {
+                    // records of this collection were deleted while it was read: later ones moved up a place, and
+                    // one may have slipped past a page boundary unread; read it all once more
+                    p = store.progress(tenant, List.of(entity)).get(entity);
+                    details.put("second_pass", entity);
+                    continue;
+                }
                 p = new MirrorStore.Progress(entity, done, done ? 1 : p.nextPage() + 1, to,
                         done ? (entity.equals(EVENTS) ? to : to - OVERLAP) : p.highWater(), p.records() + added,
                         p.lastChangeAt(), done ? Instant.now() : p.syncedAt());

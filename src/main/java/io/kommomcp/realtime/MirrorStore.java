@@ -68,6 +68,24 @@ public class MirrorStore {
         return out;
     }
 
+    /**
+     * Starts another pass of {@code entity}'s backfill (from page 1, bounded by {@code to}) unless it has had
+     * {@code maxPasses} already; true if it did.
+     */
+    public boolean anotherPass(String tenant, String entity, long to, int maxPasses) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("update mirror_sync set"
+                + " backfilled = false, next_page = 1, backfill_to = ?, passes = passes + 1 where tenant_id = ? and"
+                + " entity = ? and passes + 1 < ?")) {
+            ps.setLong(1, to);
+            ps.setString(2, tenant);
+            ps.setString(3, entity);
+            ps.setInt(4, maxPasses);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new IllegalStateException("the mirror's progress could not be stored: " + e.getMessage(), e);
+        }
+    }
+
     public void save(String tenant, Progress p) {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("update mirror_sync set"
                 + " backfilled = ?, next_page = ?, backfill_to = ?, high_water = ?, records = ?, synced_at = ?"
