@@ -178,6 +178,10 @@ public class BackgroundWorker {
             if (claim.job() == SyncJobs.Job.CONFIG_SNAPSHOT) {
                 Instant readFrom = Instant.now();
                 Map<String, Map<String, Map<String, Object>>> reading = configuration.read(caller);
+                if (!jobs.renew(claim, LEASE_SECONDS)) {
+                    // the reading took longer than the lease and another instance has the job: its reading counts
+                    throw new IllegalStateException("the snapshot's claim ran out while the configuration was read");
+                }
                 ConfigSnapshots.Result r = snapshots.take(claim.tenant(), reading, readFrom, Instant.now());
                 details.put("baseline", r.baseline());
                 details.put("differences", r.differences());

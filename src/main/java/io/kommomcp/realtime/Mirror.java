@@ -153,7 +153,10 @@ public class Mirror {
                 if (!page.more()) {
                     break;
                 }
-                renew.getAsBoolean();
+                if (!renew.getAsBoolean()) { // another instance has the job now: it sweeps from the saved mark
+                    details.put("lost_claim", true);
+                    return new Slice(false, details);
+                }
             }
             store.save(tenant, new MirrorStore.Progress(entity, true, 1, p.backfillTo(), Math.max(p.highWater(),
                     now - OVERLAP), p.records() + added, p.lastChangeAt(), Instant.now()));
