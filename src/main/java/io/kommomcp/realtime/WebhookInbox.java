@@ -30,6 +30,23 @@ public class WebhookInbox {
     }
 
     /**
+     * Whether {@code tenant} is registered, enabled and {@code secretHash} is its current secret's: checked before a
+     * body is read, so that a stranger's request costs no more than this lookup ({@link #store} checks again).
+     */
+    public boolean accepts(String tenant, String secretHash) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("select 1 from tenant where"
+                + " id = ? and enabled and webhook_secret_hash = ?")) {
+            ps.setString(1, tenant);
+            ps.setString(2, secretHash);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the webhook's address could not be checked: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Stores a delivery for {@code tenant} if the tenant is registered, enabled and {@code secretHash} is its
      * current secret's; in one statement, so the check and the write cannot come apart. Returns the delivery's id,
      * or -1 when nothing was stored (then the sender gets the same 404 whatever was wrong).

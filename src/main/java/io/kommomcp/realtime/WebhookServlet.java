@@ -51,6 +51,18 @@ public class WebhookServlet extends HttpServlet {
             answer(response, 404, "Not found.");
             return;
         }
+        String tenant = parts[1].matches("[A-Za-z0-9._-]+") ? parts[1] : "(a name no tenant can have)";
+        String secretHash = WebhookSecrets.hash(parts[2]);
+        try {
+            if (!inbox.accepts(parts[1], secretHash)) { // before the body is read: a stranger costs one lookup
+                answer(response, 404, "Not found.");
+                return;
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "A webhook delivery for tenant " + tenant + " could not be checked", e);
+            answer(response, 503, "Try again later.");
+            return;
+        }
         if (request.getContentLengthLong() > maxBodyBytes) {
             answer(response, 413, "The delivery is larger than this server accepts.");
             return;
@@ -68,11 +80,10 @@ public class WebhookServlet extends HttpServlet {
         }
         long id;
         try {
-            id = inbox.store(parts[1], WebhookSecrets.hash(parts[2]), request.getContentType(),
+            id = inbox.store(parts[1], secretHash, request.getContentType(),
                     new String(body, StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
             // Kommo delivers again later; say nothing about why
-            String tenant = parts[1].matches("[A-Za-z0-9._-]+") ? parts[1] : "(a name no tenant can have)";
             LOG.log(Level.SEVERE, "A webhook delivery for tenant " + tenant + " could not be stored", e);
             answer(response, 503, "Try again later.");
             return;

@@ -44,6 +44,8 @@ class RealtimeIT {
         assertEquals(404, post(hook.replaceAll("/[^/]+$", "/not-the-secret"), body).statusCode());
         assertEquals(404, post(hook.replace("/" + t.id() + "/", "/no-such-tenant/"), body).statusCode());
         assertEquals(413, post(hook, "a=" + "x".repeat(1_100_000)).statusCode());
+        assertEquals(404, post(hook.replaceAll("/[^/]+$", "/not-the-secret"), "a=" + "x".repeat(1_100_000))
+                .statusCode(), "a stranger is refused before the body is read, whatever its size");
         assertEquals(405, server.http("GET", URI.create(hook).getPath(), null, null).statusCode());
         HttpResponse<String> nul = post(hook, "leads[add][0][name]=a\u0000b");
         assertEquals(400, nul.statusCode(), "a raw NUL is refused, not a failure of the database");
