@@ -49,6 +49,10 @@ public class IdempotentCalls {
     long waitSeconds = 60;
 
     /** After this long, a call that never finished (its server stopped) is reported, not waited for. */
+    /** This instance, whose heartbeat tells a repeat that the first call is still running (null in unit tests). */
+    @Inject
+    io.kommomcp.audit.Instances instances;
+
     @Inject
     @ConfigProperty(name = "kommo.idempotency.running-timeout-seconds", defaultValue = "900")
     long runningTimeoutSeconds = 900;
@@ -85,10 +89,14 @@ public class IdempotentCalls {
                     return Claim.RUN;
                 }
                 try (PreparedStatement ps = c.prepareStatement("select subject, arguments_hash, state, answer,"
-                        + " created_at from idempotent_call where tenant_id = ? and tool = ? and idempotency_key = ?")) {
-                    ps.setString(1, caller.tenantId());
-                    ps.setString(2, tool);
-                    ps.setString(3, key);
+                        + " created_at, instance_id is not null as owned, exists (select 1 from server_instance s"
+                        + " where s.instance_id = k.instance_id and s.last_seen > now() - make_interval(secs => ?))"
+                        + " as owner_alive from idempotent_call k where tenant_id = ? and tool = ? and"
+                        + " idempotency_key = ?")) {
+                    ps.setLong(1, instances == null ? 30 : instances.aliveSeconds());
+                    ps.setString(2, caller.tenantId());
+                    ps.setString(3, tool);
+                    ps.setString(4, key);
                     try (ResultSet rs = ps.executeQuery()) {
                         if (rs.next()) {
                             Instant at = rs.getTimestamp("created_at").toInstant();
@@ -107,7 +115,9 @@ public class IdempotentCalls {
                                 return new Claim(false, Json.mapper().readValue(rs.getString("answer"),
                                         Answer.class), at);
                             }
-                            if (Duration.between(at, Instant.now()).toSeconds() > runningTimeoutSeconds) {
+                            // never finished: its instance is gone (or, for a row that names none, it is old)
+                            if (rs.getBoolean("owned") ? !rs.getBoolean("owner_alive")
+                                    : Duration.between(at, Instant.now()).toSeconds() > runningTimeoutSeconds) {
                                 throw new ToolException("The call of " + tool + " with idempotency_key '" + key
                                         + "' started at " + at + " and never finished (its server may have"
                                         + " stopped), so what it did in Kommo is unknown. Nothing was sent now."
@@ -163,8 +173,8 @@ public class IdempotentCalls {
 
     private boolean insert(Connection c, Caller caller, String tool, String key, String hash) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("insert into idempotent_call (tenant_id, tool,"
-                + " idempotency_key, subject, arguments_hash, state, created_at, expires_at) values (?, ?, ?, ?, ?, ?,"
-                + " ?, ?) on conflict do nothing")) {
+                + " idempotency_key, subject, arguments_hash, state, created_at, expires_at, instance_id) values (?,"
+                + " ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing")) {
             Instant now = Instant.now();
             ps.setString(1, caller.tenantId());
             ps.setString(2, tool);
@@ -174,6 +184,7 @@ public class IdempotentCalls {
             ps.setString(6, RUNNING);
             ps.setTimestamp(7, Timestamp.from(now));
             ps.setTimestamp(8, Timestamp.from(now.plus(Duration.ofHours(Math.max(1, ttlHours)))));
+            ps.setString(9, instances == null ? null : instances.id());
             return ps.executeUpdate() == 1;
         }
     }

@@ -109,6 +109,35 @@ class IdempotentCallsTest {
     }
 
     @Test
+    void aLongCallWhoseInstanceIsAliveIsWaitedForAndOneWhoseInstanceIsGoneIsReported() throws SQLException {
+        io.kommomcp.audit.Instances here = io.kommomcp.testing.Fields.set(new io.kommomcp.audit.Instances(),
+                "heartbeatSeconds", 10L);
+        keys.instances = here;
+        keys.waitSeconds = 1;
+        sql("insert into server_instance (instance_id) values ('" + here.id() + "')");
+        Caller alice = caller("alice");
+        assertTrue(keys.claim(alice, "leads_bulk_create", "k5", ARGS).run());
+        sql("update idempotent_call set created_at = now() - interval '2 hours' where tenant_id = '" + tenant + "'");
+        String waiting = assertThrows(ToolException.class, () -> keys.claim(alice, "leads_bulk_create", "k5", ARGS))
+                .getMessage();
+        assertTrue(waiting.contains("still running"), "two hours on a person's confirmation, its server alive: "
+                + waiting);
+
+        sql("update server_instance set last_seen = now() - interval '1 minute' where instance_id = '" + here.id()
+                + "'");
+        String gone = assertThrows(ToolException.class, () -> keys.claim(alice, "leads_bulk_create", "k5", ARGS))
+                .getMessage();
+        assertTrue(gone.contains("never finished"), gone);
+        sql("delete from server_instance where instance_id = '" + here.id() + "'");
+    }
+
+    private static void sql(String sql) throws SQLException {
+        try (Connection c = UnitDatabase.owner(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.executeUpdate();
+        }
+    }
+
+    @Test
     void concurrentCallsWithOneKeyAreSerialisedExactlyOneRuns() throws Exception {
         int n = 8;
         ExecutorService pool = Executors.newFixedThreadPool(n);
