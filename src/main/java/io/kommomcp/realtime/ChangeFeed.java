@@ -94,8 +94,9 @@ public class ChangeFeed {
                 continue; // made through kommo-mcp: already on the chain, with its before and after
             }
             String change = e.action().name().toLowerCase(java.util.Locale.ROOT);
-            String key = "record:" + t.auditType() + ":" + t.id() + ":" + change + ":" + (e.at() == null
-                    ? io.kommomcp.audit.ChainHash.sha256(String.valueOf(e.fields())) : e.at().getEpochSecond());
+            // the same delivery again has the same key; two changes within one second (Kommo's clock) do not
+            String key = "record:" + t.auditType() + ":" + t.id() + ":" + change + ":" + (e.at() == null ? ""
+                    : e.at().getEpochSecond() + ":") + io.kommomcp.audit.ChainHash.sha256(String.valueOf(e.fields()));
             external.record(tenant, new ExternalChanges.Change(key, t.auditType(), String.valueOf(t.id()), change,
                     before, e.action() == WebhookEvent.Action.DELETE ? null : e.fields(), at, at,
                     source == Source.WEBHOOK ? ExternalChanges.Seen.WEBHOOK : ExternalChanges.Seen.SWEEP,

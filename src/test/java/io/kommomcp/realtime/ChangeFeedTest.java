@@ -98,6 +98,19 @@ class ChangeFeedTest {
     }
 
     @Test
+    void twoChangesWithinOneSecondAreTwoEntriesAndARedeliveryIsNone() throws Exception {
+        long at = Instant.now().getEpochSecond() - 300;
+        WebhookDelivery first = new KommoWebhookParser().parse("account[id]=1&account[subdomain]=acme"
+                + "&leads[update][0][id]=44&leads[update][0][price]=1000&leads[update][0][updated_at]=" + at);
+        WebhookDelivery second = new KommoWebhookParser().parse("account[id]=1&account[subdomain]=acme"
+                + "&leads[update][0][id]=44&leads[update][0][price]=1001&leads[update][0][updated_at]=" + at);
+        feed.apply(tenant, Instant.now(), first, ChangeFeed.Source.WEBHOOK);
+        feed.apply(tenant, Instant.now(), second, ChangeFeed.Source.WEBHOOK);
+        feed.apply(tenant, Instant.now(), first, ChangeFeed.Source.WEBHOOK); // Kommo delivers the first again
+        assertEquals(2, audit.entries.size(), audit.entries.toString());
+    }
+
+    @Test
     void aChangeOnlyTheSweepSawIsRecordedOnceWithItsBeforeAndAfter() throws Exception {
         long at = Instant.now().getEpochSecond() - 30;
         JsonNode now = Json.mapper().readTree("{\"id\":51,\"name\":\"Renamed in Kommo\",\"created_at\":" + (at - 900)
