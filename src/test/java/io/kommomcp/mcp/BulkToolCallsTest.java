@@ -325,6 +325,15 @@ class BulkToolCallsTest {
         String note = audit.calls.get(audit.calls.size() - 1).error();
         assertTrue(note.startsWith("Not written: leads[1]: stage 101 is not in pipeline 20"), "the audit entry keeps"
                 + " each record left out with its reason: " + note);
+
+        records.contacts.put(41L, io.kommomcp.kommo.wire.Contact.from(Json.mapper().readTree("{\"id\":41,"
+                + "\"name\":\"Ann\"}")));
+        int sent = kommo.sent.size();
+        JsonNode unknown = call("leads_bulk_create", args("leads", List.of(args("name", "Linked", "contact_id", 41),
+                args("name", "Linked to nobody", "contact_id", 999))));
+        assertTrue(unknown.path("error").asBoolean());
+        assertTrue(text(unknown).contains("leads[1]: there is no contact 999"), text(unknown));
+        assertEquals(sent, kommo.sent.size(), "an unknown contact is found before anything is sent");
     }
 
     @Test

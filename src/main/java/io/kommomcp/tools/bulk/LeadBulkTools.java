@@ -120,10 +120,20 @@ public class LeadBulkTools {
         List<Pipeline> pipelines = metadata.pipelines(caller);
         List<FieldDef> defs = metadata.fields(caller, EntityType.LEADS);
         Map<Long, User> users = BulkSupport.users(metadata.users(caller));
+        // the existing contacts the records link (read 250 a request, only when some record names one)
+        List<Long> linked = a.leads().stream().filter(r -> r != null && r.contactId() != null)
+                .map(NewLeadRecord::contactId).toList();
+        Set<Long> contacts = linked.isEmpty() ? Set.of() : BulkSupport.byIds(linked, ids -> parties.contacts(caller,
+                ids), io.kommomcp.kommo.wire.Contact::id).keySet();
         Checked<Object> c = new Checked<>();
         for (int i = 0; i < a.leads().size(); i++) {
             NewLeadRecord r = a.leads().get(i);
-            c.add(i, null, () -> newLead(r, pipelines, defs, users));
+            c.add(i, null, () -> {
+                if (r != null && r.contactId() != null && !contacts.contains(r.contactId())) {
+                    throw new ToolException("there is no contact " + r.contactId() + " (contacts_search).");
+                }
+                return newLead(r, pipelines, defs, users);
+            });
         }
         BulkSupport.refuseOrSkip("leads", a.leads().size(), c, Boolean.TRUE.equals(a.skipInvalid()));
         List<NewLead> plain = new ArrayList<>();
