@@ -9,9 +9,10 @@ import java.util.Map;
  * Text exactly as PostgreSQL stores it, so that no input can keep a call out of the audit trail and the hash always
  * covers the stored value. PostgreSQL's {@code text} cannot hold U+0000 (the insert is refused), and the JDBC driver
  * writes a lone surrogate as '?' (the stored text would differ from the hashed one). Both are therefore written as
- * the six characters of their {@code \\uXXXX} escape: in plain columns as that text, in JSON columns as the JSON
- * escape of the same character (so the JSON still means what the caller sent). The escaping is canonical (one
- * result per input) and applied before hashing. Values longer than their column are cut, saying how much was cut.
+ * the six characters of their Unicode escape (backslash, u, four hex digits): in plain columns as that text, in
+ * JSON columns as the JSON escape of the same character (so the JSON still means what the caller sent). The
+ * escaping is canonical (one result per input) and applied before hashing. Values longer than their column are cut,
+ * saying how much was cut.
  */
 public final class StoredText {
 
