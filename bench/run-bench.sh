@@ -3,7 +3,7 @@
 # server of its own on 9190, with Kommo's rate limit raised in both, so that the figures measure this server rather
 # than the 7 requests/s budget; runs bench/McpBench.java (latency against the same Kommo requests made directly,
 # throughput with 16 sessions and the failures of each round, resident memory), then prints the server's heap and
-# native memory. Needs PostgreSQL like the quick start, and jcmd from the JDK.
+# native memory (by category with BENCH_NMT=1). Needs PostgreSQL like the quick start, and jcmd from the JDK.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port="${BENCH_PORT:-9180}"
@@ -15,10 +15,15 @@ source bench/start-server.sh "$port" 9543
 java bench/McpBench.java "http://localhost:$port" "$BENCH_SANDBOX" "${BENCH_SAMPLES:-500}" "${BENCH_SECONDS:-10}" \
   "$BENCH_SERVER_PID"
 echo "server heap after the bench (jcmd GC.heap_info):"
-jcmd "$BENCH_SERVER_PID" GC.heap_info | grep -E "total|used|Metaspace" | sed 's/^/  /'
+jcmd "$BENCH_SERVER_PID" GC.heap_info | grep -E "generation +total|Metaspace" | sed 's/^/  /'
 jcmd "$BENCH_SERVER_PID" GC.run >/dev/null; sleep 2
 echo "live heap after a full collection, and RSS:"
-jcmd "$BENCH_SERVER_PID" GC.heap_info | grep -E "heap +total|used" | head -2 | sed 's/^/  /'
+jcmd "$BENCH_SERVER_PID" GC.heap_info | grep -E "generation +total" | sed 's/^/  /'
 grep VmRSS "/proc/$BENCH_SERVER_PID/status" | sed 's/^/  /'
-echo "server native memory, committed (jcmd VM.native_memory summary):"
-jcmd "$BENCH_SERVER_PID" VM.native_memory summary | grep -E "^(Total|-)" | sed -E 's/\(reserved=[0-9]+KB, //; s/^/  /' | head -20
+echo "metaspace and code cache (jcmd VM.metaspace, Compiler.codecache):"
+jcmd "$BENCH_SERVER_PID" VM.metaspace | grep -E "^Total Usage|^ +Both:" | head -2 | sed 's/^ */  /'
+jcmd "$BENCH_SERVER_PID" Compiler.codecache | grep -E "^CodeCache" | sed 's/^/  /'
+if [ -n "${BENCH_NMT:-}" ]; then # BENCH_NMT=1: the breakdown by category (NMT's own cost is in the RSS figures then)
+  echo "server native memory, committed (jcmd VM.native_memory summary):"
+  jcmd "$BENCH_SERVER_PID" VM.native_memory summary | grep -E "^(Total|-)" | sed -E 's/\(reserved=[0-9]+KB, //; s/^/  /' | head -20
+fi

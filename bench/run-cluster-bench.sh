@@ -24,7 +24,8 @@ export KOMMO_INSTANCE_HEARTBEAT_SECONDS=3 KOMMO_AUDIT_RECONCILE_EVERY_SECONDS=20
 mvn -q -DskipTests install
 mvn -q -pl server liberty:create liberty:install-feature liberty:deploy -Dhttp.port="${ports[0]}" \
   -Dhttps.port=9641 -Ddb.name="$db"
-rm -f "$wlp/usr/servers/kommo-mcp/configDropins/overrides/sandbox-beside-server.xml"
+rm -f "$wlp/usr/servers/kommo-mcp/configDropins/overrides/sandbox-beside-server.xml" \
+  "$wlp/usr/servers/kommo-mcp/configDropins/overrides/jvm.options" # production configuration only
 for i in 2 3; do
   rm -rf "$wlp/usr/servers/kommo-mcp-$i"
   mkdir -p "$wlp/usr/servers/kommo-mcp-$i"
