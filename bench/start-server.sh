@@ -38,7 +38,7 @@ cat > "$sandbox_dir/server.xml" <<EOF
 EOF
 printf -- '-Xmx512m\n' > "$sandbox_dir/jvm.options"
 JVM_ARGS= "$wlp/bin/server" start kommo-sandbox >/dev/null # JVM_ARGS is for the measured server only
-# native memory tracking (jcmd VM.native_memory) only when BENCH_NMT=1: it costs 15-20 MB of resident memory itself
+# native memory tracking (jcmd VM.native_memory) only when BENCH_NMT=1: it costs about 30 MB of resident memory itself
 # (its own tables and a header on every malloc), so the resident-memory figures are taken without it.
 # JVM_ARGS adds to jvm.options.
 # Started with Liberty's own script, not liberty:start: that goal copies the configuration again, the sandbox drop-in
