@@ -15,6 +15,8 @@ COPY --chown=1001:0 liberty/server.xml liberty/jvm.options /config/
 RUN features.sh
 
 COPY --chown=1001:0 target/liberty/wlp/usr/servers/kommo-mcp/lib/jdbc/ /config/lib/jdbc/
+# the application's libraries (server.xml's private library), in a layer of their own below the thin WAR
+COPY --chown=1001:0 target/liberty/wlp/usr/servers/kommo-mcp/lib/app/ /config/lib/app/
 COPY --chown=1001:0 target/kommo-mcp.war /config/apps/
 
 # two malloc arenas instead of eight per core: less native memory for a threaded server (docs/performance.md)
