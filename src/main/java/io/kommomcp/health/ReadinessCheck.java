@@ -31,7 +31,9 @@ public class ReadinessCheck implements HealthCheck {
         }
         try (Connection c = ((DataSource) new InitialContext().lookup("jdbc/kommo")).getConnection();
                 Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("select max(version) from flyway_schema_history where success")) {
+                // versions compared as numbers: max() over the text column reported "9" with V21 applied
+                ResultSet rs = s.executeQuery("select version from flyway_schema_history where success and version is"
+                        + " not null order by string_to_array(version, '.')::int[] desc limit 1")) {
             rs.next();
             return b.up().withData("schema_version", String.valueOf(rs.getString(1))).build();
         } catch (Exception e) {

@@ -483,6 +483,14 @@ class McpEndToEndIT {
 
         HttpResponse<String> ready = http("GET", "/health/ready", null, null);
         assertEquals(200, ready.statusCode(), ready.body());
+        // the schema version reported is the newest migration in db/ (V21 was reported as "9" when compared as text)
+        int newest;
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("db"))) {
+            newest = files.map(f -> f.getFileName().toString()).filter(n -> n.matches("V\\d+__.*\\.sql"))
+                    .mapToInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).max().orElseThrow();
+        }
+        assertEquals(String.valueOf(newest), McpHttp.JSON.readTree(ready.body()).path("checks").get(0).path("data")
+                .path("schema_version").asString(), ready.body());
 
         Tenant t = newTenant();
         McpHttp c = new McpHttp(base, TestTokens.token(t.id(), "kommo.reader"));
