@@ -93,8 +93,9 @@ public class McpBench {
         Session mcp = new Session(base, userToken);
         String callBody = "{\"name\":\"leads_get\",\"arguments\":{\"lead_id\":" + leadId + "}}";
         // warm-up (not measured): a concurrent round, so that the JIT has compiled the hot paths, then sequential calls.
-        // 60 s: after 20 s the server was still compiling (rounds measured next rose from 450 to 650 calls/s, and the
-        // median overhead moved between 5 and 7 ms); after 60 s the figures are the steady state's.
+        // How long depends on the machine: on 2026-12-01, 60 s reached the steady state where 20 s did not; on a slower
+        // day (2026-12-06) the server still spent 6 ms of CPU per call after 60 s against 1.7 ms once warm.
+        // bench/run-bench.sh passes 180 s.
         int warmup = Integer.getInteger("warmup.seconds", 60);
         System.out.printf("warm-up: %d s of 16 sessions, then 200 sequential calls (not measured)%n", warmup);
         throughput(base, userToken, callBody, 16, warmup);

@@ -12,8 +12,10 @@ export KOMMO_CLIENT_REQUESTS_PER_SECOND=100000 KOMMO_SANDBOX_REQUESTS_PER_SECOND
 # as in the Docker image: two malloc arenas instead of eight per core (native memory of a threaded server)
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 source bench/start-server.sh "$port" 9543
-java bench/McpBench.java "http://localhost:$port" "$BENCH_SANDBOX" "${BENCH_SAMPLES:-500}" "${BENCH_SECONDS:-10}" \
-  "$BENCH_SERVER_PID"
+# 180 s of load before anything is measured: on this two-core machine, shared with the sandbox, PostgreSQL and the
+# client, the JIT is still compiling after 60 s (docs/performance.md); BENCH_WARMUP_SECONDS changes it.
+java -Dwarmup.seconds="${BENCH_WARMUP_SECONDS:-180}" bench/McpBench.java "http://localhost:$port" "$BENCH_SANDBOX" \
+  "${BENCH_SAMPLES:-500}" "${BENCH_SECONDS:-10}" "$BENCH_SERVER_PID"
 echo "server heap after the bench (jcmd GC.heap_info):"
 jcmd "$BENCH_SERVER_PID" GC.heap_info | grep -E "generation +total|Metaspace" | sed 's/^/  /'
 jcmd "$BENCH_SERVER_PID" GC.run >/dev/null; sleep 2
