@@ -1,8 +1,8 @@
-# kommo-mcp on the official Open Liberty image. Build the WAR and the JDBC driver first:
+# kommo-mcp on the official Open Liberty image. Build the WAR, the JDBC driver and the application's libraries first:
 # mvn -DskipTests package liberty:create (docs/deployment.md).
 # Configuration comes from the environment (see README "Configuration"); no key is trusted until KOMMO_AUTH_KEY_LOCATION
-# and KOMMO_AUTH_ISSUER are set. Only the server's WAR and liberty/server.xml go in: the Kommo sandbox is another WAR
-# (sandbox/), deployed only by the demo run and the tests.
+# and KOMMO_AUTH_ISSUER are set. Only the server's thin WAR, its libraries and liberty/server.xml go in: the Kommo
+# sandbox is another WAR (sandbox/), deployed only by the demo run and the tests.
 #
 # The base image is pinned to a release, never a floating tag: Open Liberty 26.0.0.9 fixes CVE-2026-14981,
 # CVE-2026-15064, CVE-2026-15325 and CVE-2026-15328 (servlet; 17.0.0.3-26.0.0.8 are affected). 26.0.0.9 is a
