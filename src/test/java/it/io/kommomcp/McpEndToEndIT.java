@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -166,7 +168,7 @@ class McpEndToEndIT {
         for (String role : List.of("kommo.reader", "kommo.writer", "kommo.admin", "kommo.approver", "audit.reader")) {
             JsonNode served = new McpHttp(base, TestTokens.token(t.id(), role)).initialize().request("tools/list",
                     Map.of()).path("result");
-            JsonNode golden = McpHttp.JSON.readTree(java.nio.file.Files.readString(java.nio.file.Path.of(
+            JsonNode golden = McpHttp.JSON.readTree(Files.readString(Path.of(
                     "src/test/resources/golden/tools-list." + role + ".json")));
             assertEquals(golden, served, "tools/list of " + role);
         }
@@ -485,7 +487,7 @@ class McpEndToEndIT {
         assertEquals(200, ready.statusCode(), ready.body());
         // the schema version reported is the newest migration in db/ (V21 was reported as "9" when compared as text)
         int newest;
-        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("db"))) {
+        try (var files = Files.list(Path.of("db"))) {
             newest = files.map(f -> f.getFileName().toString()).filter(n -> n.matches("V\\d+__.*\\.sql"))
                     .mapToInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).max().orElseThrow();
         }
